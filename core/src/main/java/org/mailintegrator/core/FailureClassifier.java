@@ -1,0 +1,211 @@
+package org.mailintegrator.core;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import javax.net.ssl.SSLException;
+import org.eclipse.angus.mail.util.MailConnectException;
+
+/**
+ * Turns the exception of a failed attempt into an {@link Outcome} and a sentence for a help-desk person.
+ *
+ * <p>Jakarta Mail reports causes unevenly: IMAP keeps the cause chain, while POP3 folds most I/O failures into an
+ * {@link AuthenticationFailedException} carrying only the original message. The order of the checks below
+ * therefore goes from the most certain evidence (exception types in the chain) to Angus Mail's fixed messages.
+ */
+final class FailureClassifier {
+    /** What was classified. */
+    static final class Classification {
+        final Outcome outcome;
+        final String detail;
+
+        Classification(Outcome outcome, String detail) {
+            this.outcome = outcome;
+            this.detail = detail;
+        }
+    }
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+
+    FailureClassifier(Duration connectTimeout, Duration readTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * @param loginStarted whether the client had begun to authenticate when it failed; null when the protocol
+     *     implementation does not tell
+     */
+    Classification classify(Throwable failure, ProtocolCandidate candidate, Boolean loginStarted) {
+        List<Throwable> chain = chainOf(failure);
+        String where = candidate.host() + ":" + candidate.port();
+        boolean duringConnect = has(chain, MailConnectException.class);
+
+        if (has(chain, UnknownHostException.class)) {
+            return new Classification(Outcome.UNKNOWN_HOST,
+                    "The host name " + candidate.host() + " does not resolve (DNS lookup failed).");
+        }
+        if (has(chain, ConnectException.class) && !has(chain, SocketTimeoutException.class)) {
+            return new Classification(Outcome.REFUSED, "The connection to " + where
+                    + " was refused: nothing listens there (the service is stopped, or a firewall rejects it).");
+        }
+        if (has(chain, NoRouteToHostException.class)) {
+            return new Classification(Outcome.NETWORK_ERROR,
+                    "There is no route to " + candidate.host() + ": the network or a firewall blocks it.");
+        }
+        if (has(chain, SocketTimeoutException.class) || timeoutMessage(chain)) {
+            if (duringConnect) {
+                return new Classification(Outcome.TIMED_OUT, "Connecting to " + where + " did not complete within "
+                        + millis(connectTimeout) + ": a firewall may be dropping the packets, or the host is down.");
+            }
+            return new Classification(Outcome.TIMED_OUT, "The server at " + where
+                    + " accepted the connection but did not answer within " + millis(readTimeout) + ".");
+        }
+        Classification tls = tlsFailure(chain, candidate);
+        if (tls != null) {
+            return tls;
+        }
+        if (candidate.security() == Security.STARTTLS) {
+            Classification startTls = startTlsFailure(chain, candidate, loginStarted);
+            if (startTls != null) {
+                return startTls;
+            }
+        }
+        if (messageContains(chain, "EOF on socket") || has(chain, EOFException.class) && !isAuthFailure(failure)) {
+            return new Classification(Outcome.PROTOCOL_ERROR,
+                    "The server at " + where + " closed the connection unexpectedly.");
+        }
+        if (messageContains(chain, "connection reset") || has(chain, SocketException.class)) {
+            return new Classification(Outcome.NETWORK_ERROR,
+                    "The connection to " + where + " was broken: " + firstMessage(chain) + ".");
+        }
+        if (isAuthFailure(failure) && !Boolean.FALSE.equals(loginStarted)) {
+            String said = failure.getMessage();
+            return new Classification(Outcome.AUTH_FAILED, "The server at " + where + " rejected the credentials"
+                    + (said == null || said.isBlank() ? "." : ": \"" + said.strip() + "\""));
+        }
+        return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " did not speak "
+                + candidate.protocol() + " as expected: " + firstMessage(chain) + ".");
+    }
+
+    private static Classification tlsFailure(List<Throwable> chain, ProtocolCandidate candidate) {
+        if (!has(chain, SSLException.class) && !has(chain, CertificateException.class)) {
+            return null;
+        }
+        String where = candidate.host() + ":" + candidate.port();
+        String messages = allMessages(chain);
+        String reason;
+        if (has(chain, CertificateExpiredException.class) || messages.contains("validity check failed")) {
+            reason = "its certificate has expired";
+        } else if (has(chain, CertificateNotYetValidException.class)) {
+            reason = "its certificate is not valid yet";
+        } else if (messages.contains("no subject alternative") || messages.contains("no name matching")) {
+            reason = "its certificate does not name " + candidate.host();
+        } else if (has(chain, CertPathValidatorException.class)
+                || messages.contains("unable to find valid certification path")
+                || messages.contains("path building failed")) {
+            reason = "its certificate is not issued by a trusted authority";
+        } else if (messages.contains("unsupported or unrecognized ssl message")
+                || messages.contains("plaintext connection")) {
+            reason = "it does not speak TLS on this port";
+        } else {
+            reason = "the TLS handshake failed (" + firstMessage(chain) + ")";
+        }
+        return new Classification(Outcome.TLS_FAILED,
+                "A secure connection to " + where + " could not be established: " + reason + ".");
+    }
+
+    private static Classification startTlsFailure(List<Throwable> chain, ProtocolCandidate candidate,
+            Boolean loginStarted) {
+        String command = candidate.protocol() == MailProtocol.IMAP ? "STARTTLS" : "STLS";
+        String where = candidate.host() + ":" + candidate.port();
+        String messages = allMessages(chain);
+        if (messages.contains("not supported")
+                && (messages.contains("starttls") || messages.contains("stls"))) {
+            return new Classification(Outcome.TLS_FAILED, "The server at " + where + " does not offer " + command
+                    + ", so the credentials were not sent over the unprotected connection.");
+        }
+        if (messages.contains("stls required but failed") || messages.contains("starttls failure")
+                || Boolean.FALSE.equals(loginStarted)) {
+            return new Classification(Outcome.TLS_FAILED, "The server at " + where + " refused " + command
+                    + ", so the credentials were not sent over the unprotected connection.");
+        }
+        return null;
+    }
+
+    private static boolean isAuthFailure(Throwable failure) {
+        return failure instanceof AuthenticationFailedException;
+    }
+
+    private static boolean timeoutMessage(List<Throwable> chain) {
+        return messageContains(chain, "timed out");
+    }
+
+    private static List<Throwable> chainOf(Throwable failure) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> pending = new ArrayList<>();
+        pending.add(failure);
+        while (!pending.isEmpty()) {
+            Throwable t = pending.remove(0);
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            chain.add(t);
+            pending.add(t.getCause());
+            if (t instanceof MessagingException) {
+                pending.add(((MessagingException) t).getNextException());
+            }
+            Collections.addAll(pending, t.getSuppressed());
+        }
+        return chain;
+    }
+
+    private static boolean has(List<Throwable> chain, Class<? extends Throwable> type) {
+        return chain.stream().anyMatch(type::isInstance);
+    }
+
+    private static boolean messageContains(List<Throwable> chain, String lowerCaseText) {
+        return allMessages(chain).contains(lowerCaseText);
+    }
+
+    private static String allMessages(List<Throwable> chain) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t : chain) {
+            if (t.getMessage() != null) {
+                all.append(t.getMessage().toLowerCase(Locale.ROOT)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    private static String firstMessage(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage().strip();
+            }
+        }
+        return chain.get(0).getClass().getSimpleName();
+    }
+
+    private static String millis(Duration duration) {
+        return duration.toMillis() + " ms";
+    }
+}

@@ -1,0 +1,88 @@
+package org.mailintegrator.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of integrating one account: every candidate's {@link Attempt}, in preference order, and the
+ * selected candidate, which is the first (most preferred) one that authenticated.
+ *
+ * <p>{@link #selected()} and {@link #isIntegrated()} are derived from the attempts. The result never holds the
+ * password. Instances are immutable and thread-safe.
+ */
+public final class IntegrationResult {
+    private final String emailAddress;
+    private final List<Attempt> attempts;
+    private final Duration elapsed;
+
+    private IntegrationResult(String emailAddress, List<Attempt> attempts, Duration elapsed) {
+        this.emailAddress = emailAddress;
+        this.attempts = attempts;
+        this.elapsed = elapsed;
+    }
+
+    /**
+     * Creates a result; the integrator makes these, and tests may too.
+     *
+     * @param attempts one per candidate, in preference order; copied
+     * @throws NullPointerException if any argument or attempt is null
+     * @throws IllegalArgumentException if {@code elapsed} is negative
+     */
+    public static IntegrationResult of(String emailAddress, List<Attempt> attempts, Duration elapsed) {
+        Objects.requireNonNull(emailAddress, "emailAddress");
+        Objects.requireNonNull(elapsed, "elapsed");
+        if (elapsed.isNegative()) {
+            throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
+        }
+        return new IntegrationResult(emailAddress, List.copyOf(attempts), elapsed);
+    }
+
+    /** The address of the account that was integrated. */
+    public String emailAddress() {
+        return emailAddress;
+    }
+
+    /** Whether a candidate authenticated. */
+    public boolean isIntegrated() {
+        return selected().isPresent();
+    }
+
+    /** The most preferred candidate that authenticated, if any. */
+    public Optional<ProtocolCandidate> selected() {
+        return attempts.stream()
+                .filter(attempt -> attempt.outcome().isAuthenticated())
+                .map(Attempt::candidate)
+                .findFirst();
+    }
+
+    /** One attempt per candidate of the policy, in preference order; unmodifiable. */
+    public List<Attempt> attempts() {
+        return attempts;
+    }
+
+    /** The attempt for {@code candidate}, if the policy listed it. */
+    public Optional<Attempt> attempt(ProtocolCandidate candidate) {
+        Objects.requireNonNull(candidate, "candidate");
+        return attempts.stream().filter(attempt -> attempt.candidate().equals(candidate)).findFirst();
+    }
+
+    /** Wall-clock time of the whole integration. */
+    public Duration elapsed() {
+        return elapsed;
+    }
+
+    /** A multi-line explanation: the verdict, then one line per attempt. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder();
+        out.append(emailAddress).append(": ")
+                .append(selected().map(candidate -> "integrated with " + candidate).orElse("not integrated"))
+                .append(" in ").append(elapsed.toMillis()).append(" ms");
+        for (int i = 0; i < attempts.size(); i++) {
+            out.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(attempts.get(i));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,198 @@
+package org.mailintegrator.core;
+
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The account to integrate: an email address, the credentials, and where its mail servers are.
+ *
+ * <p>The password is never printed, logged, or put in an exception: {@link #toString()} masks it, and there is no
+ * public accessor for it. Instances are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * MailAccount account = MailAccount.builder("alice@example.com")
+ *         .password(secret)
+ *         .host(MailProtocol.POP3, "pop.example.com")   // "advanced integration": POP on its own host
+ *         .build();
+ * }</pre>
+ */
+public final class MailAccount {
+    private final String emailAddress;
+    private final String username;
+    private final String password;
+    private final String host;
+    private final Map<MailProtocol, String> protocolHosts;
+
+    private MailAccount(Builder builder) {
+        this.emailAddress = builder.emailAddress;
+        this.username = builder.username != null ? builder.username : builder.emailAddress;
+        this.password = Objects.requireNonNull(builder.password, "password is required");
+        this.host = builder.host != null ? builder.host : domainOf(builder.emailAddress);
+        this.protocolHosts = Map.copyOf(builder.protocolHosts);
+    }
+
+    /**
+     * Starts a builder for the account with this address.
+     *
+     * @throws NullPointerException if the address is null
+     * @throws IllegalArgumentException if the address is not {@code local@domain} with both parts non-empty, or
+     *     holds white space or control characters
+     */
+    public static Builder builder(String emailAddress) {
+        return new Builder(emailAddress);
+    }
+
+    /** The email address, as given. */
+    public String emailAddress() {
+        return emailAddress;
+    }
+
+    /** The user name to authenticate with: the one given, else the full email address. */
+    public String username() {
+        return username;
+    }
+
+    /** The account host: the one given, else the domain of the email address. */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * The host for {@code protocol}: the per-protocol host when one was given (the "advanced integration", e.g.
+     * {@code pop.example.com}), else {@link #host()}.
+     */
+    public String host(MailProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        return protocolHosts.getOrDefault(protocol, host);
+    }
+
+    /** The per-protocol host given for {@code protocol}, if any. */
+    public Optional<String> protocolHost(MailProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        return Optional.ofNullable(protocolHosts.get(protocol));
+    }
+
+    /** The password. Package-private: only the negotiation reads it. */
+    String password() {
+        return password;
+    }
+
+    /** A builder holding this account's values, to derive a changed copy. */
+    public Builder toBuilder() {
+        Builder builder = new Builder(emailAddress);
+        builder.username = username.equals(emailAddress) ? null : username;
+        builder.password = password;
+        builder.host = host.equals(domainOf(emailAddress)) ? null : host;
+        builder.protocolHosts.putAll(protocolHosts);
+        return builder;
+    }
+
+    /** Accounts are equal when address, user name, hosts and password are equal. */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof MailAccount)) {
+            return false;
+        }
+        MailAccount that = (MailAccount) other;
+        return emailAddress.equals(that.emailAddress) && username.equals(that.username)
+                && password.equals(that.password) && host.equals(that.host)
+                && protocolHosts.equals(that.protocolHosts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(emailAddress, username, host, protocolHosts);
+    }
+
+    /** Shows everything but the password, which appears as {@code ****}. */
+    @Override
+    public String toString() {
+        return "MailAccount{emailAddress=" + emailAddress + ", username=" + username + ", host=" + host
+                + (protocolHosts.isEmpty() ? "" : ", protocolHosts=" + new EnumMap<>(protocolHosts))
+                + ", password=****}";
+    }
+
+    private static String domainOf(String emailAddress) {
+        return emailAddress.substring(emailAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Builds {@link MailAccount}s. Every setter validates its argument at once, before any network I/O, and
+     * throws {@link NullPointerException} or {@link IllegalArgumentException} naming the problem (never showing
+     * the password). {@link #build()} copies, so one builder can make several independent accounts.
+     *
+     * <p>This class is not thread-safe.
+     */
+    public static final class Builder {
+        private final String emailAddress;
+        private String username;
+        private String password;
+        private String host;
+        private final Map<MailProtocol, String> protocolHosts = new EnumMap<>(MailProtocol.class);
+
+        private Builder(String emailAddress) {
+            Validation.noControlCharacters(emailAddress, "emailAddress", false);
+            int at = emailAddress.lastIndexOf('@');
+            if (at < 0) {
+                throw new IllegalArgumentException("emailAddress must contain '@': \"" + emailAddress + "\"");
+            }
+            if (at == 0 || at == emailAddress.length() - 1) {
+                throw new IllegalArgumentException(
+                        "emailAddress must have a non-empty local part and domain: \"" + emailAddress + "\"");
+            }
+            if (emailAddress.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("emailAddress must not contain white space: \"" + emailAddress + "\"");
+            }
+            Validation.host(emailAddress.substring(at + 1), "emailAddress domain");
+            this.emailAddress = emailAddress;
+        }
+
+        /** The password. Required; never empty; never shown in any message. */
+        public Builder password(String password) {
+            Validation.noControlCharacters(password, "password", true);
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("password must not be empty");
+            }
+            this.password = password;
+            return this;
+        }
+
+        /** The user name to log in with, when it is not the full email address. */
+        public Builder username(String username) {
+            Validation.noControlCharacters(username, "username", false);
+            if (username.isBlank()) {
+                throw new IllegalArgumentException("username must not be blank");
+            }
+            this.username = username;
+            return this;
+        }
+
+        /** The host for every protocol, when it is not the address's domain. */
+        public Builder host(String host) {
+            this.host = Validation.host(host, "host");
+            return this;
+        }
+
+        /** A host for one protocol only, e.g. {@code pop.example.com} for POP3: the "advanced integration". */
+        public Builder host(MailProtocol protocol, String host) {
+            Objects.requireNonNull(protocol, "protocol");
+            protocolHosts.put(protocol, Validation.host(host, "host for " + protocol));
+            return this;
+        }
+
+        /**
+         * Builds the account.
+         *
+         * @throws NullPointerException if no password was set
+         */
+        public MailAccount build() {
+            return new MailAccount(this);
+        }
+    }
+}
