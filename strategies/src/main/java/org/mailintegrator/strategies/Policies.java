@@ -1,0 +1,74 @@
+package org.mailintegrator.strategies;
+
+import static org.mailintegrator.core.MailProtocol.IMAP;
+import static org.mailintegrator.core.MailProtocol.POP3;
+import static org.mailintegrator.core.Security.IMPLICIT_TLS;
+import static org.mailintegrator.core.Security.NONE;
+
+import org.mailintegrator.core.PreferencePolicy;
+
+/**
+ * Ready {@link PreferencePolicy}s. Each is stateless and thread-safe, and resolves every candidate on the
+ * account's host for that protocol ({@code account.host(protocol)}), so that a per-protocol host (POP on
+ * {@code pop.example.com}) is honoured.
+ */
+public final class Policies {
+    private static final PreferencePolicy BLACKBERRY = ordered()
+            .then(IMAP, IMPLICIT_TLS, 993)
+            .then(POP3, IMPLICIT_TLS, 995)
+            .then(IMAP, NONE, 143)
+            .then(POP3, NONE, 110)
+            .build();
+
+    private static final PreferencePolicy POP_ONLY = ordered()
+            .then(POP3, IMPLICIT_TLS, 995)
+            .then(POP3, NONE, 110)
+            .build();
+
+    private Policies() {
+    }
+
+    /**
+     * The order BlackBerry Internet Service used (knowledge-base article KB14351). The account is configured with
+     * the highest preference that authenticates:
+     * <ol>
+     *   <li>IMAP over SSL, port 993;</li>
+     *   <li>POP over SSL, port 995;</li>
+     *   <li>IMAP without SSL, port 143;</li>
+     *   <li>POP without SSL, port 110.</li>
+     * </ol>
+     * So an account the user thinks of as POP ends up as IMAP whenever IMAP works. An administrator who wants POP
+     * stops the IMAP service, or blocks the integrating service from IMAP with a firewall; the chain then falls
+     * through to POP. The two cleartext entries send the password unprotected: prefer a secure policy where the
+     * servers allow it.
+     */
+    public static PreferencePolicy blackBerry() {
+        return BLACKBERRY;
+    }
+
+    /**
+     * POP only, secure first:
+     * <ol>
+     *   <li>POP over SSL, port 995;</li>
+     *   <li>POP without SSL, port 110.</li>
+     * </ol>
+     */
+    public static PreferencePolicy popOnly() {
+        return POP_ONLY;
+    }
+
+    /**
+     * Starts an ordered policy of your own, built from (protocol, security, port) steps, each resolved on
+     * {@code account.host(protocol)}.
+     *
+     * <pre>{@code
+     * PreferencePolicy imapFirst = Policies.ordered()
+     *         .then(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993)
+     *         .then(MailProtocol.IMAP, Security.STARTTLS, 143)
+     *         .build();
+     * }</pre>
+     */
+    public static OrderedPolicy.Builder ordered() {
+        return OrderedPolicy.builder();
+    }
+}

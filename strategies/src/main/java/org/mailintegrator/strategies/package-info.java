@@ -1,0 +1,5 @@
+/**
+ * Ready preference policies ({@link org.mailintegrator.strategies.Policies}) and the building block for ordered
+ * policies of your own. All arguments and return values are non-null.
+ */
+package org.mailintegrator.strategies;
