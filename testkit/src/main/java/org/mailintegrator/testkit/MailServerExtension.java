@@ -1,0 +1,87 @@
+package org.mailintegrator.testkit;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The JUnit 5 layer over {@link MailServerFixture}. Registered on a static field, one server serves the whole test
+ * class and is {@linkplain MailServerFixture#reset() reset} after each test; on an instance field, each test gets a fresh server.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final MailServerExtension server = MailServerExtension.with(
+ *         MailServerFixture.builder().user("alice@example.com", "secret"));
+ *
+ * @Test
+ * void fallsBackToPopWhenImapIsStopped() {
+ *     server.get().stop(Service.IMAPS);
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: use it from the test's thread.
+ */
+public final class MailServerExtension
+        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+        Supplier<MailServerFixture> {
+    private final MailServerFixture.Builder builder;
+    private MailServerFixture fixture;
+    private boolean perClass;
+
+    private MailServerExtension(MailServerFixture.Builder builder) {
+        this.builder = builder;
+    }
+
+    /** An extension that starts servers configured by {@code builder}. */
+    public static MailServerExtension with(MailServerFixture.Builder builder) {
+        return new MailServerExtension(Objects.requireNonNull(builder, "builder"));
+    }
+
+    /** The running server. */
+    @Override
+    public MailServerFixture get() {
+        if (fixture == null) {
+            throw new IllegalStateException("the mail server runs only while a test runs");
+        }
+        return fixture;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        fixture = builder.start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (fixture == null) {
+            fixture = builder.start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perClass) {
+            fixture.reset();
+        } else {
+            close();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void close() {
+        if (fixture != null) {
+            fixture.close();
+            fixture = null;
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package org.mailintegrator.testkit;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.PreferencePolicy;
+
+/**
+ * A mail server for tests: IMAP, IMAPS, POP3 and POP3S on free loopback ports, backed by GreenMail mailboxes,
+ * with TLS certificates from a throw-away CA, and each service able to be stopped or made to misbehave during a
+ * test as an administrator or a firewall would. No JUnit needed: it is an {@link AutoCloseable}; see
+ * {@link MailServerExtension} for the JUnit 5 layer.
+ *
+ * <pre>{@code
+ * try (MailServerFixture server = MailServerFixture.builder()
+ *         .user("alice@example.com", "secret")
+ *         .stopped(Service.IMAP, Service.IMAPS)          // the KB's "stop the IMAP service"
+ *         .start()) {
+ *     Integrator integrator = Integrator.builder()
+ *             .policy(server.route(Policies.blackBerry()))  // 993, 995, 143, 110 -> this server's ports
+ *             .sslContext(server.clientSslContext())
+ *             .build();
+ *     IntegrationResult result = integrator.integrate(server.account("alice@example.com"));
+ * }
+ * }</pre>
+ *
+ * <p>Every service has its own port, chosen at start and kept for the fixture's life, whatever faults are applied.
+ * Closing the fixture stops every service and releases every thread and socket. This class is thread-safe.
+ */
+public final class MailServerFixture implements AutoCloseable {
+    private static final AtomicInteger FIXTURES = new AtomicInteger();
+
+    private final String host;
+    private final TestCertificates certificates;
+    private final Map<String, String> users;
+    private final GreenMail greenMail;
+    private final ExecutorService workers;
+    private final Map<Service, FrontDoor> doors = new EnumMap<>(Service.class);
+    private final Map<Service, Fault> initialFaults;
+
+    private MailServerFixture(Builder builder) {
+        this.host = builder.host;
+        this.certificates = builder.certificates != null ? builder.certificates
+                : TestCertificates.forHosts(builder.host, "localhost");
+        this.users = Map.copyOf(builder.users);
+        this.initialFaults = new EnumMap<>(builder.faults);
+        InetAddress address = resolve(builder.host);
+        ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
+        ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
+        this.greenMail = new GreenMail(new ServerSetup[] {imap, pop3});
+        int id = FIXTURES.incrementAndGet();
+        this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-"));
+        boolean started = false;
+        try {
+            greenMail.start();
+            users.forEach((login, password) -> greenMail.setUser(login, login, password));
+            InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
+            InetSocketAddress pop3Backend = new InetSocketAddress("127.0.0.1", greenMail.getPop3().getPort());
+            SSLContext serverTls = certificates.serverSslContext();
+            for (Service service : Service.values()) {
+                InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
+                        ? imapBackend : pop3Backend;
+                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers);
+                doors.put(service, door);
+                door.apply(initialFaults.get(service));
+            }
+            started = true;
+        } finally {
+            if (!started) {
+                close();
+            }
+        }
+    }
+
+    /** Starts a builder: all four services up, no users, on 127.0.0.1, with a new CA. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The address every service listens on, e.g. {@code 127.0.0.1}. */
+    public String host() {
+        return host;
+    }
+
+    /** The port of {@code service}; stable for the fixture's life. */
+    public int port(Service service) {
+        return door(service).port();
+    }
+
+    /** The fault {@code service} currently has; empty when it serves normally. */
+    public Optional<Fault> fault(Service service) {
+        return Optional.ofNullable(door(service).fault());
+    }
+
+    /** Makes {@code service} misbehave from now on; connections already open are cut. */
+    public void fault(Service service, Fault fault) {
+        door(service).apply(Objects.requireNonNull(fault, "fault"));
+    }
+
+    /** Lets {@code service} serve normally again, on the same port. */
+    public void heal(Service service) {
+        door(service).apply(null);
+    }
+
+    /** Stops {@code service}, as an administrator would: its port refuses connections. */
+    public void stop(Service service) {
+        fault(service, Fault.REFUSE);
+    }
+
+    /** Starts {@code service} again after {@link #stop(Service)}; same as {@link #heal(Service)}. */
+    public void start(Service service) {
+        heal(service);
+    }
+
+    /** Returns every service to the state it started in (as built), cutting open connections. */
+    public void reset() {
+        for (Service service : Service.values()) {
+            Fault initial = initialFaults.get(service);
+            if (door(service).fault() != initial) {
+                door(service).apply(initial);
+            }
+        }
+    }
+
+    /** The certificates the TLS services present. */
+    public TestCertificates certificates() {
+        return certificates;
+    }
+
+    /** A client TLS context that trusts this fixture's certificates (host names are still checked). */
+    public SSLContext clientSslContext() {
+        return certificates.clientSslContext();
+    }
+
+    /**
+     * An account for a user of this fixture, with that user's password and the fixture's host.
+     *
+     * @throws IllegalArgumentException if no such user was added
+     */
+    public MailAccount account(String emailAddress) {
+        String password = users.get(emailAddress);
+        if (password == null) {
+            throw new IllegalArgumentException("no user " + emailAddress + " on this fixture; users: " + users.keySet());
+        }
+        return MailAccount.builder(emailAddress).password(password).host(host).build();
+    }
+
+    /**
+     * {@code policy} with every candidate sent to this fixture: the host becomes {@link #host()}, and a standard
+     * port (993, 995, 143, 110) becomes the port of the service standing in for it. Other ports are kept.
+     */
+    public PreferencePolicy route(PreferencePolicy policy) {
+        return Routing.to(this).apply(policy);
+    }
+
+    /** The port standing in for {@code standardPort}, or {@code standardPort} itself when none does. */
+    int portFor(int standardPort) {
+        Service service = Service.forStandardPort(standardPort);
+        return service == null ? standardPort : port(service);
+    }
+
+    /** Stops every service and GreenMail, and waits for the fixture's threads to end. Idempotent. */
+    @Override
+    public void close() {
+        doors.values().forEach(FrontDoor::close);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        greenMail.stop();
+    }
+
+    @Override
+    public String toString() {
+        Map<Service, Object> state = new LinkedHashMap<>();
+        doors.forEach((service, door) -> state.put(service, door.port() + (door.fault() == null ? "" : " " + door.fault())));
+        return "MailServerFixture{host=" + host + ", services=" + state + ", users=" + users.keySet() + "}";
+    }
+
+    private FrontDoor door(Service service) {
+        return doors.get(Objects.requireNonNull(service, "service"));
+    }
+
+    private static InetAddress resolve(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException("a fixture listens on loopback only, not on " + host);
+            }
+            return address;
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve " + host, e);
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /**
+     * Configures and starts a {@link MailServerFixture}. Not thread-safe; each {@link #start()} makes a new,
+     * independent fixture.
+     */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private TestCertificates certificates;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Map<Service, Fault> faults = new EnumMap<>(Service.class);
+
+        private Builder() {
+        }
+
+        /** The loopback address to listen on (127.0.0.0/8 or ::1); default {@code 127.0.0.1}. */
+        public Builder host(String loopbackAddress) {
+            this.host = Objects.requireNonNull(loopbackAddress, "loopbackAddress");
+            return this;
+        }
+
+        /** Adds a mailbox whose login is the full address. */
+        public Builder user(String emailAddress, String password) {
+            Objects.requireNonNull(emailAddress, "emailAddress");
+            Objects.requireNonNull(password, "password");
+            users.put(emailAddress, password);
+            return this;
+        }
+
+        /**
+         * The certificates the TLS services present; default: a new CA with a certificate for the host and
+         * {@code localhost}. Pass {@code certs.withServerNames(...)} or {@code certs.expired()} to test
+         * certificate failures.
+         */
+        public Builder certificates(TestCertificates certificates) {
+            this.certificates = Objects.requireNonNull(certificates, "certificates");
+            return this;
+        }
+
+        /** Starts with these services stopped (connections refused). */
+        public Builder stopped(Service... services) {
+            for (Service service : services) {
+                fault(service, Fault.REFUSE);
+            }
+            return this;
+        }
+
+        /** Starts with {@code service} misbehaving. */
+        public Builder fault(Service service, Fault fault) {
+            faults.put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(fault, "fault"));
+            return this;
+        }
+
+        /** Starts the fixture; every service is listening (or faulty as configured) when this returns. */
+        public MailServerFixture start() {
+            return new MailServerFixture(this);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.mailintegrator.testkit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.ProtocolCandidate;
+
+/**
+ * Sends an unchanged {@link PreferencePolicy} to test servers: each candidate's host is looked up among the
+ * routed host names and, when found, replaced by that fixture's address, with a standard port (993, 995, 143, 110)
+ * replaced by the port of the fixture's service standing in for it. Candidates on other hosts pass unchanged.
+ *
+ * <pre>{@code
+ * PreferencePolicy routed = Routing.host("example.test", imapServer)
+ *         .andHost("pop.example.test", popServer)       // POP on its own host name
+ *         .apply(Policies.blackBerry());
+ * }</pre>
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class Routing implements UnaryOperator<PreferencePolicy> {
+    private final Map<String, MailServerFixture> hosts;
+    private final MailServerFixture everyHost;
+
+    private Routing(Map<String, MailServerFixture> hosts, MailServerFixture everyHost) {
+        this.hosts = hosts;
+        this.everyHost = everyHost;
+    }
+
+    /** Routes every host name to {@code fixture}. */
+    public static Routing to(MailServerFixture fixture) {
+        return new Routing(Map.of(), Objects.requireNonNull(fixture, "fixture"));
+    }
+
+    /** Routes {@code hostName} (compared ignoring case) to {@code fixture}. */
+    public static Routing host(String hostName, MailServerFixture fixture) {
+        return new Routing(Map.of(), null).andHost(hostName, fixture);
+    }
+
+    /** A routing that also sends {@code hostName} to {@code fixture}. */
+    public Routing andHost(String hostName, MailServerFixture fixture) {
+        Map<String, MailServerFixture> more = new LinkedHashMap<>(hosts);
+        more.put(Objects.requireNonNull(hostName, "hostName").toLowerCase(java.util.Locale.ROOT),
+                Objects.requireNonNull(fixture, "fixture"));
+        return new Routing(Map.copyOf(more), everyHost);
+    }
+
+    /** {@code policy}, with its candidates routed. */
+    @Override
+    public PreferencePolicy apply(PreferencePolicy policy) {
+        Objects.requireNonNull(policy, "policy");
+        return account -> route(policy.candidates(account));
+    }
+
+    private List<ProtocolCandidate> route(List<ProtocolCandidate> candidates) {
+        return candidates.stream().map(this::route).toList();
+    }
+
+    private ProtocolCandidate route(ProtocolCandidate candidate) {
+        MailServerFixture fixture = everyHost != null ? everyHost
+                : hosts.get(candidate.host().toLowerCase(java.util.Locale.ROOT));
+        if (fixture == null) {
+            return candidate;
+        }
+        return ProtocolCandidate.of(candidate.protocol(), candidate.security(), fixture.host(),
+                fixture.portFor(candidate.port()));
+    }
+}

@@ -1,0 +1,231 @@
+package org.mailintegrator.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.core.MailProtocol.IMAP;
+import static org.mailintegrator.core.MailProtocol.POP3;
+import static org.mailintegrator.core.Security.IMPLICIT_TLS;
+import static org.mailintegrator.core.Security.NONE;
+import static org.mailintegrator.core.Security.STARTTLS;
+
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Integrator;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+
+/**
+ * Each {@link Outcome} from the real server condition that produces it, on both protocols where both apply.
+ */
+class IntegratorOutcomesTest {
+    private static final String ADDRESS = "alice@example.com";
+    private static final String PASSWORD = "correct-horse-battery";
+    private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(700);
+    private static final Duration READ_TIMEOUT = Duration.ofMillis(700);
+
+    @RegisterExtension
+    static final MailServerExtension server =
+            MailServerExtension.with(MailServerFixture.builder().user(ADDRESS, PASSWORD));
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void authenticatesOnEveryService(Service service) {
+        Attempt attempt = tryOnly(service.protocol(), service.security(), service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt.detail()).contains("accepted the credentials");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void wrongPasswordIsAuthFailed(Service service) {
+        IntegrationResult result = integrator(server.get().clientSslContext())
+                .integrate(account().toBuilder().password("wrong-password").build());
+
+        Attempt attempt = attemptOn(result, service);
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTH_FAILED);
+        assertThat(attempt.detail()).contains("rejected the credentials").doesNotContain("wrong-password");
+        assertThat(result.isIntegrated()).isFalse();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void stoppedServiceIsRefused(Service service) {
+        server.get().stop(service);
+
+        Attempt attempt = tryOnly(service.protocol(), service.security(), service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.REFUSED);
+        assertThat(attempt.detail()).contains("refused");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void droppedPacketsTimeOutAtTheConnectTimeout(Service service) {
+        server.get().fault(service, Fault.DROP);
+
+        Attempt attempt = tryOnly(service.protocol(), service.security(), service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt.detail()).contains("Connecting").contains("dropping");
+        assertThat(attempt.elapsed()).isBetween(CONNECT_TIMEOUT, CONNECT_TIMEOUT.plusSeconds(2));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void silentServerTimesOutAtTheReadTimeout(Service service) {
+        server.get().fault(service, Fault.SILENT);
+
+        Attempt attempt = tryOnly(service.protocol(), service.security(), service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt.detail()).contains("did not answer");
+        assertThat(attempt.elapsed()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void garbageIsProtocolError(Service service) {
+        server.get().fault(service, Fault.GARBAGE);
+
+        Attempt attempt = tryOnly(service.protocol(), service.security(), service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.PROTOCOL_ERROR);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAPS", "POP3S"})
+    void untrustedCertificateIsTlsFailed(Service service) {
+        Attempt attempt = tryOnly(TestCertificates.forHosts("127.0.0.1").clientSslContext(),
+                service.protocol(), IMPLICIT_TLS, service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt.detail()).contains("not issued by a trusted authority");
+    }
+
+    @Test
+    void jdkTrustStoreDoesNotTrustTheTestCertificate() {
+        Integrator integrator = Integrator.builder().policy(account -> List.of(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS)))
+                .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
+
+        Attempt attempt = integrator.integrate(account()).attempts().get(0);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAPS", "POP3S"})
+    void certificateForAnotherNameIsTlsFailed(Service service) {
+        TestCertificates trusted = server.get().certificates();
+        try (MailServerFixture wrongName = MailServerFixture.builder().user(ADDRESS, PASSWORD)
+                .certificates(trusted.withServerNames("wrong.example.test")).start()) {
+            Attempt attempt = tryOnly(trusted.clientSslContext(),
+                    ProtocolCandidate.of(service.protocol(), IMPLICIT_TLS, wrongName.host(), wrongName.port(service)));
+
+            assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt.detail()).contains("does not name 127.0.0.1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAPS", "POP3S"})
+    void expiredCertificateIsTlsFailed(Service service) {
+        TestCertificates trusted = server.get().certificates();
+        try (MailServerFixture expired = MailServerFixture.builder().user(ADDRESS, PASSWORD)
+                .certificates(trusted.expired()).start()) {
+            Attempt attempt = tryOnly(trusted.clientSslContext(),
+                    ProtocolCandidate.of(service.protocol(), IMPLICIT_TLS, expired.host(), expired.port(service)));
+
+            assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt.detail()).contains("expired");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void implicitTlsOnACleartextPortIsTlsFailed(Service plainService) {
+        Attempt attempt = tryOnly(plainService.protocol(), IMPLICIT_TLS, plainService);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void missingStartTlsIsTlsFailedAndNoCredentialsAreSent(Service plainService) {
+        Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt.detail()).contains("does not offer")
+                .contains(plainService.protocol() == IMAP ? "STARTTLS" : "STLS")
+                .contains("credentials were not sent");
+    }
+
+    @Test
+    void unresolvableHostIsUnknownHost() {
+        Attempt attempt = tryOnly(server.get().clientSslContext(),
+                ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "no-such-host.invalid", 993));
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.UNKNOWN_HOST);
+        assertThat(attempt.detail()).contains("no-such-host.invalid");
+    }
+
+    @Test
+    void candidatesAfterTheSelectedOneAreNotTried() {
+        IntegrationResult result = integrator(server.get().clientSslContext()).integrate(account());
+
+        assertThat(result.selected()).contains(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
+        assertThat(result.attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result.attempts().get(1).elapsed()).isZero();
+    }
+
+    private static MailAccount account() {
+        return server.get().account(ADDRESS);
+    }
+
+    private static Integrator integrator(SSLContext trust) {
+        return Integrator.builder()
+                .policy(account -> List.of(
+                        candidate(IMAP, IMPLICIT_TLS, Service.IMAPS),
+                        candidate(POP3, IMPLICIT_TLS, Service.POP3S),
+                        candidate(IMAP, NONE, Service.IMAP),
+                        candidate(POP3, NONE, Service.POP3)))
+                .sslContext(trust)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .readTimeout(READ_TIMEOUT)
+                .build();
+    }
+
+    private static ProtocolCandidate candidate(MailProtocol protocol, Security security, Service service) {
+        return ProtocolCandidate.of(protocol, security, server.get().host(), server.get().port(service));
+    }
+
+    private static Attempt attemptOn(IntegrationResult result, Service service) {
+        return result.attempt(candidate(service.protocol(), service.security(), service)).orElseThrow();
+    }
+
+    private static Attempt tryOnly(MailProtocol protocol, Security security, Service service) {
+        return tryOnly(server.get().clientSslContext(), candidate(protocol, security, service));
+    }
+
+    private static Attempt tryOnly(SSLContext trust, MailProtocol protocol, Security security, Service service) {
+        return tryOnly(trust, candidate(protocol, security, service));
+    }
+
+    private static Attempt tryOnly(SSLContext trust, ProtocolCandidate candidate) {
+        Integrator single = Integrator.builder().policy(account -> List.of(candidate))
+                .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).sslContext(trust).build();
+        IntegrationResult result = single.integrate(account());
+        assertThat(result.attempts()).hasSize(1);
+        return result.attempts().get(0);
+    }
+}
