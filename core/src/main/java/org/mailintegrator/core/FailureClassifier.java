@@ -101,8 +101,8 @@ final class FailureClassifier {
             return new Classification(Outcome.AUTH_FAILED, "The server at " + where + " rejected the credentials"
                     + (said == null || said.isBlank() ? "." : ": \"" + said.strip() + "\""));
         }
-        String said = candidate.protocol() == MailProtocol.POP3 && "Connect failed".equals(failure.getMessage())
-                && failure.getCause() == null ? "its greeting was not \"+OK\"" : firstMessage(chain);
+        String said = candidate.protocol() == MailProtocol.POP3 && "Connect failed".equals(firstMessage(chain))
+                ? "its greeting was not \"+OK\"" : firstMessage(chain);
         return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " did not speak "
                 + candidate.protocol() + " as expected: " + said + ".");
     }

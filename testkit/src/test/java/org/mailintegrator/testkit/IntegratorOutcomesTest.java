@@ -100,6 +100,8 @@ class IntegratorOutcomesTest {
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
         assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.PROTOCOL_ERROR);
+        assertThat(attempt.detail()).contains("did not speak " + service.protocol())
+                .containsAnyOf("HTTP/1.1 400", "greeting was not");
     }
 
     @ParameterizedTest
