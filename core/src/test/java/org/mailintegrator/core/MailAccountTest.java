@@ -1,0 +1,96 @@
+package org.mailintegrator.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MailAccountTest {
+    private static final String PASSWORD = "p4ss-w0rd-never-shown";
+
+    @Test
+    void defaultsUserNameToTheAddressAndHostToTheDomain() {
+        MailAccount account = MailAccount.builder("Alice@Example.COM").password(PASSWORD).build();
+
+        assertThat(account.username()).isEqualTo("Alice@Example.COM");
+        assertThat(account.host()).isEqualTo("example.com");
+        assertThat(account.host(MailProtocol.IMAP)).isEqualTo("example.com");
+        assertThat(account.protocolHost(MailProtocol.POP3)).isEmpty();
+    }
+
+    @Test
+    void perProtocolHostOverridesTheAccountHostForThatProtocolOnly() {
+        MailAccount account = MailAccount.builder("alice@example.com").password(PASSWORD)
+                .host("mail.example.com").host(MailProtocol.POP3, "pop.example.com").build();
+
+        assertThat(account.host(MailProtocol.IMAP)).isEqualTo("mail.example.com");
+        assertThat(account.host(MailProtocol.POP3)).isEqualTo("pop.example.com");
+    }
+
+    @Test
+    void toStringShowsEverythingButThePassword() {
+        MailAccount account = MailAccount.builder("alice@example.com").password(PASSWORD).username("alice").build();
+
+        assertThat(account.toString()).contains("alice@example.com", "alice", "example.com", "****")
+                .doesNotContain(PASSWORD);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"alice", "@example.com", "alice@", "al ice@example.com", "alice@exa\r\nmple.com",
+            "alice@example.com\u0000"})
+    void rejectsMalformedAddresses(String address) {
+        assertThatThrownBy(() -> MailAccount.builder(address)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("emailAddress");
+    }
+
+    @Test
+    void rejectsNullsWithTheArgumentName() {
+        assertThatThrownBy(() -> MailAccount.builder(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("emailAddress");
+        MailAccount.Builder builder = MailAccount.builder("alice@example.com");
+        assertThatThrownBy(() -> builder.password(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("password");
+        assertThatThrownBy(builder::build).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("password is required");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r", "\n", "\u0000", "\u007f"})
+    void rejectsControlCharactersInEveryFieldWithoutEchoingThePassword(String control) {
+        MailAccount.Builder builder = MailAccount.builder("alice@example.com");
+
+        assertThatThrownBy(() -> builder.password(PASSWORD + control + "x"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("password must not contain control characters")
+                .hasMessageNotContaining(PASSWORD);
+        assertThatThrownBy(() -> builder.username("alice" + control))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("username");
+        assertThatThrownBy(() -> builder.host("mail" + control + ".example.com"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host");
+        assertThatThrownBy(() -> builder.host(MailProtocol.POP3, "pop.example.com" + control))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("host for POP3");
+    }
+
+    @Test
+    void rejectsBlankValues() {
+        MailAccount.Builder builder = MailAccount.builder("alice@example.com");
+
+        assertThatThrownBy(() -> builder.password("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.username(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.host(" ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blank");
+    }
+
+    @Test
+    void oneBuilderMakesIndependentAccounts() {
+        MailAccount.Builder builder = MailAccount.builder("alice@example.com").password(PASSWORD);
+        MailAccount first = builder.build();
+        MailAccount second = builder.host(MailProtocol.POP3, "pop.example.com").build();
+
+        assertThat(first.host(MailProtocol.POP3)).isEqualTo("example.com");
+        assertThat(second.host(MailProtocol.POP3)).isEqualTo("pop.example.com");
+        assertThat(second.toBuilder().build()).isEqualTo(second);
+    }
+}
