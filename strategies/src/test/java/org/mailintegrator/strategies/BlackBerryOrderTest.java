@@ -128,6 +128,23 @@ class BlackBerryOrderTest {
     }
 
     @Test
+    void theSelectedCandidateOpensTheMailbox() throws Exception {
+        server.get().stop(Service.IMAPS);
+        Integrator integrator =
+                integrator(server.get().route(Policies.blackBerry()), server.get().clientSslContext());
+        IntegrationResult result = integrator.integrate(account());
+
+        jakarta.mail.Store store = integrator.openStore(account(), result);
+        try {
+            assertThat(store.isConnected()).isTrue();
+            assertThat(store.getFolder("INBOX").exists()).isTrue();
+            assertThat(store.getURLName().getProtocol()).isEqualTo("pop3s");
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void fiftyIntegrationsAtOnceThroughOneIntegratorAllSelectImapOverTls() throws Exception {
         Integrator shared = integrator(server.get().route(Policies.blackBerry()), server.get().clientSslContext());
         ExecutorService pool = Executors.newFixedThreadPool(50);
