@@ -1,0 +1,397 @@
+package org.mailintegrator.examples;
+
+import java.io.Console;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Integrator;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.MailServerFixture;
+import org.mailintegrator.testkit.Service;
+
+/**
+ * Integrates one real mail account from the command line and explains every attempt, the way BlackBerry Internet
+ * Service configured an account with the highest preference that authenticates.
+ *
+ * <pre>
+ * IntegrateAccount alice@example.com [--host H] [--imap-host H] [--pop-host H] [--username U]
+ *                  [--policy blackberry|pop-only] [--connect-timeout 10s] [--read-timeout 10s]
+ * IntegrateAccount [--demo]      (an embedded server with IMAP stopped; no network needed)
+ * IntegrateAccount --help
+ * </pre>
+ *
+ * <p>The password comes from the environment variable {@value #PASSWORD_VARIABLE}, else it is read from the
+ * console without echo. It is never accepted as an argument: command lines are visible to other users and kept in
+ * shell history.
+ *
+ * <p>Exit status: 0 when a candidate authenticated, 1 when none did, 2 for a usage error (nothing was sent over
+ * the network).
+ */
+public final class IntegrateAccount {
+    /** The environment variable the password is read from. */
+    public static final String PASSWORD_VARIABLE = "MAIL_INTEGRATOR_PASSWORD";
+
+    static final int INTEGRATED = 0;
+    static final int NOT_INTEGRATED = 1;
+    static final int USAGE_ERROR = 2;
+
+    static final String DEMO_ADDRESS = "alice@example.com";
+    private static final String DEMO_PASSWORD = "demo-password";
+
+    private static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: IntegrateAccount <email-address> [options]",
+            "       IntegrateAccount [--demo]",
+            "       IntegrateAccount --help",
+            "",
+            "Finds how to read a mailbox: tries each candidate of the policy in order and selects the first",
+            "that authenticates. With no arguments (or --demo) it runs against an embedded server instead.",
+            "",
+            "Options:",
+            "  --host <host>              host for every protocol (default: the address's domain)",
+            "  --imap-host <host>         host for IMAP only, e.g. imap.example.com",
+            "  --pop-host <host>          host for POP3 only, e.g. pop.example.com",
+            "  --username <name>          user name to log in with (default: the full address)",
+            "  --policy <name>            blackberry (default): IMAP/TLS 993, POP3/TLS 995, IMAP 143, POP3 110",
+            "                             pop-only: POP3/TLS 995, POP3 110",
+            "  --connect-timeout <time>   e.g. 10s (default), 500ms, 1m",
+            "  --read-timeout <time>      e.g. 10s (default), 500ms, 1m",
+            "",
+            "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
+            "console without echo. It is never accepted on the command line.",
+            "",
+            "Exit status: 0 integrated, 1 not integrated, 2 usage error.");
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+    private IntegrateAccount() {
+    }
+
+    /** Runs the program; see the class comment. Exits the JVM with a non-zero status on failure. */
+    public static void main(String[] args) {
+        int status = run(args, System.getenv(), IntegrateAccount::readFromConsole, System.out, System.err);
+        if (status != INTEGRATED) {
+            System.exit(status);
+        }
+    }
+
+    /** Where the password comes from when the environment has none: the console, or a test's stand-in. */
+    @FunctionalInterface
+    interface PasswordPrompt {
+        /** Reads a password after showing {@code prompt}; null when there is no console or input ended. */
+        char[] read(String prompt);
+    }
+
+    /**
+     * Where the candidates go: the real network, or, in tests, an embedded server.
+     *
+     * @param routing applied to the chosen policy, e.g. {@code fixture::route}
+     * @param sslContext the TLS context to trust servers with; null for the JDK's trust store
+     */
+    record Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext) {
+        static final Network INTERNET = new Network(UnaryOperator.identity(), null);
+
+        Network {
+            Objects.requireNonNull(routing, "routing");
+        }
+    }
+
+    /** The program on the real network. */
+    static int run(String[] args, Map<String, String> env, PasswordPrompt prompt, PrintStream out, PrintStream err) {
+        return run(args, env, prompt, out, err, Network.INTERNET);
+    }
+
+    /** The program, with its candidates sent where {@code network} says. */
+    static int run(String[] args, Map<String, String> env, PasswordPrompt prompt, PrintStream out, PrintStream err,
+            Network network) {
+        List<String> arguments = List.of(args);
+        for (String argument : arguments) {
+            if (argument.equals("--password") || argument.startsWith("--password=")) {
+                err.println("Refusing --password: a password on the command line is visible to other users and kept"
+                        + " in shell history.");
+                err.println("Set " + PASSWORD_VARIABLE + " or type the password when asked.");
+                return USAGE_ERROR;
+            }
+        }
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
+        if (arguments.isEmpty() || arguments.equals(List.of("--demo"))) {
+            return demo(out);
+        }
+        Options options;
+        MailAccount account;
+        Integrator integrator;
+        try {
+            // Every value is checked here, before the password is asked for and before any network I/O.
+            if (arguments.contains("--demo")) {
+                throw new IllegalArgumentException("--demo takes no other argument");
+            }
+            options = Options.parse(arguments);
+            MailAccount.Builder builder = options.account();
+            integrator = options.integrator(network);
+            String password = password(options.address, env, prompt);
+            if (password == null) {
+                err.println("No password: set " + PASSWORD_VARIABLE + ", or run from a terminal to be asked for it.");
+                return USAGE_ERROR;
+            }
+            account = builder.password(password).build();
+        } catch (IllegalArgumentException e) {
+            err.println("Error: " + e.getMessage());
+            err.println();
+            err.println(USAGE);
+            return USAGE_ERROR;
+        }
+        out.println("Integrating " + options.address + " with the " + options.policyName + " policy (connect timeout "
+                + format(options.connectTimeout) + ", read timeout " + format(options.readTimeout) + ")");
+        return report(integrator.integrate(account), out);
+    }
+
+    /**
+     * The demo: an embedded server for {@value #DEMO_ADDRESS} with IMAP stopped, integrated with BlackBerry's
+     * order, which falls through to POP over TLS.
+     */
+    private static int demo(PrintStream out) {
+        try (MailServerFixture server = MailServerFixture.builder()
+                .user(DEMO_ADDRESS, DEMO_PASSWORD)
+                .stopped(Service.IMAP, Service.IMAPS)
+                .start()) {
+            out.println("Demo: an embedded mail server for " + DEMO_ADDRESS + " runs on " + server.host()
+                    + " with its IMAP service stopped, as an administrator who wants POP would do.");
+            out.println("BlackBerry's order tries IMAP over TLS first; that connection is refused, so it falls"
+                    + " through to POP over TLS.");
+            out.println("The standard ports are mapped to the server's free ports: 993 -> "
+                    + server.port(Service.IMAPS) + ", 995 -> " + server.port(Service.POP3S) + ", 143 -> "
+                    + server.port(Service.IMAP) + ", 110 -> " + server.port(Service.POP3) + ".");
+            Integrator integrator = Integrator.builder()
+                    .policy(server.route(Policies.blackBerry()))
+                    .sslContext(server.clientSslContext())
+                    .build();
+            return report(integrator.integrate(server.account(DEMO_ADDRESS)), out);
+        }
+    }
+
+    private static int report(IntegrationResult result, PrintStream out) {
+        out.println();
+        printAttempts(result.attempts(), out);
+        out.println();
+        if (result.selected().isPresent()) {
+            out.println("Integrated with " + result.selected().get() + " in " + result.elapsed().toMillis() + " ms");
+            return INTEGRATED;
+        }
+        out.println("Not integrated: no candidate authenticated (" + result.elapsed().toMillis() + " ms).");
+        return NOT_INTEGRATED;
+    }
+
+    /** Prints one row per attempt, columns aligned; the detail sentence comes last, unpadded. */
+    static void printAttempts(List<Attempt> attempts, PrintStream out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"#", "protocol", "security", "host:port", "outcome", "ms", "detail"});
+        for (int i = 0; i < attempts.size(); i++) {
+            Attempt attempt = attempts.get(i);
+            ProtocolCandidate candidate = attempt.candidate();
+            rows.add(new String[] {
+                    Integer.toString(i + 1),
+                    candidate.protocol().toString(),
+                    candidate.security().toString(),
+                    hostAndPort(candidate),
+                    attempt.outcome().toString(),
+                    Long.toString(attempt.elapsed().toMillis()),
+                    attempt.detail()});
+        }
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int column = 0; column < row.length; column++) {
+                widths[column] = Math.max(widths[column], row[column].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int column = 0; column < row.length; column++) {
+                boolean number = column == 0 || column == 5;
+                boolean last = column == row.length - 1;
+                String padding = last ? "" : " ".repeat(widths[column] - row[column].length());
+                line.append(number ? padding + row[column] : row[column] + padding);
+                if (!last) {
+                    line.append("  ");
+                }
+            }
+            out.println(line);
+        }
+    }
+
+    private static String hostAndPort(ProtocolCandidate candidate) {
+        String host = candidate.host().indexOf(':') >= 0 ? "[" + candidate.host() + "]" : candidate.host();
+        return host + ":" + candidate.port();
+    }
+
+    /** As the options are written: {@code 10s}, {@code 1500ms}. */
+    private static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
+    /** The password from the environment, else from the prompt; null when neither has one. */
+    private static String password(String address, Map<String, String> env, PasswordPrompt prompt) {
+        String fromEnvironment = env.get(PASSWORD_VARIABLE);
+        if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+            return fromEnvironment;
+        }
+        char[] typed = prompt.read("Password for " + address + ": ");
+        if (typed == null) {
+            return null;
+        }
+        try {
+            return new String(typed);
+        } finally {
+            Arrays.fill(typed, '\0');
+        }
+    }
+
+    private static char[] readFromConsole(String prompt) {
+        Console console = System.console();
+        return console == null ? null : console.readPassword("%s", prompt);
+    }
+
+    /** The parsed command line. Only syntax is checked here; the library validates the values. */
+    private static final class Options {
+        String address;
+        String host;
+        String imapHost;
+        String popHost;
+        String username;
+        String policyName = "blackberry";
+        PreferencePolicy policy = Policies.blackBerry();
+        Duration connectTimeout = Integrator.DEFAULT_CONNECT_TIMEOUT;
+        Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
+
+        static Options parse(List<String> arguments) {
+            Options options = new Options();
+            int positional = 0;
+            for (int i = 0; i < arguments.size(); i++) {
+                String argument = arguments.get(i);
+                if (!argument.startsWith("-")) {
+                    positional++;
+                    options.address = argument;
+                    continue;
+                }
+                // --name value, or --name=value
+                int equals = argument.indexOf('=');
+                String name = equals < 0 ? argument : argument.substring(0, equals);
+                String value;
+                if (equals >= 0) {
+                    value = argument.substring(equals + 1);
+                } else if (i + 1 < arguments.size()) {
+                    value = arguments.get(++i);
+                } else {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                switch (name) {
+                    case "--host":
+                        options.host = value;
+                        break;
+                    case "--imap-host":
+                        options.imapHost = value;
+                        break;
+                    case "--pop-host":
+                        options.popHost = value;
+                        break;
+                    case "--username":
+                        options.username = value;
+                        break;
+                    case "--policy":
+                        options.policy(value);
+                        break;
+                    case "--connect-timeout":
+                        options.connectTimeout = duration(name, value);
+                        break;
+                    case "--read-timeout":
+                        options.readTimeout = duration(name, value);
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown option " + name);
+                }
+            }
+            // The arguments themselves are not echoed: a stray one may be a password.
+            if (positional != 1) {
+                throw new IllegalArgumentException("expected exactly one email address, got " + positional
+                        + " arguments that are not options");
+            }
+            return options;
+        }
+
+        private void policy(String name) {
+            switch (name) {
+                case "blackberry":
+                    policy = Policies.blackBerry();
+                    break;
+                case "pop-only":
+                    policy = Policies.popOnly();
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown policy \"" + name + "\": use blackberry or pop-only");
+            }
+            policyName = name;
+        }
+
+        private static Duration duration(String name, String value) {
+            Matcher matcher = DURATION.matcher(value);
+            if (!matcher.matches()) {
+                throw new IllegalArgumentException(name + " must be a number followed by ms, s or m (e.g. 10s),"
+                        + " was \"" + value + "\"");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            switch (matcher.group(2)) {
+                case "ms":
+                    return Duration.ofMillis(amount);
+                case "s":
+                    return Duration.ofSeconds(amount);
+                default:
+                    return Duration.ofMinutes(amount);
+            }
+        }
+
+        /** The account without its password; the library checks every value here. */
+        MailAccount.Builder account() {
+            MailAccount.Builder account = MailAccount.builder(address);
+            if (username != null) {
+                account.username(username);
+            }
+            if (host != null) {
+                account.host(host);
+            }
+            if (imapHost != null) {
+                account.host(MailProtocol.IMAP, imapHost);
+            }
+            if (popHost != null) {
+                account.host(MailProtocol.POP3, popHost);
+            }
+            return account;
+        }
+
+        Integrator integrator(Network network) {
+            Integrator.Builder integrator = Integrator.builder()
+                    .policy(network.routing().apply(policy))
+                    .connectTimeout(connectTimeout)
+                    .readTimeout(readTimeout);
+            if (network.sslContext() != null) {
+                integrator.sslContext(network.sslContext());
+            }
+            return integrator.build();
+        }
+    }
+}
