@@ -21,8 +21,8 @@ final class CandidateProbe {
 
     Attempt probe(MailAccount account, ProtocolCandidate candidate, SecretRedactor redactor) {
         if (!candidate.security().protectsCredentials()) {
-            log.warn("Sending the credentials of {} in cleartext to {}: the policy lists this candidate without TLS",
-                    account.emailAddress(), candidate);
+            log.warn("The credentials of {} will cross the network in cleartext if {} answers: the policy lists "
+                    + "this candidate without TLS", account.emailAddress(), candidate);
         }
         AtomicBoolean loginStarted = new AtomicBoolean();
         long start = System.nanoTime();
@@ -36,8 +36,8 @@ final class CandidateProbe {
         } catch (MessagingException | RuntimeException failure) {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             Boolean phase = candidate.protocol() == MailProtocol.IMAP ? loginStarted.get() : null;
-            FailureClassifier.Classification verdict = classifier.classify(failure, candidate, phase);
-            String detail = redactor.redact(verdict.detail);
+            FailureClassifier.Classification verdict = classifier.classify(failure, candidate, phase, redactor);
+            String detail = verdict.detail;
             log.debug("{} -> {} in {} ms: {}", candidate, verdict.outcome, elapsed.toMillis(), detail);
             return Attempt.of(candidate, verdict.outcome, elapsed, detail);
         } finally {

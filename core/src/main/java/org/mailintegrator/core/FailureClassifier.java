@@ -28,6 +28,8 @@ import org.eclipse.angus.mail.util.MailConnectException;
  * <p>Jakarta Mail reports causes unevenly: IMAP keeps the cause chain, while POP3 folds most I/O failures into an
  * {@link AuthenticationFailedException} carrying only the original message. The order of the checks below
  * therefore goes from the most certain evidence (exception types in the chain) to Angus Mail's fixed messages.
+ * Text that came from the server or an exception passes through the {@link SecretRedactor}, since a hostile
+ * server can echo the password; the library's own words do not, so that a short password cannot garble them.
  */
 final class FailureClassifier {
     /** What was classified. */
@@ -53,7 +55,8 @@ final class FailureClassifier {
      * @param loginStarted whether the client had begun to authenticate when it failed; null when the protocol
      *     implementation does not tell
      */
-    Classification classify(Throwable failure, ProtocolCandidate candidate, Boolean loginStarted) {
+    Classification classify(Throwable failure, ProtocolCandidate candidate, Boolean loginStarted,
+            SecretRedactor redactor) {
         List<Throwable> chain = chainOf(failure);
         String where = candidate.host() + ":" + candidate.port();
         boolean duringConnect = has(chain, MailConnectException.class);
@@ -78,7 +81,7 @@ final class FailureClassifier {
             return new Classification(Outcome.TIMED_OUT, "The server at " + where
                     + " accepted the connection but did not answer within " + millis(readTimeout) + ".");
         }
-        Classification tls = tlsFailure(chain, candidate);
+        Classification tls = tlsFailure(chain, candidate, redactor);
         if (tls != null) {
             return tls;
         }
@@ -94,20 +97,21 @@ final class FailureClassifier {
         }
         if (messageContains(chain, "connection reset") || has(chain, SocketException.class)) {
             return new Classification(Outcome.NETWORK_ERROR,
-                    "The connection to " + where + " was broken: " + firstMessage(chain) + ".");
+                    "The connection to " + where + " was broken: " + redactor.redact(firstMessage(chain)) + ".");
         }
         if (isAuthFailure(failure) && !Boolean.FALSE.equals(loginStarted)) {
             String said = failure.getMessage();
             return new Classification(Outcome.AUTH_FAILED, "The server at " + where + " rejected the credentials"
-                    + (said == null || said.isBlank() ? "." : ": \"" + said.strip() + "\""));
+                    + (said == null || said.isBlank() ? "." : ": \"" + redactor.redact(said.strip()) + "\""));
         }
         String said = candidate.protocol() == MailProtocol.POP3 && "Connect failed".equals(firstMessage(chain))
-                ? "its greeting was not \"+OK\"" : firstMessage(chain);
+                ? "its greeting was not \"+OK\"" : redactor.redact(firstMessage(chain));
         return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " did not speak "
                 + candidate.protocol() + " as expected: " + said + ".");
     }
 
-    private static Classification tlsFailure(List<Throwable> chain, ProtocolCandidate candidate) {
+    private static Classification tlsFailure(List<Throwable> chain, ProtocolCandidate candidate,
+            SecretRedactor redactor) {
         if (!has(chain, SSLException.class) && !has(chain, CertificateException.class)) {
             return null;
         }
@@ -128,7 +132,7 @@ final class FailureClassifier {
                 || messages.contains("plaintext connection")) {
             reason = "it does not speak TLS on this port";
         } else {
-            reason = "the TLS handshake failed (" + firstMessage(chain) + ")";
+            reason = "the TLS handshake failed (" + redactor.redact(firstMessage(chain)) + ")";
         }
         return new Classification(Outcome.TLS_FAILED,
                 "A secure connection to " + where + " could not be established: " + reason + ".");
