@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs Dovecot (IMAP and POP3) and a packet filter for the interop tests in
+# examples/src/test/java/org/mailintegrator/examples/interop. The tests start their own private Dovecot
+# instances on free loopback ports, so the system-wide service is kept stopped and disabled.
+# Idempotent; runs as root on Debian 12, non-interactive.
+set -euo pipefail
+
+export DEBIAN_FRONTEND=noninteractive
+
+need_install=false
+for tool in /usr/sbin/dovecot /usr/sbin/iptables; do
+    [ -x "$tool" ] || need_install=true
+done
+for pkg in dovecot-imapd dovecot-pop3d iptables; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_install=true
+done
+
+if $need_install; then
+    # Keep the package's maintainer scripts from starting the system-wide service (it would hold 143/993/110/995).
+    policy=/usr/sbin/policy-rc.d
+    created_policy=false
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod 755 "$policy"
+        created_policy=true
+    fi
+    trap '$created_policy && rm -f "$policy"' EXIT
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends dovecot-imapd dovecot-pop3d iptables
+fi
+
+# Whatever started it (an earlier install, a boot), the system-wide service must not run.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+fi
+service dovecot stop >/dev/null 2>&1 || true
+if command -v update-rc.d >/dev/null 2>&1; then
+    update-rc.d dovecot disable >/dev/null 2>&1 || true
+fi
+
+/usr/sbin/dovecot --version
+/usr/sbin/iptables --version

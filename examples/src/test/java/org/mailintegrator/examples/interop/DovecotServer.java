@@ -1,0 +1,575 @@
+package org.mailintegrator.examples.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.mailintegrator.testkit.TestCertificates;
+
+/**
+ * A private Dovecot instance for interop tests: started from a temporary directory as a child process
+ * ({@code dovecot -F -c <dir>/dovecot.conf}), with its own base and state directories, log file, passwd-file users
+ * and maildirs, listening on free ports of loopback addresses only. The system-wide Dovecot service is neither
+ * used nor touched.
+ *
+ * <pre>{@code
+ * try (DovecotServer dovecot = DovecotServer.builder()
+ *         .user("alice@example.test", "secret")
+ *         .tls(TestCertificates.forHosts("127.0.0.1", "localhost"))
+ *         .stop(DovecotServer.Listener.IMAP, DovecotServer.Listener.IMAPS)   // "the IMAP service is stopped"
+ *         .start()) {
+ *     int pop3s = dovecot.port(DovecotServer.Listener.POP3S);
+ * }
+ * }</pre>
+ *
+ * <p>Each of the four listeners ({@link Listener}) has a port reserved at build time even when it is stopped, so
+ * that a client aimed at a stopped listener meets a port where nothing listens: the connection is refused.
+ * {@link #start()} returns only once every running listener has served a connection and Dovecot logged it.
+ *
+ * <p>Dovecot runs its login and authentication processes as the system users {@code dovenull} and
+ * {@code dovecot}, and mail access as {@code nobody}, so this class needs root (as CI has). Instances are
+ * thread-safe for reading the log; {@link #close()} stops the process and deletes the directory.
+ */
+public final class DovecotServer implements AutoCloseable {
+    /** The Dovecot binary: {@code /usr/sbin/dovecot} as Debian installs it, else {@code dovecot} on the PATH. */
+    public static final String DOVECOT = Files.isExecutable(Path.of("/usr/sbin/dovecot")) ? "/usr/sbin/dovecot"
+            : "dovecot";
+
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    private static final String MAIL_USER = "nobody";
+    private static final String MAIL_GROUP = "nogroup";
+
+    /** The four services a client may reach, each with the IANA port it stands for. */
+    public enum Listener {
+        /** IMAP, cleartext with STARTTLS when TLS is configured; stands for port 143. */
+        IMAP("imap", "imap-login", false, 143),
+        /** IMAP over implicit TLS; stands for port 993. */
+        IMAPS("imaps", "imap-login", true, 993),
+        /** POP3, cleartext with STLS when TLS is configured; stands for port 110. */
+        POP3("pop3", "pop3-login", false, 110),
+        /** POP3 over implicit TLS; stands for port 995. */
+        POP3S("pop3s", "pop3-login", true, 995);
+
+        private final String listenerName;
+        private final String loginService;
+        private final boolean implicitTls;
+        private final int standardPort;
+
+        Listener(String listenerName, String loginService, boolean implicitTls, int standardPort) {
+            this.listenerName = listenerName;
+            this.loginService = loginService;
+            this.implicitTls = implicitTls;
+            this.standardPort = standardPort;
+        }
+
+        /** The port this listener stands in for: 143, 993, 110 or 995. */
+        public int standardPort() {
+            return standardPort;
+        }
+
+        /** Whether the listener speaks TLS from the first byte. */
+        public boolean implicitTls() {
+            return implicitTls;
+        }
+
+        boolean isImap() {
+            return this == IMAP || this == IMAPS;
+        }
+
+        /** The listener that stands for {@code standardPort}. */
+        public static Listener forStandardPort(int standardPort) {
+            for (Listener listener : values()) {
+                if (listener.standardPort == standardPort) {
+                    return listener;
+                }
+            }
+            throw new IllegalArgumentException("no Dovecot listener stands for port " + standardPort
+                    + " (expected 143, 993, 110 or 995)");
+        }
+    }
+
+    private final Path directory;
+    private final Path logFile;
+    private final Process process;
+    private final Map<Listener, String> addresses;
+    private final Map<Listener, Integer> ports;
+    private final Set<Listener> running;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private DovecotServer(Path directory, Path logFile, Process process, Map<Listener, String> addresses,
+            Map<Listener, Integer> ports, Set<Listener> running) {
+        this.directory = directory;
+        this.logFile = logFile;
+        this.process = process;
+        this.addresses = addresses;
+        this.ports = ports;
+        this.running = running;
+        this.shutdownHook = new Thread(this::stopProcess, "dovecot-shutdown-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts describing a server: all four listeners on 127.0.0.1, no TLS, no users. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The port of {@code listener}; for a stopped listener, a port where nothing listens. */
+    public int port(Listener listener) {
+        return ports.get(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The port that stands for a standard port (143, 993, 110, 995); see {@link Listener#forStandardPort}. */
+    public int portFor(int standardPort) {
+        return port(Listener.forStandardPort(standardPort));
+    }
+
+    /** The loopback address {@code listener} is (or would be) bound to. */
+    public String address(Listener listener) {
+        return addresses.get(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Whether {@code listener} accepts connections. */
+    public boolean isRunning(Listener listener) {
+        return running.contains(listener);
+    }
+
+    /** The Dovecot log file ({@code log_path}). */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The Dovecot log so far, one entry per line. */
+    public List<String> logLines() {
+        try {
+            return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + logFile, e);
+        }
+    }
+
+    /**
+     * Waits until at least {@code count} log lines match {@code line}, and returns the matching lines. Dovecot
+     * writes its log through a separate process, so a line can appear shortly after the client saw the
+     * connection end; this waits on file-system change events, bounded by {@code timeout}.
+     *
+     * @throws AssertionError with the whole log if the lines do not appear in time
+     */
+    public List<String> awaitLogLines(String description, Predicate<String> line, int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                List<String> matching = logLines().stream().filter(line).collect(Collectors.toList());
+                if (matching.size() >= count) {
+                    return matching;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    throw new AssertionError("Dovecot did not log " + count + " line(s) of " + description
+                            + " within " + timeout.toMillis() + " ms; found " + matching.size() + ". Log:\n"
+                            + String.join("\n", logLines()));
+                }
+                // A bounded wait for the next change of the directory (the log file is in it); the slice keeps
+                // the loop safe should the kernel coalesce events.
+                WatchKey key = watcher.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(250)),
+                        TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + directory, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Dovecot log", e);
+        } catch (ClosedWatchServiceException e) {
+            throw new IllegalStateException("the watch on " + directory + " was closed", e);
+        }
+    }
+
+    /** Stops Dovecot and its child processes, then deletes the temporary directory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        deleteRecursively(directory);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("DovecotServer{pid=").append(process.pid());
+        for (Listener listener : Listener.values()) {
+            out.append(", ").append(listener).append('=').append(address(listener)).append(':')
+                    .append(port(listener)).append(isRunning(listener) ? "" : " (stopped)");
+        }
+        return out.append(", dir=").append(directory).append('}').toString();
+    }
+
+    private void stopProcess() {
+        List<ProcessHandle> children = process.descendants().collect(Collectors.toList());
+        process.destroy(); // SIGTERM: the master stops its services and exits
+        try {
+            if (!process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        for (ProcessHandle child : children) {
+            if (child.isAlive()) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    /**
+     * Describes a {@link DovecotServer}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Map<Listener, String> addresses = new EnumMap<>(Listener.class);
+        private final EnumSet<Listener> stopped = EnumSet.noneOf(Listener.class);
+        private TestCertificates certificates;
+
+        private Builder() {
+            for (Listener listener : Listener.values()) {
+                addresses.put(listener, "127.0.0.1");
+            }
+        }
+
+        /** Adds a mailbox user (the login name, e.g. a full address) with a plain-text password. */
+        public Builder user(String name, String password) {
+            for (String value : List.of(name, password)) {
+                if (value.isEmpty() || value.chars().anyMatch(c -> c == ':' || Character.isISOControl(c)
+                        || Character.isWhitespace(c))) {
+                    throw new IllegalArgumentException("passwd-file values must be non-empty, without ':', space "
+                            + "or control characters");
+                }
+            }
+            users.put(name, password);
+            return this;
+        }
+
+        /**
+         * Turns TLS on ({@code ssl = yes}) with the server certificate chain and key of {@code certificates}. Without
+         * this, Dovecot runs with {@code ssl = no} and the implicit-TLS listeners must be stopped.
+         */
+        public Builder tls(TestCertificates certificates) {
+            this.certificates = Objects.requireNonNull(certificates, "certificates");
+            return this;
+        }
+
+        /** Stops listeners: their ports refuse connections ("the service is stopped"). */
+        public Builder stop(Listener... listeners) {
+            stopped.addAll(List.of(listeners));
+            return this;
+        }
+
+        /** Binds the IMAP listeners to another loopback address. */
+        public Builder imapAddress(String address) {
+            return address(address, Listener.IMAP, Listener.IMAPS);
+        }
+
+        /** Binds the POP3 listeners to another loopback address, e.g. 127.0.0.2 for "pop.example.com". */
+        public Builder popAddress(String address) {
+            return address(address, Listener.POP3, Listener.POP3S);
+        }
+
+        private Builder address(String address, Listener... listeners) {
+            try {
+                if (!InetAddress.getByName(address).isLoopbackAddress()) {
+                    throw new IllegalArgumentException("only loopback addresses are allowed, not " + address);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not an address: " + address, e);
+            }
+            for (Listener listener : listeners) {
+                addresses.put(listener, address);
+            }
+            return this;
+        }
+
+        /**
+         * Writes the configuration, starts Dovecot and waits until every running listener has served a
+         * connection.
+         *
+         * @throws IllegalStateException if Dovecot does not start, with its output and log
+         */
+        public DovecotServer start() {
+            if (certificates == null) {
+                for (Listener listener : Listener.values()) {
+                    if (listener.implicitTls && !stopped.contains(listener)) {
+                        throw new IllegalStateException(listener + " needs TLS: call tls(...) or stop(" + listener
+                                + ")");
+                    }
+                }
+            }
+            if (!"root".equals(System.getProperty("user.name"))) {
+                throw new IllegalStateException("the Dovecot interop tests run Dovecot as root (as CI does): its "
+                        + "login, auth and mail processes switch to the users dovenull, dovecot and nobody");
+            }
+            Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
+            for (Listener listener : Listener.values()) {
+                ports.put(listener, freePort(addresses.get(listener)));
+            }
+            Set<Listener> running = EnumSet.complementOf(stopped);
+            Path directory;
+            try {
+                directory = Files.createTempDirectory("dovecot-");
+                // the login (dovenull) and auth (dovecot) processes must reach their sockets and the users file
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create a directory for Dovecot", e);
+            }
+            Path logFile = directory.resolve("dovecot.log");
+            Process process = null;
+            try {
+                Path config = writeFiles(directory, logFile, ports, running);
+                ProcessBuilder command = new ProcessBuilder(DOVECOT, "-F", "-c", config.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(directory.resolve("dovecot.out").toFile());
+                process = command.start();
+                DovecotServer server = new DovecotServer(directory, logFile,
+                        process, Map.copyOf(addresses), Map.copyOf(ports), Set.copyOf(running));
+                try {
+                    server.awaitReady();
+                } catch (RuntimeException | Error e) {
+                    String diagnostics = diagnostics(directory, logFile);
+                    server.close();
+                    throw new IllegalStateException("Dovecot did not start: " + e.getMessage() + "\n" + diagnostics,
+                            e);
+                }
+                return server;
+            } catch (IOException e) {
+                String diagnostics = diagnostics(directory, logFile);
+                if (process != null) {
+                    process.destroyForcibly();
+                }
+                deleteRecursively(directory);
+                throw new IllegalStateException("cannot start " + DOVECOT + ": " + e.getMessage() + "\n"
+                        + diagnostics, e);
+            }
+        }
+
+        private Path writeFiles(Path directory, Path logFile, Map<Listener, Integer> ports, Set<Listener> running)
+                throws IOException {
+            Path mail = Files.createDirectories(directory.resolve("mail"));
+            PosixFileAttributeView mailOwner = Files.getFileAttributeView(mail, PosixFileAttributeView.class);
+            UserPrincipalLookupService lookup = directory.getFileSystem().getUserPrincipalLookupService();
+            mailOwner.setOwner(lookup.lookupPrincipalByName(MAIL_USER));
+            mailOwner.setGroup(lookup.lookupPrincipalByGroupName(MAIL_GROUP));
+            Files.createDirectories(directory.resolve("run"));
+            Files.createDirectories(directory.resolve("state"));
+
+            StringBuilder passwd = new StringBuilder();
+            for (Map.Entry<String, String> user : users.entrySet()) {
+                passwd.append(user.getKey()).append(":{PLAIN}").append(user.getValue()).append(':')
+                        .append(MAIL_USER).append(':').append(MAIL_GROUP).append("::")
+                        .append(mail.resolve(user.getKey())).append('\n');
+            }
+            Path usersFile = write(directory.resolve("users"), passwd.toString());
+
+            List<String> protocols = new ArrayList<>();
+            if (running.contains(Listener.IMAP) || running.contains(Listener.IMAPS)) {
+                protocols.add("imap");
+            }
+            if (running.contains(Listener.POP3) || running.contains(Listener.POP3S)) {
+                protocols.add("pop3");
+            }
+            StringBuilder conf = new StringBuilder()
+                    .append("# A private Dovecot instance for the Mail Integrator interop tests.\n")
+                    .append("base_dir = ").append(directory.resolve("run")).append('\n')
+                    .append("state_dir = ").append(directory.resolve("state")).append('\n')
+                    .append("log_path = ").append(logFile).append('\n')
+                    .append("protocols = ").append(protocols.isEmpty() ? "none" : String.join(" ", protocols))
+                    .append('\n')
+                    .append("listen = ").append(addresses.values().stream().distinct()
+                            .collect(Collectors.joining(", "))).append('\n')
+                    .append("default_login_user = dovenull\n")
+                    .append("default_internal_user = dovecot\n")
+                    .append("auth_verbose = yes\n")
+                    .append("auth_debug = yes\n")
+                    // Dovecot delays every failed login by 2 s by default
+                    .append("auth_failure_delay = 0\n")
+                    .append("disable_plaintext_auth = no\n")
+                    // both ports in the login log, so that a test can tell its connections apart
+                    .append("login_log_format_elements = user=<%u> method=%m rip=%{rip} rport=%{rport} "
+                            + "lip=%{lip} lport=%{lport} mpid=%e %c session=<%{session}>\n")
+                    .append("mail_location = maildir:~/Maildir\n")
+                    .append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(usersFile)
+                    .append("\n}\n")
+                    .append("userdb {\n  driver = passwd-file\n  args = ").append(usersFile).append("\n}\n");
+            if (certificates != null) {
+                Path cert = write(directory.resolve("server-chain.pem"), certificates.serverCertificateChainPem());
+                Path key = write(directory.resolve("server-key.pem"), certificates.serverPrivateKeyPem());
+                conf.append("ssl = yes\n")
+                        .append("ssl_cert = <").append(cert).append('\n')
+                        .append("ssl_key = <").append(key).append('\n')
+                        .append("ssl_min_protocol = TLSv1.2\n");
+            } else {
+                conf.append("ssl = no\n");
+            }
+            // Dovecot also penalises an IP after a failed login, for every service: its next authentication
+            // waits 4 s, then 8, up to 15 s. The tests fail logins on purpose, all from loopback; the auth process
+            // cannot reach an anvil socket of mode 0, and then applies no penalty (Dovecot's documented switch).
+            conf.append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n");
+            for (String service : List.of("imap-login", "pop3-login")) {
+                conf.append("service ").append(service).append(" {\n");
+                for (Listener listener : Listener.values()) {
+                    if (!listener.loginService.equals(service)) {
+                        continue;
+                    }
+                    // every default listener is redefined: a stopped one gets port 0, so it never binds 143/993
+                    conf.append("  inet_listener ").append(listener.listenerName).append(" {\n")
+                            .append("    address = ").append(addresses.get(listener)).append('\n')
+                            .append("    port = ").append(running.contains(listener) ? ports.get(listener) : 0)
+                            .append('\n');
+                    if (listener.implicitTls && certificates != null) {
+                        conf.append("    ssl = yes\n");
+                    }
+                    conf.append("  }\n");
+                }
+                conf.append("}\n");
+            }
+            return write(directory.resolve("dovecot.conf"), conf.toString());
+        }
+
+        private static Path write(Path file, String content) throws IOException {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+            return file;
+        }
+
+        private static int freePort(String address) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free port on " + address, e);
+            }
+        }
+
+        private static String diagnostics(Path directory, Path logFile) {
+            StringBuilder out = new StringBuilder();
+            for (Path file : List.of(directory.resolve("dovecot.out"), logFile, directory.resolve("dovecot.conf"))) {
+                out.append("--- ").append(file.getFileName()).append(" ---\n");
+                try {
+                    out.append(Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(none)\n");
+                } catch (IOException e) {
+                    out.append("(unreadable: ").append(e.getMessage()).append(")\n");
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    /**
+     * Connects to every running listener, closes, and waits until Dovecot logged that very connection: each
+     * listener is bound, a login process served it, and the log is flowing.
+     */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        for (Listener listener : running) {
+            probe(listener, deadline);
+        }
+    }
+
+    /**
+     * Opens a TCP connection to {@code listener}, closes it, and waits until Dovecot logged it (matched by the
+     * client's port), so that the connection is over on both sides when this returns.
+     *
+     * @throws IllegalStateException if the listener does not accept a connection in time
+     * @throws AssertionError if Dovecot does not log the connection in time
+     */
+    public void probe(Listener listener) {
+        probe(listener, System.nanoTime() + STARTUP_TIMEOUT.toNanos());
+    }
+
+    private void probe(Listener listener, long deadline) {
+        int clientPort = connectOnce(listener, deadline);
+        awaitLogLines("the probe connection to " + listener,
+                line -> line.contains("rport=" + clientPort + ",") && line.contains("lport=" + port(listener) + ","),
+                1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+
+    private int connectOnce(Listener listener, long deadline) {
+        InetSocketAddress target = new InetSocketAddress(address(listener), port(listener));
+        long pauseMillis = 5;
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("dovecot exited with status " + process.exitValue());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(target, 1_000);
+                return socket.getLocalPort();
+            } catch (IOException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(listener + " on " + target + " did not accept a connection within "
+                            + STARTUP_TIMEOUT.toSeconds() + " s: " + notYet);
+                }
+            }
+            try {
+                // a bounded back-off between connection attempts, cut short if the process exits
+                process.waitFor(pauseMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for Dovecot", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 100);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.mailintegrator.examples.interop;
+
+import java.util.List;
+import java.util.Objects;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.ProtocolCandidate;
+
+/**
+ * Wraps a policy, unchanged, and routes each of its candidates from the standard port (993, 995, 143, 110) to
+ * the port where a {@link DovecotServer} stands in for it. Hosts, protocols, security and order are left as the
+ * wrapped policy made them.
+ */
+public final class RoutedPolicy implements PreferencePolicy {
+    private final PreferencePolicy policy;
+    private final DovecotServer server;
+
+    private RoutedPolicy(PreferencePolicy policy, DovecotServer server) {
+        this.policy = policy;
+        this.server = server;
+    }
+
+    /** {@code policy}, with standard ports mapped to {@code server}'s. */
+    public static RoutedPolicy to(DovecotServer server, PreferencePolicy policy) {
+        return new RoutedPolicy(Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(server, "server"));
+    }
+
+    @Override
+    public List<ProtocolCandidate> candidates(MailAccount account) {
+        return policy.candidates(account).stream()
+                .map(candidate -> candidate.withPort(server.portFor(candidate.port())))
+                .toList();
+    }
+
+    @Override
+    public String toString() {
+        return policy + " routed to " + server;
+    }
+}
