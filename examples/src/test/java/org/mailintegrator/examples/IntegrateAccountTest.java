@@ -143,7 +143,7 @@ class IntegrateAccountTest {
                 .anyMatch(row(3, "IMAP", "NONE", "AUTH_FAILED"))
                 .anyMatch(row(4, "POP3", "NONE", "AUTH_FAILED"));
         assertThat(run.lastLine()).startsWith("Not integrated");
-        // The cleartext candidates make the library log a WARN on the process's stderr: captured too.
+        // The cleartext candidates make the library log a WARN: captured too.
         assertThat(run.console).contains("cleartext");
         assertThat(run.everything()).doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD);
     }
@@ -246,10 +246,12 @@ class IntegrateAccountTest {
     }
 
     /**
-     * Runs the program with its output captured, and the process's own {@code System.out} and {@code System.err}
-     * captured as well, since the library logs there.
+     * Runs the program with its output captured, the process's own {@code System.out} and {@code System.err}
+     * captured as well, and what the library logged meanwhile (slf4j-simple writes this module's test logs to
+     * {@link #LIBRARY_LOG}, as {@code simplelogger.properties} says).
      */
     private static Run run(String[] args, Map<String, String> env, PasswordPrompt prompt, Network network) {
+        long logged = logSize();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -266,7 +268,28 @@ class IntegrateAccountTest {
             System.setErr(originalErr);
         }
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
-                console.toString(StandardCharsets.UTF_8));
+                console.toString(StandardCharsets.UTF_8) + logSince(logged));
+    }
+
+    private static final java.nio.file.Path LIBRARY_LOG = java.nio.file.Path.of("target", "library-test.log");
+
+    private static long logSize() {
+        try {
+            return java.nio.file.Files.exists(LIBRARY_LOG) ? java.nio.file.Files.size(LIBRARY_LOG) : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String logSince(long offset) {
+        try {
+            byte[] all = java.nio.file.Files.exists(LIBRARY_LOG) ? java.nio.file.Files.readAllBytes(LIBRARY_LOG)
+                    : new byte[0];
+            return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+                    StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static final class Run {
