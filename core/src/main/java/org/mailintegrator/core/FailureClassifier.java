@@ -95,9 +95,13 @@ final class FailureClassifier {
             return new Classification(Outcome.PROTOCOL_ERROR,
                     "The server at " + where + " closed the connection unexpectedly.");
         }
-        if (messageContains(chain, "connection reset") || has(chain, SocketException.class)) {
+        if (messageContains(chain, "connection reset")) {
             return new Classification(Outcome.NETWORK_ERROR,
-                    "The connection to " + where + " was broken: " + redactor.redact(firstMessage(chain)) + ".");
+                    "The connection to " + where + " was reset by the server or a device on the way.");
+        }
+        if (has(chain, SocketException.class)) {
+            return new Classification(Outcome.NETWORK_ERROR,
+                    "The connection to " + where + " was broken: " + redactor.redact(rootMessage(chain)) + ".");
         }
         if (isAuthFailure(failure) && !Boolean.FALSE.equals(loginStarted)) {
             String said = failure.getMessage();
@@ -209,6 +213,15 @@ final class FailureClassifier {
             }
         }
         return chain.get(0).getClass().getSimpleName();
+    }
+
+    private static String rootMessage(List<Throwable> chain) {
+        Throwable root = chain.get(0);
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null && !root.getMessage().isBlank() ? root.getMessage().strip()
+                : firstMessage(chain);
     }
 
     private static String millis(Duration duration) {
