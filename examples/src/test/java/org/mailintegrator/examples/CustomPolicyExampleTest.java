@@ -18,6 +18,7 @@ import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.Service;
+import org.mailintegrator.testkit.StartTls;
 
 /** {@link CustomPolicyExample} does what its comments claim. */
 class CustomPolicyExampleTest {
@@ -50,9 +51,26 @@ class CustomPolicyExampleTest {
     }
 
     @Test
-    void withoutImapOverTlsThePolicyNeverFallsBackToCleartext() {
+    void withoutImapOverTlsThePolicyUpgradesWithStartTls() {
         try (MailServerFixture server = MailServerFixture.builder().user("bob@example.com", "secret")
                 .stopped(Service.IMAPS).start()) {
+            Integrator integrator = Integrator.builder()
+                    .policy(server.route(CustomPolicyExample.IMAP_ONLY_SECURE))
+                    .sslContext(server.clientSslContext())
+                    .build();
+
+            IntegrationResult result = integrator.integrate(server.account("bob@example.com"));
+
+            assertThat(result.attempts()).extracting(Attempt::outcome)
+                    .containsExactly(Outcome.REFUSED, Outcome.AUTHENTICATED);
+            assertThat(server.receivedInCleartext("secret")).isFalse();
+        }
+    }
+
+    @Test
+    void whenStartTlsIsStrippedThePolicyNeverFallsBackToCleartext() {
+        try (MailServerFixture server = MailServerFixture.builder().user("bob@example.com", "secret")
+                .stopped(Service.IMAPS).startTls(StartTls.NOT_OFFERED).start()) {
             Integrator integrator = Integrator.builder()
                     .policy(server.route(CustomPolicyExample.IMAP_ONLY_SECURE))
                     .sslContext(server.clientSslContext())
@@ -63,6 +81,7 @@ class CustomPolicyExampleTest {
             assertThat(result.isIntegrated()).isFalse();
             assertThat(result.attempts()).extracting(Attempt::outcome)
                     .containsExactly(Outcome.REFUSED, Outcome.TLS_FAILED);
+            assertThat(server.receivedInCleartext("secret")).isFalse();
             assertThat(result.attempts().get(1).detail()).contains("credentials were not sent");
         }
     }

@@ -1,7 +1,9 @@
 package org.mailintegrator.testkit;
 
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -11,17 +13,22 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.mailintegrator.core.MailProtocol;
 
 /**
- * The public port of one {@link Service}: terminates TLS where the service is implicit TLS, forwards to the
- * GreenMail backend, and applies the service's {@link Fault}. The port stays the same across faults.
+ * The public port of one {@link Service}: terminates TLS where the service is implicit TLS, speaks the cleartext
+ * start of a session itself to offer (or refuse) STARTTLS/STLS, which GreenMail lacks, forwards everything else to
+ * the GreenMail backend, records what the client sent, and applies the service's {@link Fault}. The port stays the
+ * same across faults.
  */
 final class FrontDoor implements Closeable {
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
@@ -33,6 +40,8 @@ final class FrontDoor implements Closeable {
     private final InetSocketAddress backend;
     private final SSLContext tls;
     private final ExecutorService workers;
+    private final CommandLog log;
+    private volatile StartTls startTls;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final List<Socket> backlogFillers = new ArrayList<>();
     private int port;
@@ -41,8 +50,10 @@ final class FrontDoor implements Closeable {
     private Fault fault;
 
     FrontDoor(Service service, InetAddress address, InetSocketAddress backend, SSLContext tls,
-            ExecutorService workers) {
+            ExecutorService workers, CommandLog log, StartTls startTls) {
         this.service = service;
+        this.log = log;
+        this.startTls = startTls;
         this.address = address;
         this.backend = backend;
         this.tls = tls;
@@ -57,20 +68,29 @@ final class FrontDoor implements Closeable {
         return fault;
     }
 
+    StartTls startTls() {
+        return startTls;
+    }
+
+    void startTls(StartTls mode) {
+        this.startTls = mode;
+    }
+
     /** Applies {@code newFault} (null: healthy). Connections that are open are cut, as a restart would. */
     synchronized void apply(Fault newFault) {
         shutDownListener();
         closeAll(connections);
         fault = newFault;
-        if (newFault == Fault.REFUSE) {
+        if (newFault != null && newFault.kind() == Fault.Kind.REFUSE) {
             if (port == 0) {
                 bind(50);
                 shutDownListener();
             }
             return;
         }
-        bind(newFault == Fault.DROP ? 1 : 50);
-        if (newFault == Fault.DROP) {
+        boolean drop = newFault != null && newFault.kind() == Fault.Kind.DROP;
+        bind(drop ? 1 : 50);
+        if (drop) {
             fillAcceptQueue();
         } else {
             ServerSocket current = listener;
@@ -153,23 +173,196 @@ final class FrontDoor implements Closeable {
     }
 
     private void serve(Socket raw, Fault current) {
-        Socket client = raw;
+        Connection connection = new Connection(raw, current);
         try {
-            if (service.isTls()) {
-                client = handshake(raw);
-            }
-            if (current == Fault.SILENT) {
-                drain(client.getInputStream());
-            } else if (current == Fault.GARBAGE) {
-                client.getOutputStream().write(GARBAGE);
-                client.getOutputStream().flush();
-            } else {
-                forward(client);
-            }
+            connection.run();
         } catch (IOException | RuntimeException connectionEnded) {
-            // the client went away, or the fixture is closing: nothing to report
+            // the client went away, a fault cut the connection, or the fixture is closing: nothing to report
         } finally {
             connections.remove(raw);
+            connection.close();
+        }
+    }
+
+    /** One client connection: TLS, the fault, the STARTTLS dialogue, then relaying to the GreenMail backend. */
+    private final class Connection {
+        private final Socket raw;
+        private final Fault fault;
+        private final Duration delay;
+        private Socket client;
+        private ClientStream fromClient;
+        private OutputStream toClient;
+        private Socket server;
+
+        Connection(Socket raw, Fault fault) {
+            this.raw = raw;
+            this.fault = fault;
+            this.delay = fault != null && fault.kind() == Fault.Kind.SLOW ? fault.delay() : Duration.ZERO;
+            this.client = raw;
+        }
+
+        void run() throws IOException {
+            Fault.Kind kind = fault == null ? null : fault.kind();
+            boolean overTls = false;
+            if (service.isTls()) {
+                if (kind == Fault.Kind.STALL_TLS) {
+                    drain(raw.getInputStream());
+                    return;
+                }
+                client = handshake(raw);
+                overTls = true;
+            }
+            long budget = kind == Fault.Kind.RESET ? fault.bytes() : -1;
+            fromClient = new ClientStream(client.getInputStream(), service, overTls, log, budget, this::reset);
+            toClient = client.getOutputStream();
+            if (kind == Fault.Kind.SILENT) {
+                drain(fromClient);
+                return;
+            }
+            if (kind == Fault.Kind.GARBAGE) {
+                toClient.write(GARBAGE);
+                toClient.flush();
+                return;
+            }
+            server = new Socket();
+            connections.add(server);
+            server.connect(backend, 5_000);
+            InputStream fromServer = new BufferedInputStream(server.getInputStream());
+            OutputStream toServer = server.getOutputStream();
+            if (!overTls && !negotiate(fromServer, toServer, kind == Fault.Kind.STALL_TLS)) {
+                return;
+            }
+            workers.execute(() -> pump(fromServer, toClient, client));
+            pump(fromClient, toServer, server);
+        }
+
+        /**
+         * The cleartext start of a session: relays the greeting, answers CAPABILITY/CAPA with STARTTLS/STLS added
+         * as the service's {@link StartTls} says, and performs or refuses the upgrade. Returns false when the
+         * connection must end (a stalled handshake); true to go on relaying.
+         */
+        private boolean negotiate(InputStream fromServer, OutputStream toServer, boolean stallTls) throws IOException {
+            boolean imap = service.protocol() == MailProtocol.IMAP;
+            String greeting = readServerLine(fromServer);
+            if (greeting == null) {
+                return false;
+            }
+            send(toClient, greeting + "\r\n");
+            StartTls mode = startTls;
+            while (true) {
+                String line = fromClient.readLine(8_192);
+                if (line == null) {
+                    return false;
+                }
+                String[] words = line.trim().split(" ");
+                String tag = imap ? words[0] : "";
+                String command = (imap ? (words.length > 1 ? words[1] : "") : words[0]).toUpperCase(Locale.ROOT);
+                boolean asksTls = command.equals(imap ? "STARTTLS" : "STLS");
+                if (asksTls && mode == StartTls.REFUSED) {
+                    send(toClient, imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
+                } else if (asksTls && mode == StartTls.OFFERED) {
+                    send(toClient, imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
+                    if (stallTls) {
+                        drain(raw.getInputStream());
+                        return false;
+                    }
+                    long budget = fromClient.budget();
+                    client = handshake(raw);
+                    fromClient = new ClientStream(client.getInputStream(), service, true, log, budget, this::reset);
+                    toClient = client.getOutputStream();
+                    return true;
+                } else if (command.equals(imap ? "CAPABILITY" : "CAPA")) {
+                    send(toServer, line + "\r\n");
+                    relayCapabilities(fromServer, imap, tag, mode != StartTls.NOT_OFFERED);
+                } else {
+                    send(toServer, line + "\r\n");
+                    return true;
+                }
+            }
+        }
+
+        private void relayCapabilities(InputStream fromServer, boolean imap, String tag, boolean advertise)
+                throws IOException {
+            StringBuilder answer = new StringBuilder();
+            String line;
+            boolean first = true;
+            while ((line = readServerLine(fromServer)) != null) {
+                if (imap && advertise && line.toUpperCase(Locale.ROOT).startsWith("* CAPABILITY ")) {
+                    line = line + " STARTTLS";
+                }
+                if (!imap && advertise && line.equals(".")) {
+                    answer.append("STLS\r\n");
+                }
+                answer.append(line).append("\r\n");
+                boolean done = imap ? line.startsWith(tag + " ") : line.equals(".") || first && line.startsWith("-ERR");
+                first = false;
+                if (done) {
+                    break;
+                }
+            }
+            send(toClient, answer.toString());
+        }
+
+        private String readServerLine(InputStream in) throws IOException {
+            StringBuilder text = new StringBuilder();
+            int c;
+            while ((c = in.read()) >= 0) {
+                if (c == '\n') {
+                    int end = text.length();
+                    return end > 0 && text.charAt(end - 1) == '\r' ? text.substring(0, end - 1) : text.toString();
+                }
+                text.append((char) c);
+            }
+            return null;
+        }
+
+        private void send(OutputStream out, String text) throws IOException {
+            hold();
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        private void pump(InputStream from, OutputStream to, Socket toClose) {
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    hold();
+                    to.write(buffer, 0, n);
+                    to.flush();
+                }
+            } catch (IOException ended) {
+                // one side closed: the other side is closed below
+            } finally {
+                closeQuietly(toClose);
+            }
+        }
+
+        /** The latency of a {@link Fault#slow(Duration)} link; simulated network delay, not synchronisation. */
+        private void hold() throws IOException {
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("the fixture is closing");
+                }
+            }
+        }
+
+        private void reset() throws IOException {
+            raw.setSoLinger(true, 0);
+            raw.close();
+            if (server != null) {
+                server.close();
+            }
+        }
+
+        void close() {
+            if (server != null) {
+                connections.remove(server);
+                closeQuietly(server);
+            }
             closeQuietly(client);
             closeQuietly(raw);
         }
@@ -178,35 +371,11 @@ final class FrontDoor implements Closeable {
     private SSLSocket handshake(Socket raw) throws IOException {
         SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(raw, null, raw.getPort(), true);
         secure.setUseClientMode(false);
+        int previous = raw.getSoTimeout();
         raw.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
         secure.startHandshake();
-        raw.setSoTimeout(0);
+        raw.setSoTimeout(previous);
         return secure;
-    }
-
-    private void forward(Socket client) throws IOException {
-        try (Socket server = new Socket()) {
-            connections.add(server);
-            try {
-                server.connect(backend, 5_000);
-                InputStream fromServer = server.getInputStream();
-                OutputStream toClient = client.getOutputStream();
-                workers.execute(() -> pump(fromServer, toClient, client));
-                client.getInputStream().transferTo(server.getOutputStream());
-            } finally {
-                connections.remove(server);
-            }
-        }
-    }
-
-    private static void pump(InputStream from, OutputStream to, Socket toClose) {
-        try {
-            from.transferTo(to);
-        } catch (IOException ended) {
-            // one side closed: the other side is closed below
-        } finally {
-            closeQuietly(toClose);
-        }
     }
 
     private static void drain(InputStream in) throws IOException {

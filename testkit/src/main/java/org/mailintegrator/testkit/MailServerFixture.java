@@ -6,7 +6,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,8 +23,9 @@ import org.mailintegrator.core.PreferencePolicy;
 
 /**
  * A mail server for tests: IMAP, IMAPS, POP3 and POP3S on free loopback ports, backed by GreenMail mailboxes,
- * with TLS certificates from a throw-away CA, and each service able to be stopped or made to misbehave during a
- * test as an administrator or a firewall would. No JUnit needed: it is an {@link AutoCloseable}; see
+ * with TLS certificates from a throw-away CA, STARTTLS/STLS on the cleartext services (offered, not offered, or
+ * refused), a record of every line the services received, and each service able to be stopped or made to
+ * misbehave during a test as an administrator or a firewall would ({@link Fault}). No JUnit needed: it is an {@link AutoCloseable}; see
  * {@link MailServerExtension} for the JUnit 5 layer.
  *
  * <pre>{@code
@@ -51,6 +54,8 @@ public final class MailServerFixture implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<Service, FrontDoor> doors = new EnumMap<>(Service.class);
     private final Map<Service, Fault> initialFaults;
+    private final StartTls initialStartTls;
+    private final CommandLog log = new CommandLog();
 
     private MailServerFixture(Builder builder) {
         this.host = builder.host;
@@ -58,6 +63,7 @@ public final class MailServerFixture implements AutoCloseable {
                 : TestCertificates.forHosts(builder.host, "localhost");
         this.users = Map.copyOf(builder.users);
         this.initialFaults = new EnumMap<>(builder.faults);
+        this.initialStartTls = builder.startTls;
         InetAddress address = resolve(builder.host);
         ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
@@ -68,13 +74,14 @@ public final class MailServerFixture implements AutoCloseable {
         try {
             greenMail.start();
             users.forEach((login, password) -> greenMail.setUser(login, login, password));
+            builder.messages.forEach(message -> message.deliverTo(greenMail));
             InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
             InetSocketAddress pop3Backend = new InetSocketAddress("127.0.0.1", greenMail.getPop3().getPort());
             SSLContext serverTls = certificates.serverSslContext();
             for (Service service : Service.values()) {
                 InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
                         ? imapBackend : pop3Backend;
-                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers);
+                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls);
                 doors.put(service, door);
                 door.apply(initialFaults.get(service));
             }
@@ -126,14 +133,67 @@ public final class MailServerFixture implements AutoCloseable {
         heal(service);
     }
 
-    /** Returns every service to the state it started in (as built), cutting open connections. */
+    /**
+     * Returns every service to the state it started in (as built), cutting open connections where a fault
+     * changes, and forgets the commands received so far.
+     */
     public void reset() {
         for (Service service : Service.values()) {
             Fault initial = initialFaults.get(service);
-            if (door(service).fault() != initial) {
+            if (!Objects.equals(door(service).fault(), initial)) {
                 door(service).apply(initial);
             }
+            door(service).startTls(initialStartTls);
         }
+        log.clear();
+    }
+
+    /**
+     * Sets what the cleartext {@code service} ({@link Service#IMAP} or {@link Service#POP3}) does about
+     * STARTTLS/STLS, for connections from now on.
+     *
+     * @throws IllegalArgumentException for a TLS service, which has no STARTTLS
+     */
+    public void startTls(Service service, StartTls mode) {
+        Objects.requireNonNull(mode, "mode");
+        if (service.isTls()) {
+            throw new IllegalArgumentException(service + " is TLS from the first byte: STARTTLS does not apply");
+        }
+        door(service).startTls(mode);
+    }
+
+    /** What the cleartext {@code service} currently does about STARTTLS/STLS; null for a TLS service. */
+    public StartTls startTls(Service service) {
+        return service.isTls() ? null : door(service).startTls();
+    }
+
+    /**
+     * Every line the services received from clients since the start (or the last {@link #reset()}), in order,
+     * credentials included; at most 10,000 lines of at most 1,000 characters are kept.
+     */
+    public List<ReceivedCommand> received() {
+        return log.snapshot();
+    }
+
+    /** The lines {@code service} received; see {@link #received()}. */
+    public List<ReceivedCommand> received(Service service) {
+        Objects.requireNonNull(service, "service");
+        return log.snapshot().stream().filter(command -> command.service() == service).toList();
+    }
+
+    /**
+     * Whether {@code secret} reached any service outside TLS: as is, or inside a base64 token (the SASL PLAIN
+     * and LOGIN forms). The server-side proof that a password never crossed the network in cleartext.
+     */
+    public boolean receivedInCleartext(String secret) {
+        Objects.requireNonNull(secret, "secret");
+        return log.snapshot().stream().filter(command -> !command.overTls())
+                .anyMatch(command -> Secrets.contains(command.line(), secret));
+    }
+
+    /** Delivers a text message to the mailbox of {@code emailAddress}, e.g. to test what a client reads. */
+    public void deliver(String emailAddress, String subject, String body) {
+        new TestMessage(emailAddress, subject, body).deliverTo(greenMail);
     }
 
     /** The certificates the TLS services present. */
@@ -227,8 +287,25 @@ public final class MailServerFixture implements AutoCloseable {
         private TestCertificates certificates;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<Service, Fault> faults = new EnumMap<>(Service.class);
+        private final List<TestMessage> messages = new ArrayList<>();
+        private StartTls startTls = StartTls.OFFERED;
 
         private Builder() {
+        }
+
+        /**
+         * What the cleartext services do about STARTTLS/STLS; default {@link StartTls#OFFERED}, as on a modern
+         * server.
+         */
+        public Builder startTls(StartTls mode) {
+            this.startTls = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** A text message waiting in the mailbox of {@code emailAddress} (a user of this fixture) at start. */
+        public Builder message(String emailAddress, String subject, String body) {
+            messages.add(new TestMessage(emailAddress, subject, body));
+            return this;
         }
 
         /** The loopback address to listen on (127.0.0.0/8 or ::1); default {@code 127.0.0.1}. */

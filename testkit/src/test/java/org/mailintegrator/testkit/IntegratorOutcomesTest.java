@@ -162,13 +162,87 @@ class IntegratorOutcomesTest {
 
     @ParameterizedTest
     @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void startTlsUpgradesForRealBeforeTheCredentialsAreSent(Service plainService) {
+        Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(server.get().receivedInCleartext(PASSWORD)).isFalse();
+        assertThat(server.get().received(plainService)).as("what the server received")
+                .anyMatch(command -> !command.overTls() && command.line().toUpperCase().contains("STARTTLS")
+                        || !command.overTls() && command.line().equalsIgnoreCase("STLS"))
+                .anyMatch(command -> command.overTls() && command.line().contains(PASSWORD));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
     void missingStartTlsIsTlsFailedAndNoCredentialsAreSent(Service plainService) {
+        server.get().startTls(plainService, StartTls.NOT_OFFERED);
+
         Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
 
         assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
         assertThat(attempt.detail()).contains("does not offer")
                 .contains(plainService.protocol() == IMAP ? "STARTTLS" : "STLS")
                 .contains("credentials were not sent");
+        assertThat(server.get().received(plainService)).as("what the server received").isNotEmpty()
+                .noneMatch(command -> command.line().contains(PASSWORD));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void refusedStartTlsIsTlsFailedAndNoCredentialsAreSent(Service plainService) {
+        server.get().startTls(plainService, StartTls.REFUSED);
+
+        Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt.detail()).contains("refused").contains("credentials were not sent");
+        assertThat(server.get().received(plainService)).as("what the server received")
+                .noneMatch(command -> command.line().contains(PASSWORD));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void aCleartextCandidateSendsThePasswordInCleartextAsThePolicyAsked(Service plainService) {
+        Attempt attempt = tryOnly(plainService.protocol(), NONE, plainService);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(server.get().receivedInCleartext(PASSWORD)).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Service.class)
+    void aStalledTlsHandshakeTimesOut(Service service) {
+        server.get().fault(service, Fault.STALL_TLS);
+
+        Attempt attempt = tryOnly(service.protocol(), service.isTls() ? IMPLICIT_TLS : STARTTLS, service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt.elapsed()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
+        assertThat(server.get().received(service)).noneMatch(command -> command.line().contains(PASSWORD));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAPS", "POP3S"})
+    void aResetInTheMiddleOfTheLoginIsANetworkError(Service service) {
+        server.get().fault(service, Fault.resetAfter(prefixBeforePassword(service) + 3));
+
+        Attempt attempt = tryOnly(service.protocol(), IMPLICIT_TLS, service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.NETWORK_ERROR);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void aSlowLinkAddsItsLatencyToEachExchange(Service service) {
+        Duration oneWay = Duration.ofMillis(50);
+        server.get().fault(service, Fault.slow(oneWay));
+
+        Attempt attempt = tryOnly(service.protocol(), NONE, service);
+
+        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        // greeting, capabilities, login: at least three delayed answers and two delayed commands
+        assertThat(attempt.elapsed()).isGreaterThanOrEqualTo(oneWay.multipliedBy(5));
     }
 
     @Test
@@ -188,6 +262,13 @@ class IntegratorOutcomesTest {
         assertThat(result.attempts()).extracting(Attempt::outcome)
                 .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(1).elapsed()).isZero();
+    }
+
+    /** Bytes the client sends before the password: IMAP "CAPABILITY" and "LOGIN user ", POP3 "CAPA", "USER", "PASS ". */
+    private static int prefixBeforePassword(Service service) {
+        String sent = service.protocol() == IMAP ? "A0 CAPABILITY\r\nA1 LOGIN " + ADDRESS + " "
+                : "CAPA\r\nUSER " + ADDRESS + "\r\nPASS ";
+        return sent.length();
     }
 
     private static MailAccount account() {
