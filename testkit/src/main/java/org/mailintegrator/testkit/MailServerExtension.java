@@ -2,7 +2,6 @@ package org.mailintegrator.testkit;
 
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -10,7 +9,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The JUnit 5 layer over {@link MailServerFixture}. Registered on a static field, one server serves the whole test
- * class and is {@linkplain MailServerFixture#reset() reset} after each test; on an instance field, each test gets a fresh server.
+ * class and is {@linkplain MailServerFixture#reset() reset} after each test; on an instance field, each test gets a
+ * fresh server. The fixture lives in JUnit's extension store under a namespace unique to this extension instance,
+ * so JUnit closes it when its class or test ends, even when a test fails, and two extensions never share one.
  *
  * <pre>{@code
  * @RegisterExtension
@@ -27,14 +28,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Not thread-safe: use it from the test's thread.
  */
 public final class MailServerExtension
-        implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
-        Supplier<MailServerFixture> {
+        implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, Supplier<MailServerFixture> {
     private final MailServerFixture.Builder builder;
+    private final ExtensionContext.Namespace namespace;
     private MailServerFixture fixture;
     private boolean perClass;
 
     private MailServerExtension(MailServerFixture.Builder builder) {
         this.builder = builder;
+        this.namespace = ExtensionContext.Namespace.create(MailServerExtension.class, new Object());
     }
 
     /** An extension that starts servers configured by {@code builder}. */
@@ -42,7 +44,11 @@ public final class MailServerExtension
         return new MailServerExtension(Objects.requireNonNull(builder, "builder"));
     }
 
-    /** The running server. */
+    /**
+     * The running server.
+     *
+     * @throws IllegalStateException outside a test
+     */
     @Override
     public MailServerFixture get() {
         if (fixture == null) {
@@ -54,13 +60,13 @@ public final class MailServerExtension
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
-        fixture = builder.start();
+        fixture = start(context);
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (fixture == null) {
-            fixture = builder.start();
+        if (!perClass) {
+            fixture = start(context);
         }
     }
 
@@ -68,20 +74,26 @@ public final class MailServerExtension
     public void afterEach(ExtensionContext context) {
         if (perClass) {
             fixture.reset();
-        } else {
-            close();
         }
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        close();
+    private MailServerFixture start(ExtensionContext context) {
+        MailServerFixture started = builder.start();
+        context.getStore(namespace).put(MailServerFixture.class, new ClosingResource(started));
+        return started;
     }
 
-    private void close() {
-        if (fixture != null) {
+    /** Closes the fixture when JUnit closes the store of the context that started it. */
+    private static final class ClosingResource implements ExtensionContext.Store.CloseableResource {
+        private final MailServerFixture fixture;
+
+        ClosingResource(MailServerFixture fixture) {
+            this.fixture = fixture;
+        }
+
+        @Override
+        public void close() {
             fixture.close();
-            fixture = null;
         }
     }
 }
