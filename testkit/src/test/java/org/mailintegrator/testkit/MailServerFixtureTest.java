@@ -11,7 +11,19 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Store;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mailintegrator.core.Integrator;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
 
 class MailServerFixtureTest {
     @Test
@@ -27,6 +39,48 @@ class MailServerFixtureTest {
             assertThat(fixture.port(Service.IMAP)).isEqualTo(port);
             assertThat(greeting(fixture.host(), port)).startsWith("* OK");
             assertThat(fixture.fault(Service.IMAP)).isEmpty();
+        }
+    }
+
+    static Stream<Fault> faults() {
+        return Stream.of(Fault.REFUSE, Fault.DROP, Fault.SILENT, Fault.GARBAGE, Fault.STALL_TLS,
+                Fault.slow(Duration.ofMillis(10)), Fault.resetAfter(0));
+    }
+
+    @ParameterizedTest
+    @MethodSource("faults")
+    void everyFaultIsReversibleOnTheSamePort(Fault fault) throws IOException {
+        try (MailServerFixture fixture = MailServerFixture.builder().start()) {
+            int port = fixture.port(Service.POP3);
+            fixture.fault(Service.POP3, fault);
+            assertThat(fixture.fault(Service.POP3)).contains(fault);
+
+            fixture.heal(Service.POP3);
+
+            assertThat(fixture.port(Service.POP3)).isEqualTo(port);
+            assertThat(greeting(fixture.host(), port)).startsWith("+OK");
+        }
+    }
+
+    @Test
+    void deliveredMessagesAreInTheMailbox() throws Exception {
+        try (MailServerFixture fixture = MailServerFixture.builder().user("a@example.test", "pw")
+                .message("a@example.test", "Welcome", "First message").start()) {
+            fixture.deliver("a@example.test", "Second", "Second message");
+            ProtocolCandidate pop3s = ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, fixture.host(),
+                    fixture.port(Service.POP3S));
+            Integrator integrator = Integrator.builder().policy(account -> List.of(pop3s))
+                    .sslContext(fixture.clientSslContext()).build();
+
+            Store store = integrator.openStore(fixture.account("a@example.test"), pop3s);
+            try {
+                Folder inbox = store.getFolder("INBOX");
+                inbox.open(Folder.READ_ONLY);
+                assertThat(inbox.getMessages()).extracting(Message::getSubject).containsExactly("Welcome", "Second");
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
         }
     }
 
