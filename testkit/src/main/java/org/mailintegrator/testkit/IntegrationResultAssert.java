@@ -166,7 +166,8 @@ public final class IntegrationResultAssert extends AbstractAssert<IntegrationRes
      *
      * <p>This is what the client side can know. A cleartext attempt that ended otherwise (a timeout or a broken
      * connection after the login command) may still have sent the credentials; the server's record of the commands
-     * it received is the proof from the other side.
+     * it received is the proof from the other side: with a {@link MailServerFixture}, also check that
+     * {@link MailServerFixture#receivedInCleartext(String) receivedInCleartext(password)} is false.
      */
     public IntegrationResultAssert sentNoCredentialsInCleartext() {
         isNotNull();
