@@ -40,10 +40,12 @@ public final class Attempt {
         return new Attempt(candidate, outcome, elapsed, detail);
     }
 
+    /** The candidate that was tried. */
     public ProtocolCandidate candidate() {
         return candidate;
     }
 
+    /** What happened. */
     public Outcome outcome() {
         return outcome;
     }

@@ -32,6 +32,7 @@ public final class IntegrationResult {
      */
     public static IntegrationResult of(String emailAddress, List<Attempt> attempts, Duration elapsed) {
         Objects.requireNonNull(emailAddress, "emailAddress");
+        Objects.requireNonNull(attempts, "attempts");
         Objects.requireNonNull(elapsed, "elapsed");
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
@@ -71,6 +72,24 @@ public final class IntegrationResult {
     /** Wall-clock time of the whole integration. */
     public Duration elapsed() {
         return elapsed;
+    }
+
+    /** Results are equal when they are for the same address, with equal attempts and elapsed time. */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof IntegrationResult)) {
+            return false;
+        }
+        IntegrationResult that = (IntegrationResult) other;
+        return emailAddress.equals(that.emailAddress) && attempts.equals(that.attempts) && elapsed.equals(that.elapsed);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(emailAddress, attempts, elapsed);
     }
 
     /** A multi-line explanation: the verdict, then one line per attempt. */

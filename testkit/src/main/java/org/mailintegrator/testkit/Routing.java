@@ -2,6 +2,7 @@ package org.mailintegrator.testkit;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -43,7 +44,7 @@ public final class Routing implements UnaryOperator<PreferencePolicy> {
     /** A routing that also sends {@code hostName} to {@code fixture}. */
     public Routing andHost(String hostName, MailServerFixture fixture) {
         Map<String, MailServerFixture> more = new LinkedHashMap<>(hosts);
-        more.put(Objects.requireNonNull(hostName, "hostName").toLowerCase(java.util.Locale.ROOT),
+        more.put(Objects.requireNonNull(hostName, "hostName").toLowerCase(Locale.ROOT),
                 Objects.requireNonNull(fixture, "fixture"));
         return new Routing(Map.copyOf(more), everyHost);
     }
@@ -61,7 +62,7 @@ public final class Routing implements UnaryOperator<PreferencePolicy> {
 
     private ProtocolCandidate route(ProtocolCandidate candidate) {
         MailServerFixture fixture = everyHost != null ? everyHost
-                : hosts.get(candidate.host().toLowerCase(java.util.Locale.ROOT));
+                : hosts.get(candidate.host().toLowerCase(Locale.ROOT));
         if (fixture == null) {
             return candidate;
         }

@@ -1,0 +1,11 @@
+/**
+ * Test fixtures for applications that use Mail Integrator: {@link org.mailintegrator.testkit.MailServerFixture}
+ * (IMAP, IMAPS, POP3 and POP3S with faults, STARTTLS and a record of received commands),
+ * {@link org.mailintegrator.testkit.MailServerExtension} for JUnit 5, {@link org.mailintegrator.testkit.Routing},
+ * {@link org.mailintegrator.testkit.TestCertificates}, AssertJ assertions in
+ * {@link org.mailintegrator.testkit.MailIntegratorAssertions}, and
+ * {@link org.mailintegrator.testkit.PreferencePolicyContract} for policy authors.
+ *
+ * <p>All arguments and return values are non-null unless a method says otherwise.
+ */
+package org.mailintegrator.testkit;
