@@ -1,0 +1,203 @@
+package org.mailintegrator.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Integrator;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.Fault;
+import org.mailintegrator.testkit.MailServerExtension;
+import org.mailintegrator.testkit.MailServerFixture;
+import org.mailintegrator.testkit.PreferencePolicyContract;
+import org.mailintegrator.testkit.Routing;
+import org.mailintegrator.testkit.Service;
+import org.mailintegrator.testkit.StartTls;
+import org.mailintegrator.testkit.TestCertificates;
+
+/** The snippets of {@code testkit/README.md}, as written there, compiled and run. Keep the two in step. */
+class TestkitReadmeTest {
+    // --- "A server per test class"
+    @RegisterExtension
+    static final MailServerExtension server = MailServerExtension.with(
+            MailServerFixture.builder().user("alice@example.com", "secret"));
+
+    static IntegrationResult integrate(MailAccount account) {
+        Integrator integrator = Integrator.builder()
+                .policy(server.get().route(Policies.blackBerry()))   // 993/995/143/110 -> the fixture's ports
+                .sslContext(server.get().clientSslContext())          // trusts the fixture's throw-away CA
+                .connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(1))
+                .build();
+        return integrator.integrate(account);
+    }
+
+    // --- "The KB14351 situations, a few lines each"
+    @Test
+    void imapStopped() {
+        server.get().stop(Service.IMAPS);
+        server.get().stop(Service.IMAP);
+
+        IntegrationResult result = integrate(server.get().account("alice@example.com"));
+
+        assertThat(result).hasSelected(MailProtocol.POP3, Security.IMPLICIT_TLS);
+        assertThat(result).attempt(1).hasOutcome(Outcome.REFUSED);
+    }
+
+    @Test
+    void imapDroppedByAFirewall() {
+        server.get().fault(Service.IMAPS, Fault.DROP);
+        server.get().fault(Service.IMAP, Fault.DROP);
+
+        IntegrationResult result = integrate(server.get().account("alice@example.com"));
+
+        assertThat(result).hasSelected(MailProtocol.POP3, Security.IMPLICIT_TLS);
+        assertThat(result).attempt(1).hasOutcome(Outcome.TIMED_OUT).tookAtLeast(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void plainOnlyServer() {
+        server.get().stop(Service.IMAPS);
+        server.get().stop(Service.POP3S);
+
+        IntegrationResult result = integrate(server.get().account("alice@example.com"));
+
+        assertThat(result).hasSelected(MailProtocol.IMAP, Security.NONE);
+    }
+
+    @Test
+    void popOnItsOwnHost() {
+        server.get().stop(Service.IMAPS);
+        server.get().stop(Service.IMAP);
+        try (MailServerFixture popHost = MailServerFixture.builder().host("127.0.0.2")
+                .certificates(server.get().certificates().withServerNames("127.0.0.2"))
+                .user("alice@example.com", "secret").start()) {
+            MailAccount account = MailAccount.builder("alice@example.com").password("secret")
+                    .host(MailProtocol.POP3, "pop.example.com").build();
+            PreferencePolicy policy = Routing.host("example.com", server.get())
+                    .andHost("pop.example.com", popHost).apply(Policies.blackBerry());
+
+            IntegrationResult result = Integrator.builder().policy(policy)
+                    .sslContext(server.get().clientSslContext()).build().integrate(account);
+
+            assertThat(result).hasSelected(ProtocolCandidate.of(
+                    MailProtocol.POP3, Security.IMPLICIT_TLS, "127.0.0.2", popHost.port(Service.POP3S)));
+        }
+    }
+
+    @Test
+    void startTlsStripped() {
+        server.get().startTls(Service.IMAP, StartTls.NOT_OFFERED);
+        PreferencePolicy imapStartTls = account -> List.of(ProtocolCandidate.of(
+                MailProtocol.IMAP, Security.STARTTLS, account.host(MailProtocol.IMAP), 143));
+
+        IntegrationResult result = Integrator.builder().policy(server.get().route(imapStartTls))
+                .sslContext(server.get().clientSslContext()).build()
+                .integrate(server.get().account("alice@example.com"));
+
+        assertThat(result).attempt(1).hasOutcome(Outcome.TLS_FAILED);
+        assertThat(server.get().receivedInCleartext("secret")).isFalse();   // what the server saw
+    }
+
+    @Test
+    void wrongPassword() {
+        MailAccount wrong = MailAccount.builder("alice@example.com").password("not-secret")
+                .host(server.get().host()).build();
+
+        IntegrationResult result = integrate(wrong);
+
+        assertThat(result).isNotIntegrated().hasOutcomes(
+                Outcome.AUTH_FAILED, Outcome.AUTH_FAILED, Outcome.AUTH_FAILED, Outcome.AUTH_FAILED);
+    }
+
+    // --- "Faults"
+    @Test
+    void faultsCanBeSetHealedAndReset() {
+        server.get().fault(Service.IMAPS, Fault.slow(Duration.ofMillis(50)));
+        server.get().fault(Service.POP3S, Fault.resetAfter(20));
+        server.get().heal(Service.IMAPS);      // same port, normal again
+        server.get().reset();                  // everything as built
+
+        assertThat(server.get().fault(Service.IMAPS)).isEmpty();
+        assertThat(server.get().fault(Service.POP3S)).isEmpty();
+        assertThat(integrate(server.get().account("alice@example.com")))
+                .hasSelected(MailProtocol.IMAP, Security.IMPLICIT_TLS);
+    }
+
+    // --- "What the server received"
+    @Test
+    void theServerRecordsWhatItReceived() {
+        server.get().stop(Service.IMAPS);
+        server.get().stop(Service.POP3S);
+
+        integrate(server.get().account("alice@example.com"));
+
+        assertThat(server.get().received(Service.IMAP)).anyMatch(command -> command.line().contains("LOGIN"));
+        assertThat(server.get().receivedInCleartext("secret")).isTrue();   // the policy's cleartext IMAP candidate
+    }
+
+    // --- "Certificates"
+    @Test
+    void certificates() {
+        TestCertificates certs = TestCertificates.forHosts("127.0.0.1", "localhost");
+        try (MailServerFixture wrongName = MailServerFixture.builder().certificates(certs.withServerNames("wrong.example")).start();
+                MailServerFixture expired = MailServerFixture.builder().certificates(certs.expired()).start()) {
+            SSLContext trustsTheCa = certs.clientSslContext();
+
+            for (MailServerFixture fixture : List.of(wrongName, expired)) {
+                ProtocolCandidate imaps = ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
+                        fixture.host(), fixture.port(Service.IMAPS));
+                IntegrationResult result = Integrator.builder().policy(account -> List.of(imaps))
+                        .sslContext(trustsTheCa).build()
+                        .integrate(MailAccount.builder("x@example.com").password("pw").build());
+                assertThat(result).attempt(1).hasOutcome(Outcome.TLS_FAILED);
+            }
+        }
+    }
+
+    // --- "Without JUnit"
+    @Test
+    void withoutJUnit() throws Exception {
+        try (MailServerFixture fixture = MailServerFixture.builder().user("bob@example.com", "pw").stopped(Service.IMAP).start()) {
+            fixture.deliver("bob@example.com", "Hello", "A message waiting in the mailbox");
+
+            ProtocolCandidate imaps = ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, fixture.host(),
+                    fixture.port(Service.IMAPS));
+            Integrator integrator = Integrator.builder().policy(account -> List.of(imaps))
+                    .sslContext(fixture.clientSslContext()).build();
+            jakarta.mail.Store store = integrator.openStore(fixture.account("bob@example.com"), imaps);
+            try {
+                jakarta.mail.Folder inbox = store.getFolder("INBOX");
+                inbox.open(jakarta.mail.Folder.READ_ONLY);
+                assertThat(inbox.getMessage(1).getSubject()).isEqualTo("Hello");
+                inbox.close(false);
+            } finally {
+                store.close();
+            }
+        }
+    }
+
+    // --- "A contract for your own policy"
+    @Nested
+    class MyPolicyTest extends PreferencePolicyContract {
+        @Override
+        protected PreferencePolicy policy() {
+            return Policies.ordered()
+                    .then(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993)
+                    .then(MailProtocol.IMAP, Security.STARTTLS, 143)
+                    .build();
+        }
+    }
+}
