@@ -9,26 +9,38 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Integrates mail accounts: asks the {@link PreferencePolicy} for the account's candidates and tries them in that
- * order until one authenticates, the way BlackBerry Internet Service configured an account with the highest
- * preference that worked.
+ * Integrates mail accounts: asks the {@link PreferencePolicy} for the account's candidates and configures the
+ * most preferred one that authenticates, the way BlackBerry Internet Service did.
  *
  * <ol>
  *   <li>The policy lists the candidates, most preferred first; the list is checked (no nulls, no duplicates)
  *       before any network I/O.</li>
- *   <li>Each candidate is tried for real with Jakarta Mail: TCP connect (bounded by the connect timeout), TLS
+ *   <li>The candidates are tried for real with Jakarta Mail: TCP connect (bounded by the connect timeout), TLS
  *       (implicit, or a required STARTTLS/STLS upgrade), the greeting, authentication (each read bounded by the
- *       read timeout), then a clean logout.</li>
- *   <li>The first candidate that authenticates is selected; the ones after it are recorded as
- *       {@link Outcome#NOT_TRIED}. Every other candidate's failure is classified into an {@link Outcome} with a
- *       sentence that explains it.</li>
+ *       read timeout), then a clean logout. Their connect, TLS and greeting phases run concurrently, each next
+ *       candidate starting after the {@linkplain Builder#stagger(Duration) stagger delay} or as soon as the
+ *       previous one failed, so that firewalled ports cost one timeout, not one each.</li>
+ *   <li>Authentication goes strictly by preference: a candidate sends its credentials only when every more
+ *       preferred one has failed. The selected candidate is therefore the one a sequential walk of the same
+ *       chain would select, and a wrong password is tried no more often than by that walk.</li>
+ *   <li>The first candidate that authenticates is selected; less preferred attempts still running are closed at
+ *       once. Every candidate's {@link Attempt} tells what happened to it.</li>
  * </ol>
  *
  * <pre>{@code
@@ -39,9 +51,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Certificates are verified against the JDK's trust store, host name included, unless an {@link SSLContext} is
  * given. A password crosses the network in cleartext only on a {@link Security#NONE} candidate, because the
- * policy listed one; each such attempt is logged at WARN (never with the password).
+ * policy listed one; each such login is logged at WARN (never with the password). Every attempt has a deadline,
+ * and so has the whole integration; when {@link #integrate} returns, every socket it opened is closed and every
+ * task it ran has ended.
  *
- * <p>This class is immutable and thread-safe: share one instance, and integrate many accounts at once.
+ * <p>This class is immutable and thread-safe: share one instance, and integrate many accounts at once. Attempts
+ * run on the {@linkplain Builder#executor(Executor) executor} given, or on a pool of at most
+ * {@value #DEFAULT_MAX_THREADS} threads of the integrator's own, which exist only while there is work.
  */
 public final class Integrator {
     private static final Logger log = LoggerFactory.getLogger(Integrator.class);
@@ -50,20 +66,39 @@ public final class Integrator {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The read timeout used when none is given. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    /** The stagger delay used when none is given: the Happy Eyeballs connection attempt delay of RFC 8305. */
+    public static final Duration DEFAULT_STAGGER = Duration.ofMillis(250);
+    /** The overall deadline of one integration used when none is given. */
+    public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofMinutes(2);
+    /** The most threads the integrator's own pool runs at once. */
+    public static final int DEFAULT_MAX_THREADS = 128;
+
+    private static final ScheduledThreadPoolExecutor TIMERS = timers();
 
     private final PreferencePolicy policy;
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration stagger;
+    private final Duration patience;
+    private final Duration attemptTimeout;
+    private final Duration integrationTimeout;
     private final MailSessions sessions;
-    private final CandidateProbe probe;
+    private final Negotiation.Settings settings;
 
     private Integrator(Builder builder) {
         this.policy = builder.policy;
         this.connectTimeout = builder.connectTimeout;
         this.readTimeout = builder.readTimeout;
+        this.stagger = builder.stagger;
+        this.patience = builder.patience;
+        this.attemptTimeout = builder.attemptTimeout != null ? builder.attemptTimeout
+                : connectTimeout.plus(readTimeout.multipliedBy(2));
+        this.integrationTimeout = builder.integrationTimeout;
         SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
-        this.probe = new CandidateProbe(sessions, new FailureClassifier(connectTimeout, readTimeout));
+        Executor executor = builder.executor != null ? builder.executor : ownPool();
+        this.settings = new Negotiation.Settings(sessions, new FailureClassifier(connectTimeout, readTimeout),
+                stagger, patience, attemptTimeout, integrationTimeout, executor, TIMERS);
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -72,37 +107,66 @@ public final class Integrator {
     }
 
     /**
-     * Integrates {@code account}: tries the policy's candidates in order and selects the first that authenticates.
-     * A server's behaviour never makes this method throw; it is an {@link Outcome} in the result.
+     * Integrates {@code account}: tries the policy's candidates and selects the most preferred one that
+     * authenticates. A server's behaviour never makes this method throw; it is an {@link Outcome} in the result.
      *
      * @throws NullPointerException if {@code account} is null, or the policy returns null or a null candidate
      * @throws IllegalArgumentException if the policy returns no candidate or a duplicate
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted; the attempts are
+     *     stopped and the interrupt flag is kept
      */
     public IntegrationResult integrate(MailAccount account) {
-        Objects.requireNonNull(account, "account");
-        List<ProtocolCandidate> candidates = candidatesFor(account);
-        SecretRedactor redactor = new SecretRedactor(account.username(), account.password());
-        long start = System.nanoTime();
-        List<Attempt> attempts = new ArrayList<>(candidates.size());
-        boolean integrated = false;
-        for (ProtocolCandidate candidate : candidates) {
-            if (integrated) {
-                attempts.add(Attempt.of(candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                        "Not tried: a more preferred candidate had already authenticated."));
-                continue;
-            }
-            Attempt attempt = probe.probe(account, candidate, redactor);
-            attempts.add(attempt);
-            integrated = attempt.outcome().isAuthenticated();
+        Negotiation negotiation = negotiation(account);
+        CompletableFuture<IntegrationResult> result = negotiation.start();
+        try {
+            return logged(account, result.get());
+        } catch (InterruptedException e) {
+            negotiation.cancel();
+            Thread.currentThread().interrupt();
+            CancellationException cancelled = new CancellationException("interrupted while integrating "
+                    + account.emailAddress());
+            cancelled.initCause(e);
+            throw cancelled;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the negotiation failed unexpectedly", e.getCause());
         }
-        IntegrationResult result =
-                IntegrationResult.of(account.emailAddress(), attempts, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * Integrates {@code account} without blocking the caller. The arguments are checked before this method
+     * returns (same exceptions as {@link #integrate}). Cancelling the future stops every attempt at once and
+     * closes its sockets.
+     */
+    public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
+        Negotiation negotiation = negotiation(account);
+        CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
+        caller.whenComplete((result, failure) -> {
+            if (caller.isCancelled()) {
+                negotiation.cancel();
+            }
+        });
+        negotiation.start().whenComplete((result, failure) -> {
+            if (failure != null) {
+                caller.completeExceptionally(failure);
+            } else {
+                caller.complete(logged(account, result));
+            }
+        });
+        return caller;
+    }
+
+    private Negotiation negotiation(MailAccount account) {
+        Objects.requireNonNull(account, "account");
+        return new Negotiation(settings, account, candidatesFor(account));
+    }
+
+    private static IntegrationResult logged(MailAccount account, IntegrationResult result) {
         if (result.isIntegrated()) {
             log.info("Integrated {} with {} in {} ms", account.emailAddress(), result.selected().get(),
                     result.elapsed().toMillis());
         } else {
             log.info("Could not integrate {}: none of {} candidates authenticated", account.emailAddress(),
-                    attempts.size());
+                    result.attempts().size());
         }
         return result;
     }
@@ -116,7 +180,7 @@ public final class Integrator {
     public Store openStore(MailAccount account, ProtocolCandidate candidate) throws MessagingException {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(candidate, "candidate");
-        Store store = sessions.newStore(candidate, account.username(), new AtomicBoolean());
+        Store store = sessions.newStore(candidate, account.username());
         store.connect(candidate.host(), candidate.port(), account.username(), account.password());
         return store;
     }
@@ -160,6 +224,26 @@ public final class Integrator {
         return readTimeout;
     }
 
+    /** The delay between the starts of consecutive candidates; empty when the integrator is sequential. */
+    public Optional<Duration> stagger() {
+        return Optional.ofNullable(stagger);
+    }
+
+    /** The patience window; empty when the integrator is strict (the default). */
+    public Optional<Duration> patience() {
+        return Optional.ofNullable(patience);
+    }
+
+    /** The deadline of one attempt, not counting the time it waits for its turn to authenticate. */
+    public Duration attemptTimeout() {
+        return attemptTimeout;
+    }
+
+    /** The overall deadline of one integration. */
+    public Duration integrationTimeout() {
+        return integrationTimeout;
+    }
+
     private List<ProtocolCandidate> candidatesFor(MailAccount account) {
         List<ProtocolCandidate> listed = Objects.requireNonNull(policy.candidates(account),
                 "the policy returned null instead of a list of candidates");
@@ -174,6 +258,30 @@ public final class Integrator {
             }
         }
         return List.copyOf(listed);
+    }
+
+    private static Executor ownPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "mailintegrator-attempt-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static ScheduledThreadPoolExecutor timers() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "mailintegrator-timer");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+        timers.setKeepAliveTime(30, TimeUnit.SECONDS);
+        timers.allowCoreThreadTimeOut(true);
+        return timers;
     }
 
     private static SSLContext defaultSslContext() {
@@ -195,8 +303,72 @@ public final class Integrator {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private SSLContext sslContext;
+        private Duration stagger = DEFAULT_STAGGER;
+        private Duration patience;
+        private Duration attemptTimeout;
+        private Duration integrationTimeout = DEFAULT_INTEGRATION_TIMEOUT;
+        private Executor executor;
 
         private Builder() {
+        }
+
+        /**
+         * How long to wait after starting a candidate before starting the next one when the first has not failed
+         * yet; default {@link #DEFAULT_STAGGER}. A candidate that fails starts the next one at once. Zero starts
+         * every candidate together. The selection does not depend on it; only speed and load do.
+         */
+        public Builder stagger(Duration delay) {
+            Objects.requireNonNull(delay, "stagger");
+            if (delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("stagger must be between 0 and " + Integer.MAX_VALUE
+                        + " ms, was " + delay);
+            }
+            this.stagger = delay;
+            return this;
+        }
+
+        /** Tries one candidate at a time: each starts only when the previous one has failed. */
+        public Builder sequential() {
+            this.stagger = null;
+            return this;
+        }
+
+        /**
+         * Gives up waiting for more preferred candidates that have not even connected this long after the start,
+         * as soon as a less preferred candidate is ready to authenticate; they are recorded as
+         * {@link Outcome#ABANDONED}. Trades preference for speed: behind a firewall that drops packets, the
+         * integration takes about this long instead of a connect timeout, but a slow, more preferred server can
+         * lose to a less preferred one. Default: none (strict; the selection is always the sequential one).
+         */
+        public Builder patience(Duration window) {
+            this.patience = checkTimeout(window, "patience");
+            return this;
+        }
+
+        /**
+         * The deadline of one attempt, from connect to the end of authentication, not counting the time it waits
+         * for its turn to authenticate; default: the connect timeout plus twice the read timeout. Bounds a server
+         * that trickles a byte per read timeout.
+         */
+        public Builder attemptTimeout(Duration timeout) {
+            this.attemptTimeout = checkTimeout(timeout, "attemptTimeout");
+            return this;
+        }
+
+        /** The overall deadline of one integration; default {@link #DEFAULT_INTEGRATION_TIMEOUT}. */
+        public Builder integrationTimeout(Duration timeout) {
+            this.integrationTimeout = checkTimeout(timeout, "integrationTimeout");
+            return this;
+        }
+
+        /**
+         * Where attempts run; each running attempt holds a thread while it does blocking I/O. The executor must
+         * run tasks in the order they are submitted, or be able to run every candidate of an integration at once.
+         * Default: a pool of the integrator's own, at most {@link #DEFAULT_MAX_THREADS} threads, first in first out.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
         }
 
         /** The policy that lists and orders the candidates. Required. */

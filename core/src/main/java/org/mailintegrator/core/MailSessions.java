@@ -5,10 +5,8 @@ import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.pop3.POP3Store;
 
 /**
@@ -27,9 +25,31 @@ final class MailSessions {
         this.sslSocketFactory = sslSocketFactory;
     }
 
+    SSLSocketFactory sslSocketFactory() {
+        return sslSocketFactory;
+    }
+
+    /** The properties an application can use for {@code candidate}: no credentials, the caller's TLS factory. */
     Properties properties(ProtocolCandidate candidate) {
+        Properties props = common(candidate);
+        props.put(prefix(candidate) + "ssl.socketFactory", sslSocketFactory);
+        return props;
+    }
+
+    /** The properties of one attempt: its sockets come from {@code transport}, so they can be held and closed. */
+    Properties properties(ProtocolCandidate candidate, AttemptTransport transport) {
+        Properties props = common(candidate);
+        boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
+        props.put(prefix(candidate) + "socketFactory", transport.socketFactory(implicitTls));
+        if (!implicitTls) {
+            props.put(prefix(candidate) + "ssl.socketFactory", transport.startTlsSocketFactory());
+        }
+        return props;
+    }
+
+    private Properties common(ProtocolCandidate candidate) {
         String store = candidate.protocol().storeName(candidate.security());
-        String prefix = "mail." + store + ".";
+        String prefix = prefix(candidate);
         Properties props = new Properties();
         props.setProperty("mail.store.protocol", store);
         props.setProperty(prefix + "host", candidate.host());
@@ -38,7 +58,6 @@ final class MailSessions {
         props.setProperty(prefix + "timeout", Long.toString(readTimeout.toMillis()));
         props.setProperty(prefix + "socketFactory.fallback", "false");
         props.setProperty(prefix + "ssl.checkserveridentity", "true");
-        props.put(prefix + "ssl.socketFactory", sslSocketFactory);
         boolean startTls = candidate.security() == Security.STARTTLS;
         props.setProperty(prefix + "starttls.enable", Boolean.toString(startTls));
         props.setProperty(prefix + "starttls.required", Boolean.toString(startTls));
@@ -48,23 +67,28 @@ final class MailSessions {
         return props;
     }
 
-    /**
-     * A store for {@code candidate}, not yet connected.
-     *
-     * @param loginStarted set when the IMAP client has finished connecting (and any STARTTLS) and begins to
-     *     authenticate; POP3 offers no such hook and leaves it untouched
-     */
-    Store newStore(ProtocolCandidate candidate, String username, AtomicBoolean loginStarted) {
-        Session session = Session.getInstance(properties(candidate));
+    private static String prefix(ProtocolCandidate candidate) {
+        return "mail." + candidate.protocol().storeName(candidate.security()) + ".";
+    }
+
+    /** A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}. */
+    Store newStore(ProtocolCandidate candidate, String username) {
+        return newStore(candidate, username, properties(candidate));
+    }
+
+    /** A store for one attempt: not connected, its sockets made by {@code transport}. */
+    Store newStore(ProtocolCandidate candidate, String username, AttemptTransport transport) {
+        return newStore(candidate, username, properties(candidate, transport));
+    }
+
+    private static Store newStore(ProtocolCandidate candidate, String username, Properties props) {
+        Session session = Session.getInstance(props);
         String name = candidate.protocol().storeName(candidate.security());
         URLName url = new URLName(name, candidate.host(), candidate.port(), null, username, null);
         boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
         if (candidate.protocol() == MailProtocol.IMAP) {
             return new IMAPStore(session, url, name, implicitTls) {
-                @Override
-                protected void preLogin(IMAPProtocol protocol) {
-                    loginStarted.set(true);
-                }
+                // a subclass only to reach the protected constructor that names the protocol
             };
         }
         return new POP3Store(session, url, name, implicitTls);

@@ -26,7 +26,15 @@ public enum Outcome {
     PROTOCOL_ERROR,
     /** The network failed otherwise: no route to the host, or the connection was reset. */
     NETWORK_ERROR,
-    /** Never needed: a more preferred candidate had already authenticated. */
+    /**
+     * Given up by the integrator's patience window: it had not even connected when a less preferred candidate was
+     * ready to authenticate. Only with {@code Integrator.Builder.patience(...)}.
+     */
+    ABANDONED,
+    /**
+     * Never needed, or not finished because it was no longer needed: a more preferred candidate authenticated, or
+     * the integration was cancelled. The detail says which.
+     */
     NOT_TRIED;
 
     /** Whether this outcome configures the account. */

@@ -1,0 +1,57 @@
+package org.mailintegrator.core;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The application-level output of an attempt: before the first credential-bearing command leaves, asks the
+ * {@link AttemptTransport} for the candidate's turn. Commands are recognised at line starts: POP3 {@code USER},
+ * {@code PASS}, {@code APOP}, {@code AUTH}; IMAP {@code <tag> LOGIN} and {@code <tag> AUTHENTICATE}.
+ */
+final class GatedOutputStream extends FilterOutputStream {
+    private final AttemptTransport transport;
+    private final boolean overTls;
+    private boolean atLineStart = true;
+    private boolean passed;
+
+    GatedOutputStream(OutputStream out, AttemptTransport transport, boolean overTls) {
+        super(out);
+        this.transport = transport;
+        this.overTls = overTls;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        if (!passed && atLineStart && length > 0 && carriesCredentials(bytes, offset, length)) {
+            transport.beforeCredentials(overTls);
+            passed = true;
+        }
+        if (length > 0) {
+            atLineStart = bytes[offset + length - 1] == '\n';
+        }
+        out.write(bytes, offset, length);
+    }
+
+    private boolean carriesCredentials(byte[] bytes, int offset, int length) {
+        String head = new String(bytes, offset, Math.min(length, 48), StandardCharsets.ISO_8859_1)
+                .toUpperCase(Locale.ROOT);
+        if (transport.protocol() == MailProtocol.POP3) {
+            return head.startsWith("USER ") || head.startsWith("PASS ") || head.startsWith("APOP ")
+                    || head.startsWith("AUTH ");
+        }
+        int space = head.indexOf(' ');
+        if (space < 0) {
+            return false;
+        }
+        String command = head.substring(space + 1);
+        return command.startsWith("LOGIN ") || command.startsWith("AUTHENTICATE ");
+    }
+}

@@ -1,0 +1,37 @@
+package org.mailintegrator.core;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+
+/** A plain socket registered with its {@link AttemptTransport}, whose cleartext commands pass the credential gate. */
+final class TrackedSocket extends Socket {
+    private final AttemptTransport transport;
+    private volatile boolean layered;
+
+    TrackedSocket(AttemptTransport transport) throws SocketException {
+        this.transport = transport;
+        transport.register(this);
+    }
+
+    /** From now on TLS runs over this socket: its bytes are ciphertext, not commands. */
+    void markLayered() {
+        layered = true;
+    }
+
+    @Override
+    public OutputStream getOutputStream() throws IOException {
+        OutputStream out = super.getOutputStream();
+        return layered ? out : new GatedOutputStream(out, transport, false);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        try {
+            super.close();
+        } finally {
+            transport.closed(this);
+        }
+    }
+}
