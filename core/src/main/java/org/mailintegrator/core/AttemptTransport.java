@@ -35,6 +35,7 @@ final class AttemptTransport {
     private final Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean connected;
     private volatile boolean credentialsStarted;
     private volatile boolean credentialsOverTls;
 
@@ -119,6 +120,15 @@ final class AttemptTransport {
                 // closing is best effort
             }
         }
+    }
+
+    void connected() {
+        connected = true;
+    }
+
+    /** Whether a TCP connection to the server was established. */
+    boolean isConnected() {
+        return connected;
     }
 
     /** Called by the stream that is about to write the first credential-bearing command. */

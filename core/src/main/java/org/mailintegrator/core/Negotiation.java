@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  *       selection is the one a sequential walk would make.</li>
  *   <li>The first candidate that authenticates wins; every less preferred attempt still running is closed at once
  *       and recorded as not needed.</li>
- *   <li>With a patience window, once it has passed since the start, a more preferred candidate that has not even
- *       connected is given up ({@link Outcome#ABANDONED}) in favour of a connected, less preferred one.</li>
+ *   <li>With a patience window, once it has passed since the start, a more preferred candidate whose TCP
+ *       connection is not even established is given up ({@link Outcome#ABANDONED}) in favour of a less preferred
+ *       one that is ready to authenticate; one that has connected is still waited for.</li>
  *   <li>Every attempt has a deadline of its own (time spent waiting for its turn not counted), and the integration
  *       has an overall deadline; cancelling stops everything at once.</li>
  * </ol>
@@ -194,7 +195,9 @@ final class Negotiation {
                     .orElse(null);
             if (ready != null) {
                 for (Run higher : runs.subList(0, ready.index)) {
-                    if (!higher.resolved() && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
+                    boolean tcpConnected = higher.transport != null && higher.transport.isConnected();
+                    if (!higher.resolved() && !tcpConnected
+                            && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
                         givenUp.add(higher.stop(Outcome.ABANDONED, "Given up: it had not connected within the "
                                 + "patience window of " + settings.patience.toMillis() + " ms, and "
                                 + ready.candidate + " was ready."));

@@ -3,6 +3,7 @@ package org.mailintegrator.core;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 
 /** A plain socket registered with its {@link AttemptTransport}, whose cleartext commands pass the credential gate. */
@@ -13,6 +14,12 @@ final class TrackedSocket extends Socket {
     TrackedSocket(AttemptTransport transport) throws SocketException {
         this.transport = transport;
         transport.register(this);
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        super.connect(endpoint, timeout);
+        transport.connected();
     }
 
     /** From now on TLS runs over this socket: its bytes are ciphertext, not commands. */
