@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * task it ran has ended.
  *
  * <p>This class is immutable and thread-safe: share one instance, and integrate many accounts at once. Attempts
- * run on the {@linkplain Builder#executor(Executor) executor} given, or on a pool of at most
- * {@value #DEFAULT_MAX_THREADS} threads of the integrator's own, which exist only while there is work.
+ * run on the {@linkplain Builder#executor(Executor) executor} given, or on a pool shared by all integrators of at
+ * most {@value #DEFAULT_MAX_THREADS} threads, which exist only while there is work.
  */
 public final class Integrator {
     private static final Logger log = LoggerFactory.getLogger(Integrator.class);
@@ -70,10 +70,11 @@ public final class Integrator {
     public static final Duration DEFAULT_STAGGER = Duration.ofMillis(250);
     /** The overall deadline of one integration used when none is given. */
     public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofMinutes(2);
-    /** The most threads the integrator's own pool runs at once. */
+    /** The most threads the default pool, shared by all integrators, runs at once. */
     public static final int DEFAULT_MAX_THREADS = 128;
 
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
+    private static final Executor SHARED_POOL = sharedPool();
 
     private final PreferencePolicy policy;
     private final Duration connectTimeout;
@@ -96,7 +97,7 @@ public final class Integrator {
         this.integrationTimeout = builder.integrationTimeout;
         SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
-        Executor executor = builder.executor != null ? builder.executor : ownPool();
+        Executor executor = builder.executor != null ? builder.executor : SHARED_POOL;
         this.settings = new Negotiation.Settings(sessions, new FailureClassifier(connectTimeout, readTimeout),
                 stagger, patience, attemptTimeout, integrationTimeout, executor, TIMERS);
     }
@@ -260,7 +261,7 @@ public final class Integrator {
         return List.copyOf(listed);
     }
 
-    private static Executor ownPool() {
+    private static Executor sharedPool() {
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
@@ -364,7 +365,8 @@ public final class Integrator {
         /**
          * Where attempts run; each running attempt holds a thread while it does blocking I/O. The executor must
          * run tasks in the order they are submitted, or be able to run every candidate of an integration at once.
-         * Default: a pool of the integrator's own, at most {@link #DEFAULT_MAX_THREADS} threads, first in first out.
+         * Default: a pool shared by all integrators, at most {@link #DEFAULT_MAX_THREADS} threads, first in first
+         * out; idle threads end after 30 seconds.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

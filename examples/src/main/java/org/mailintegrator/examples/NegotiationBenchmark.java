@@ -16,9 +16,13 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -99,10 +103,18 @@ public final class NegotiationBenchmark {
 
     /** Runs every scenario {@code repetitions} times per variant and prints a Markdown table. */
     static List<Row> scenarios(int repetitions, PrintStream out) throws Exception {
+        return scenarios(repetitions, out, name -> true);
+    }
+
+    /** Runs the scenarios whose name {@code selected} accepts. */
+    static List<Row> scenarios(int repetitions, PrintStream out, Predicate<String> selected) throws Exception {
         List<Row> rows = new ArrayList<>();
         try (MailServerFixture fixture = MailServerFixture.builder().user(ADDRESS, PASSWORD).start()) {
             warmUp(fixture);
             for (Scenario scenario : scenarios()) {
+                if (!selected.test(scenario.name)) {
+                    continue;
+                }
                 fixture.reset();
                 scenario.setUp.accept(fixture);
                 rows.add(measure(fixture, scenario, repetitions));
@@ -270,7 +282,9 @@ public final class NegotiationBenchmark {
         int integrations;
         int correct;
         int peakThreads;
+        int peakLibraryThreads;
         long heapAfterFirstThousand;
+        long heapAtHalf;
         long heapAtEnd;
         double seconds;
     }
@@ -282,30 +296,47 @@ public final class NegotiationBenchmark {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (MailServerFixture fixture = MailServerFixture.builder().user(ADDRESS, PASSWORD).start()) {
+            // The JDK keeps every TLS session of a context in a soft cache of up to 20,480 entries; a System.gc()
+            // does not clear soft references, so an uncapped cache would hide the library's own heap behind it.
+            SSLContext tls = fixture.clientSslContext();
+            tls.getClientSessionContext().setSessionCacheSize(256);
             Integrator integrator = Integrator.builder().policy(fixture.route(Policies.blackBerry()))
-                    .sslContext(fixture.clientSslContext()).build();
+                    .sslContext(tls).build();
             MailAccount account = fixture.account(ADDRESS);
             ProtocolCandidate expected = fixture.route(Policies.blackBerry()).candidates(account).get(0);
             ExecutorService callers = Executors.newFixedThreadPool(concurrency);
             AtomicInteger correct = new AtomicInteger();
+            AtomicInteger peakLibraryThreads = new AtomicInteger();
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleAtFixedRate(() -> peakLibraryThreads.accumulateAndGet(libraryThreads(), Math::max),
+                    0, 20, TimeUnit.MILLISECONDS);
             long start = System.nanoTime();
             int firstBatch = Math.min(1_000, integrations);
             run(callers, integrator, account, expected, firstBatch, correct);
             soak.heapAfterFirstThousand = heapAfterGc(memory);
             threads.resetPeakThreadCount();
-            run(callers, integrator, account, expected, integrations - firstBatch, correct);
+            int half = (integrations - firstBatch) / 2;
+            run(callers, integrator, account, expected, half, correct);
+            soak.heapAtHalf = heapAfterGc(memory);
+            run(callers, integrator, account, expected, integrations - firstBatch - half, correct);
             soak.seconds = (System.nanoTime() - start) / 1e9;
             soak.peakThreads = threads.getPeakThreadCount();
             soak.heapAtEnd = heapAfterGc(memory);
             soak.correct = correct.get();
+            sampler.shutdownNow();
+            soak.peakLibraryThreads = peakLibraryThreads.get();
             callers.shutdown();
         }
         out.printf(Locale.ROOT, "%d integrations, %d at a time, through one Integrator, in %.1f s: %d correct.%n",
                 soak.integrations, concurrency, soak.seconds, soak.correct);
-        out.printf(Locale.ROOT, "Peak live threads in the JVM after the first thousand (callers, attempts, fixture): %d"
-                + "%n", soak.peakThreads);
-        out.printf(Locale.ROOT, "Heap used after GC: %.1f MiB after 1,000 integrations, %.1f MiB after %,d.%n",
-                soak.heapAfterFirstThousand / 1048576.0, soak.heapAtEnd / 1048576.0, soak.integrations);
+        out.printf(Locale.ROOT, "Peak live threads of the library (attempts and timer), sampled every 20 ms: %d"
+                + "%n", soak.peakLibraryThreads);
+        out.printf(Locale.ROOT, "Peak live threads in the whole JVM after the first thousand (callers, library, the "
+                + "fixture's server threads): %d%n", soak.peakThreads);
+        out.printf(Locale.ROOT, "Heap used after GC: %.1f MiB after 1,000 integrations, %.1f MiB after %,d, %.1f MiB"
+                + " after %,d.%n", soak.heapAfterFirstThousand / 1048576.0, soak.heapAtHalf / 1048576.0,
+                Math.min(1_000, integrations) + (integrations - Math.min(1_000, integrations)) / 2,
+                soak.heapAtEnd / 1048576.0, soak.integrations);
         return soak;
     }
 
@@ -322,6 +353,11 @@ public final class NegotiationBenchmark {
         for (Future<?> future : futures) {
             future.get();
         }
+    }
+
+    private static int libraryThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("mailintegrator-")).count();
     }
 
     private static long heapAfterGc(MemoryMXBean memory) {

@@ -46,6 +46,7 @@ import org.mailintegrator.core.PreferencePolicy;
  */
 public final class MailServerFixture implements AutoCloseable {
     private static final AtomicInteger FIXTURES = new AtomicInteger();
+    private static final int SESSION_CACHE_SIZE = 256;
 
     private final String host;
     private final TestCertificates certificates;
@@ -78,6 +79,8 @@ public final class MailServerFixture implements AutoCloseable {
             InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
             InetSocketAddress pop3Backend = new InetSocketAddress("127.0.0.1", greenMail.getPop3().getPort());
             SSLContext serverTls = certificates.serverSslContext();
+            // a test server sees thousands of short connections: keep its TLS session cache small
+            serverTls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE_SIZE);
             for (Service service : Service.values()) {
                 InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
                         ? imapBackend : pop3Backend;
