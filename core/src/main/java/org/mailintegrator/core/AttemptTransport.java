@@ -32,7 +32,7 @@ final class AttemptTransport {
 
     private final MailProtocol protocol;
     private final SSLSocketFactory sslSocketFactory;
-    private final Gate gate;
+    private volatile Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean connected;
@@ -139,6 +139,17 @@ final class AttemptTransport {
         if (closed) {
             throw new SocketException("the attempt was stopped before sending credentials");
         }
+    }
+
+    /**
+     * Closes every socket and forgets the gate. Jakarta Mail stores are finalizable and keep their session (and so
+     * these factories) until the finalizer runs; detaching keeps the negotiation out of that backlog.
+     */
+    void detach() {
+        closeAll();
+        gate = () -> {
+            throw new SocketException("the attempt has ended");
+        };
     }
 
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */

@@ -311,7 +311,7 @@ final class Negotiation {
                 failure = e;
             } finally {
                 closeQuietly(store);
-                attemptTransport.closeAll();
+                attemptTransport.detach();
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             Attempt outcome;
