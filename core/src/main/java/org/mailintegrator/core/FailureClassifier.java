@@ -61,6 +61,10 @@ final class FailureClassifier {
         String where = candidate.host() + ":" + candidate.port();
         boolean duringConnect = has(chain, MailConnectException.class);
 
+        if (has(chain, Negotiation.UnprotectedSessionException.class)) {
+            return new Classification(Outcome.TLS_FAILED, "The server at " + where + " declared the session "
+                    + "authenticated (PREAUTH) before TLS was established; an unprotected session is not used.");
+        }
         if (has(chain, UnknownHostException.class)) {
             return new Classification(Outcome.UNKNOWN_HOST,
                     "The host name " + candidate.host() + " does not resolve (DNS lookup failed).");
@@ -103,6 +107,10 @@ final class FailureClassifier {
             return new Classification(Outcome.NETWORK_ERROR,
                     "The connection to " + where + " was broken: " + redactor.redact(rootMessage(chain)) + ".");
         }
+        Classification refusal = loginRefusal(chain, candidate, redactor);
+        if (refusal != null) {
+            return refusal;
+        }
         if (isAuthFailure(failure) && !Boolean.FALSE.equals(loginStarted)) {
             String said = failure.getMessage();
             return new Classification(Outcome.AUTH_FAILED, "The server at " + where + " rejected the credentials"
@@ -112,6 +120,36 @@ final class FailureClassifier {
                 ? "its greeting was not \"+OK\"" : redactor.redact(firstMessage(chain));
         return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " did not speak "
                 + candidate.protocol() + " as expected: " + said + ".");
+    }
+
+    private static final String[] TLS_REQUIRED_SIGNS = {"no login methods supported", "logindisabled",
+        "[privacyrequired]", "plaintext authentication disallowed", "plaintext authentication not allowed",
+        "cleartext logins disabled", "must issue a starttls command first"};
+    private static final String[] SERVICE_DISABLED_SIGNS = {"not enabled for imap", "not enabled for pop",
+        "imap access is disabled", "pop access is disabled", "imap is disabled", "pop is disabled",
+        "pop3 is disabled", "imap access disabled", "pop access disabled", "protocol is disabled",
+        "user is authenticated but not connected", "web login required"};
+
+    /** A login refused for a reason other than the credentials: TLS required, or the service switched off. */
+    private static Classification loginRefusal(List<Throwable> chain, ProtocolCandidate candidate,
+            SecretRedactor redactor) {
+        String messages = allMessages(chain);
+        String where = candidate.host() + ":" + candidate.port();
+        for (String sign : TLS_REQUIRED_SIGNS) {
+            if (messages.contains(sign)) {
+                return new Classification(Outcome.TLS_REQUIRED, "The server at " + where
+                        + " refuses to take credentials without TLS (" + redactor.redact(firstMessage(chain))
+                        + "); use a candidate with TLS.");
+            }
+        }
+        for (String sign : SERVICE_DISABLED_SIGNS) {
+            if (messages.contains(sign)) {
+                return new Classification(Outcome.SERVICE_DISABLED, "The server at " + where + " says "
+                        + candidate.protocol() + " is not enabled for this account: \""
+                        + redactor.redact(firstMessage(chain)) + "\"");
+            }
+        }
+        return null;
     }
 
     private static Classification tlsFailure(List<Throwable> chain, ProtocolCandidate candidate,

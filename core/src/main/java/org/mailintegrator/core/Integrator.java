@@ -99,7 +99,8 @@ public final class Integrator {
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
         Executor executor = builder.executor != null ? builder.executor : SHARED_POOL;
         this.settings = new Negotiation.Settings(sessions, new FailureClassifier(connectTimeout, readTimeout),
-                stagger, patience, attemptTimeout, integrationTimeout, executor, TIMERS);
+                stagger, patience, attemptTimeout, integrationTimeout, executor, TIMERS, builder.minimumSecurity,
+                builder.stopOnAuthFailure);
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -309,8 +310,33 @@ public final class Integrator {
         private Duration attemptTimeout;
         private Duration integrationTimeout = DEFAULT_INTEGRATION_TIMEOUT;
         private Executor executor;
+        private Security minimumSecurity = Security.NONE;
+        private boolean stopOnAuthFailure;
 
         private Builder() {
+        }
+
+        /**
+         * The least security a candidate must have to be tried, whatever the policy lists: {@link Security#NONE}
+         * (the default) tries everything; {@link Security#STARTTLS} skips cleartext candidates;
+         * {@link Security#IMPLICIT_TLS} also skips STARTTLS ones (RFC 8314 prefers implicit TLS). A skipped candidate
+         * is recorded as {@link Outcome#SKIPPED}: no connection, no password.
+         */
+        public Builder minimumSecurity(Security minimum) {
+            this.minimumSecurity = Objects.requireNonNull(minimum, "minimumSecurity");
+            return this;
+        }
+
+        /**
+         * Stops the chain at the first candidate that rejects the password ({@link Outcome#AUTH_FAILED}); the rest
+         * are not tried. Protects accounts that lock after a few failures, and keeps a wrong password from being
+         * sprayed down to cleartext candidates. BlackBerry's behaviour (the default here) goes on, which is right
+         * when candidates may have different credentials or when a protocol may be refused for other reasons than
+         * the password.
+         */
+        public Builder stopOnAuthFailure() {
+            this.stopOnAuthFailure = true;
+            return this;
         }
 
         /**

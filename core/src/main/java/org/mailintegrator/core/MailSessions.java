@@ -57,6 +57,10 @@ final class MailSessions {
         props.setProperty(prefix + "connectiontimeout", Long.toString(connectTimeout.toMillis()));
         props.setProperty(prefix + "timeout", Long.toString(readTimeout.toMillis()));
         props.setProperty(prefix + "socketFactory.fallback", "false");
+        // never let a protocol trace (mail.debug, or Angus's FINEST logging) carry credentials
+        props.setProperty("mail.debug.auth", "false");
+        props.setProperty("mail.debug.auth.username", "false");
+        props.setProperty("mail.debug.auth.password", "false");
         props.setProperty(prefix + "ssl.checkserveridentity", "true");
         boolean startTls = candidate.security() == Security.STARTTLS;
         props.setProperty(prefix + "starttls.enable", Boolean.toString(startTls));

@@ -50,10 +50,14 @@ final class Negotiation {
         final Duration integrationTimeout;
         final Executor executor;
         final ScheduledExecutorService timers;
+        final Security minimumSecurity;
+        final boolean stopOnAuthFailure;
 
         Settings(MailSessions sessions, FailureClassifier classifier, Duration stagger, Duration patience,
                 Duration attemptTimeout, Duration integrationTimeout, Executor executor,
-                ScheduledExecutorService timers) {
+                ScheduledExecutorService timers, Security minimumSecurity, boolean stopOnAuthFailure) {
+            this.minimumSecurity = minimumSecurity;
+            this.stopOnAuthFailure = stopOnAuthFailure;
             this.sessions = sessions;
             this.classifier = classifier;
             this.stagger = stagger;
@@ -84,8 +88,34 @@ final class Negotiation {
         this.account = account;
         this.redactor = new SecretRedactor(account.username(), account.password());
         for (int i = 0; i < candidates.size(); i++) {
-            runs.add(new Run(i, candidates.get(i)));
+            Run run = new Run(i, candidates.get(i));
+            if (!meetsMinimum(run.candidate.security())) {
+                run.state = State.FINISHED;
+                run.attempt = Attempt.of(run.candidate, Outcome.SKIPPED, Duration.ZERO, "Skipped: "
+                        + describe(run.candidate.security()) + " is below the integrator's minimum security ("
+                        + settings.minimumSecurity + "); no connection was made and no password sent.");
+            }
+            runs.add(run);
         }
+    }
+
+    private boolean meetsMinimum(Security security) {
+        return rank(security) >= rank(settings.minimumSecurity);
+    }
+
+    private static int rank(Security security) {
+        switch (security) {
+            case IMPLICIT_TLS:
+                return 2;
+            case STARTTLS:
+                return 1;
+            default:
+                return 0;
+        }
+    }
+
+    private static String describe(Security security) {
+        return security == Security.NONE ? "cleartext" : security.toString();
     }
 
     /** Starts the negotiation; the future completes when every attempt has finished and closed its sockets. */
@@ -152,7 +182,11 @@ final class Negotiation {
 
     /** Launches the next candidate in order, and arms the stagger timer for the one after it. */
     private void launchNext() {
+        while (nextToLaunch < runs.size() && runs.get(nextToLaunch).state == State.FINISHED) {
+            nextToLaunch++;
+        }
         if (ended || winner >= 0 || nextToLaunch >= runs.size()) {
+            completeIfDone();
             return;
         }
         Run run = runs.get(nextToLaunch++);
@@ -305,6 +339,9 @@ final class Negotiation {
             boolean authenticated = false;
             try {
                 store.connect(candidate.host(), candidate.port(), account.username(), account.password());
+                if (candidate.security() != Security.NONE && !isTls(store)) {
+                    throw new UnprotectedSessionException();
+                }
                 authenticated = true;
                 won();
             } catch (MessagingException | RuntimeException e) {
@@ -387,6 +424,19 @@ final class Negotiation {
             state = State.FINISHED;
             log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
                     finished.detail());
+            if (settings.stopOnAuthFailure && finished.outcome() == Outcome.AUTH_FAILED && !ended) {
+                ended = true;
+                String detail = "Not tried: " + candidate + " rejected the password, and the integrator stops at "
+                        + "the first rejection so that a wrong password is not sent to more servers.";
+                List<Run> stopped = new ArrayList<>();
+                for (Run run : runs) {
+                    if (!run.resolved() && run.state != State.PENDING) {
+                        stopped.add(run.stop(Outcome.NOT_TRIED, detail));
+                    }
+                }
+                settleUnlaunched(detail);
+                stopped.forEach(Run::closeSockets);
+            }
             if (!finished.outcome().isAuthenticated()) {
                 launchNext();
             }
@@ -418,6 +468,23 @@ final class Negotiation {
             }
             activeNanos += System.nanoTime() - activeSince;
         }
+    }
+
+    /** A session the server declared authenticated (PREAUTH) before TLS was in place, on a candidate that needs TLS. */
+    static final class UnprotectedSessionException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnprotectedSessionException() {
+            super("the server authenticated the session (PREAUTH) before TLS was established");
+        }
+    }
+
+    private static boolean isTls(Store store) {
+        if (store instanceof org.eclipse.angus.mail.imap.IMAPStore) {
+            return ((org.eclipse.angus.mail.imap.IMAPStore) store).isSSL();
+        }
+        return store instanceof org.eclipse.angus.mail.pop3.POP3Store
+                && ((org.eclipse.angus.mail.pop3.POP3Store) store).isSSL();
     }
 
     private static void closeQuietly(Store store) {

@@ -11,6 +11,16 @@ public enum Outcome {
     AUTHENTICATED,
     /** The server rejected the credentials. */
     AUTH_FAILED,
+    /**
+     * The server refuses to take credentials without TLS (IMAP {@code LOGINDISABLED} or {@code [PRIVACYREQUIRED]},
+     * POP3 {@code -ERR [AUTH]} "plaintext authentication disallowed"): not a wrong password.
+     */
+    TLS_REQUIRED,
+    /**
+     * The server says this protocol is not enabled for the account (as large providers answer for IMAP or POP
+     * when the user has switched it off): not a wrong password, and a reason for the chain to move on.
+     */
+    SERVICE_DISABLED,
     /** The TCP connection was refused: service stopped, port closed, or a firewall that rejects. */
     REFUSED,
     /** Connecting or a read did not complete in time: a firewall that drops packets, a silent or stalled server. */
@@ -26,6 +36,11 @@ public enum Outcome {
     PROTOCOL_ERROR,
     /** The network failed otherwise: no route to the host, or the connection was reset. */
     NETWORK_ERROR,
+    /**
+     * Not tried because its security is below the integrator's
+     * {@linkplain Integrator.Builder#minimumSecurity(Security) minimum}: no connection was made, no password sent.
+     */
+    SKIPPED,
     /**
      * Given up by the integrator's patience window: it had not even connected when a less preferred candidate was
      * ready to authenticate. Only with {@code Integrator.Builder.patience(...)}.

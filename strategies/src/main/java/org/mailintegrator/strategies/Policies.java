@@ -4,6 +4,7 @@ import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
+import static org.mailintegrator.core.Security.STARTTLS;
 
 import org.mailintegrator.core.PreferencePolicy;
 
@@ -18,6 +19,13 @@ public final class Policies {
             .then(POP3, IMPLICIT_TLS, 995)
             .then(IMAP, NONE, 143)
             .then(POP3, NONE, 110)
+            .build();
+
+    private static final PreferencePolicy SECURE = ordered()
+            .then(IMAP, IMPLICIT_TLS, 993)
+            .then(POP3, IMPLICIT_TLS, 995)
+            .then(IMAP, STARTTLS, 143)
+            .then(POP3, STARTTLS, 110)
             .build();
 
     private static final PreferencePolicy POP_ONLY = ordered()
@@ -44,6 +52,22 @@ public final class Policies {
      */
     public static PreferencePolicy blackBerry() {
         return BLACKBERRY;
+    }
+
+    /**
+     * BlackBerry's order without cleartext: the same ports, but on 143 and 110 the STARTTLS/STLS upgrade is
+     * required before any credential is sent (RFC 8314 still prefers implicit TLS, so it comes first):
+     * <ol>
+     *   <li>IMAP over TLS, port 993;</li>
+     *   <li>POP over TLS, port 995;</li>
+     *   <li>IMAP with required STARTTLS, port 143;</li>
+     *   <li>POP with required STLS, port 110.</li>
+     * </ol>
+     * A server without TLS fails every candidate ({@code REFUSED} or {@code TLS_FAILED}) and never sees the
+     * password.
+     */
+    public static PreferencePolicy secure() {
+        return SECURE;
     }
 
     /**
