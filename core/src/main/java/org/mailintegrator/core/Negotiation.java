@@ -334,20 +334,24 @@ final class Negotiation {
                 activeSince = start;
                 armWatchdog(settings.attemptTimeout.toNanos());
             }
-            Store store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
+            Store store = null;
             Throwable failure = null;
             boolean authenticated = false;
             try {
+                store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
                 store.connect(candidate.host(), candidate.port(), account.username(), account.password());
                 if (candidate.security() != Security.NONE && !isTls(store)) {
                     throw new UnprotectedSessionException();
                 }
                 authenticated = true;
                 won();
-            } catch (MessagingException | RuntimeException e) {
+            } catch (MessagingException | RuntimeException | Error e) {
+                // even an Error must finish the attempt, or the integration would wait for it forever
                 failure = e;
             } finally {
-                closeQuietly(store);
+                if (store != null) {
+                    closeQuietly(store);
+                }
                 attemptTransport.detach();
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
