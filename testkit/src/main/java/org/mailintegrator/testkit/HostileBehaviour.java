@@ -98,6 +98,12 @@ public enum HostileBehaviour {
      */
     HUGE_CAPABILITY,
     /**
+     * Resource bomb: a {@code CAPABILITY} (IMAP) or {@code CAPA} (POP3) answer of many short lines of distinct
+     * capability names, {@linkplain HostileMailServer.Builder#bombSize(long) several megabytes} in all, none of them
+     * long; the session then goes on normally. What a line-length limit alone does not stop.
+     */
+    CAPABILITY_FLOOD,
+    /**
      * Resource bomb: the {@code CAPABILITY} answer announces a literal of
      * {@linkplain HostileMailServer.Builder#literalSize(long) gigabytes} ({@code * CAPABILITY {4294967296}}) and then
      * sends bytes for as long as the client reads. IMAP only.

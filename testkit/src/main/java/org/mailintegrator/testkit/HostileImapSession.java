@@ -107,6 +107,9 @@ final class HostileImapSession extends HostileSession {
             case HUGE_CAPABILITY:
                 hugeLine("* CAPABILITY IMAP4rev1 ", server.bombSize());
                 break;
+            case CAPABILITY_FLOOD:
+                manyLines("* CAPABILITY IMAP4rev1 ", 1_000, server.bombSize());
+                break;
             case HUGE_LITERAL:
                 endlessLine("* CAPABILITY {" + server.literalSize() + "}\r\n");
                 return false;

@@ -296,7 +296,10 @@ public final class HostileMailServer implements AutoCloseable {
             return this;
         }
 
-        /** How many bytes {@link HostileBehaviour#HUGE_CAPABILITY} sends in its one line; default 8 MiB. */
+        /**
+         * How many bytes {@link HostileBehaviour#HUGE_CAPABILITY} sends in its one line, and
+         * {@link HostileBehaviour#CAPABILITY_FLOOD} in all; default 8 MiB.
+         */
         public Builder bombSize(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("bombSize must be positive, was " + bytes);

@@ -92,6 +92,13 @@ final class HostilePop3Session extends HostileSession {
             sendLine(".");
             return;
         }
+        if (behaviour == HostileBehaviour.CAPABILITY_FLOOD) {
+            sendLine("+OK Capability list follows");
+            manyLines("", 1, server.bombSize());
+            sendLine("USER");
+            sendLine(".");
+            return;
+        }
         StringBuilder answer = new StringBuilder("+OK Capability list follows\r\n");
         if (behaviour == UNTRUSTED_PRE_TLS_DATA && !overTls()) {
             answer.append("SASL PLAIN\r\nPIPELINING\r\nX-PRE-TLS\r\n");

@@ -195,6 +195,32 @@ abstract class HostileSession {
         send(chunk.append("\r\n").toString());
     }
 
+    /**
+     * Sends lines of distinct capability names, each {@code prefix} and then about {@code lineBytes} bytes, until
+     * {@code size} bytes are sent.
+     */
+    final void manyLines(String prefix, int lineBytes, long size) throws IOException {
+        StringBuilder chunk = new StringBuilder(70_000);
+        StringBuilder line = new StringBuilder(prefix);
+        long sent = 0;
+        for (long n = 0; sent < size; n++) {
+            line.append(String.format("X-%07d", n));
+            if (line.length() - prefix.length() >= lineBytes) {
+                chunk.append(line).append("\r\n");
+                sent += line.length() + 2;
+                line.setLength(0);
+                line.append(prefix);
+            } else {
+                line.append(' ');
+            }
+            if (chunk.length() >= 64_000) {
+                send(chunk.toString());
+                chunk.setLength(0);
+            }
+        }
+        send(chunk.toString());
+    }
+
     private static void pace() throws IOException {
         try {
             Thread.sleep(TRICKLE_MILLIS);
