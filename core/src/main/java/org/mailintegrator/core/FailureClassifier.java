@@ -65,6 +65,10 @@ final class FailureClassifier {
             return new Classification(Outcome.TLS_FAILED, "The server at " + where + " declared the session "
                     + "authenticated (PREAUTH) before TLS was established; an unprotected session is not used.");
         }
+        if (messageContains(chain, GuardedInputStream.LIMIT)) {
+            return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " broke the limits a mail "
+                    + "server keeps: " + limitMessage(chain) + ".");
+        }
         if (has(chain, UnknownHostException.class)) {
             return new Classification(Outcome.UNKNOWN_HOST,
                     "The host name " + candidate.host() + " does not resolve (DNS lookup failed).");
@@ -251,6 +255,15 @@ final class FailureClassifier {
             }
         }
         return chain.get(0).getClass().getSimpleName();
+    }
+
+    private static String limitMessage(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t.getMessage() != null && t.getMessage().contains(GuardedInputStream.LIMIT)) {
+                return t.getMessage().strip();
+            }
+        }
+        return firstMessage(chain);
     }
 
     private static String rootMessage(List<Throwable> chain) {

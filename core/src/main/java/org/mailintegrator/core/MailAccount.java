@@ -28,7 +28,7 @@ public final class MailAccount {
 
     private MailAccount(Builder builder) {
         this.emailAddress = builder.emailAddress;
-        this.username = builder.username != null ? builder.username : builder.emailAddress;
+        this.username = builder.username != null ? builder.username : defaultUsername(builder.emailAddress);
         this.password = Objects.requireNonNull(builder.password, "password is required");
         this.host = builder.host != null ? builder.host : domainOf(builder.emailAddress);
         this.protocolHosts = Map.copyOf(builder.protocolHosts);
@@ -50,12 +50,18 @@ public final class MailAccount {
         return emailAddress;
     }
 
-    /** The user name to authenticate with: the one given, else the full email address. */
+    /**
+     * The user name to authenticate with: the one given, else the full email address (an internationalised domain
+     * in its IDNA form). Always ASCII.
+     */
     public String username() {
         return username;
     }
 
-    /** The account host: the one given, else the domain of the email address. */
+    /**
+     * The account host: the one given, else the domain of the email address; in ASCII (an internationalised domain
+     * name in its IDNA form, as DNS and certificates use it).
+     */
     public String host() {
         return host;
     }
@@ -83,7 +89,7 @@ public final class MailAccount {
     /** A builder holding this account's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder builder = new Builder(emailAddress);
-        builder.username = username.equals(emailAddress) ? null : username;
+        builder.username = username.equals(defaultUsername(emailAddress)) ? null : username;
         builder.password = password;
         builder.host = host.equals(domainOf(emailAddress)) ? null : host;
         builder.protocolHosts.putAll(protocolHosts);
@@ -118,8 +124,18 @@ public final class MailAccount {
                 + ", password=****}";
     }
 
+    /** The address itself, with an internationalised domain in its IDNA form; the local part must be ASCII. */
+    private static String defaultUsername(String emailAddress) {
+        int at = emailAddress.lastIndexOf('@');
+        String local = Validation.asciiUsername(emailAddress.substring(0, at),
+                "the local part of " + emailAddress + ", the default user name,");
+        String domain = emailAddress.substring(at + 1);
+        return domain.chars().allMatch(c -> c < 0x80) ? emailAddress : local + "@" + domainOf(emailAddress);
+    }
+
     private static String domainOf(String emailAddress) {
-        return emailAddress.substring(emailAddress.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return Validation.host(emailAddress.substring(emailAddress.lastIndexOf('@') + 1), "emailAddress domain")
+                .toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -169,7 +185,7 @@ public final class MailAccount {
             if (username.isBlank()) {
                 throw new IllegalArgumentException("username must not be blank");
             }
-            this.username = username;
+            this.username = Validation.asciiUsername(username, "username");
             return this;
         }
 

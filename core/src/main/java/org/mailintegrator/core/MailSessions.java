@@ -6,7 +6,9 @@ import jakarta.mail.URLName;
 import java.time.Duration;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.imap.IMAPSSLStore;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.pop3.POP3SSLStore;
 import org.eclipse.angus.mail.pop3.POP3Store;
 
 /**
@@ -91,10 +93,8 @@ final class MailSessions {
         URLName url = new URLName(name, candidate.host(), candidate.port(), null, username, null);
         boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
         if (candidate.protocol() == MailProtocol.IMAP) {
-            return new IMAPStore(session, url, name, implicitTls) {
-                // a subclass only to reach the protected constructor that names the protocol
-            };
+            return implicitTls ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
         }
-        return new POP3Store(session, url, name, implicitTls);
+        return implicitTls ? new POP3SSLStore(session, url) : new POP3Store(session, url);
     }
 }

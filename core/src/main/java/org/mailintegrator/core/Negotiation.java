@@ -344,7 +344,8 @@ final class Negotiation {
                 }
                 authenticated = true;
                 won();
-            } catch (MessagingException | RuntimeException e) {
+            } catch (MessagingException | RuntimeException | Error e) {
+                // even an Error must finish the attempt, or the integration would wait for it forever
                 failure = e;
             } finally {
                 closeQuietly(store);

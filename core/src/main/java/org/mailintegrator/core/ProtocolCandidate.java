@@ -25,8 +25,10 @@ public final class ProtocolCandidate {
      * Creates a candidate.
      *
      * @throws NullPointerException if any argument is null
-     * @throws IllegalArgumentException if the host is blank or holds white space or control characters, or the
-     *     port is outside 1..65535
+     * <p>An internationalised host name is kept in its IDNA (punycode) form, which DNS and certificate checks use.
+     *
+     * @throws IllegalArgumentException if the host is blank or holds white space or control characters, is not a
+     *     valid internationalised domain name, or the port is outside 1..65535
      */
     public static ProtocolCandidate of(MailProtocol protocol, Security security, String host, int port) {
         Objects.requireNonNull(protocol, "protocol");

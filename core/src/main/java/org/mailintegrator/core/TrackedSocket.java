@@ -1,6 +1,7 @@
 package org.mailintegrator.core;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -28,6 +29,12 @@ final class TrackedSocket extends Socket {
     /** From now on TLS runs over this socket: its bytes are ciphertext, not commands. */
     void markLayered() {
         layered = true;
+    }
+
+    @Override
+    public InputStream getInputStream() throws IOException {
+        InputStream in = super.getInputStream();
+        return layered ? in : new GuardedInputStream(in);
     }
 
     @Override

@@ -77,7 +77,7 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return tls().getInputStream();
+        return new GuardedInputStream(tls().getInputStream());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.mailintegrator.core;
 
+import java.net.IDN;
 import java.util.Objects;
 
 /** Argument checks shared by the model's factories and builders; each failure names the argument. */
@@ -24,6 +25,11 @@ final class Validation {
         return value;
     }
 
+    /**
+     * Checks a host name or address and returns its ASCII form: an internationalised domain name becomes its IDNA
+     * (punycode) form, which is what DNS and certificates use; {@code bücher.example} becomes
+     * {@code xn--bcher-kva.example}.
+     */
     static String host(String host, String name) {
         noControlCharacters(host, name, false);
         if (host.isBlank()) {
@@ -32,10 +38,33 @@ final class Validation {
         if (!host.strip().equals(host) || host.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException(name + " must not contain white space: \"" + host + "\"");
         }
-        if (host.length() > 253) {
+        String ascii;
+        try {
+            ascii = host.chars().allMatch(c -> c < 0x80) ? host : IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a valid internationalised domain name: \"" + host
+                    + "\" (" + e.getMessage() + ")", e);
+        }
+        if (ascii.length() > 253) {
             throw new IllegalArgumentException(name + " is longer than 253 characters: \"" + host + "\"");
         }
-        return host;
+        return ascii;
+    }
+
+    /**
+     * Rejects a user name with characters beyond ASCII: Jakarta Mail sends them in ISO-8859-1 in IMAP LOGIN and
+     * POP3 USER, which servers decode inconsistently, so such a login would fail for reasons that look like a
+     * wrong password.
+     */
+    static String asciiUsername(String username, String source) {
+        for (int i = 0; i < username.length(); i++) {
+            if (username.charAt(i) >= 0x80) {
+                throw new IllegalArgumentException(source + " \"" + username + "\" has a character beyond ASCII at"
+                        + " index " + i + "; mail servers do not agree on how to receive such a login name over"
+                        + " IMAP LOGIN and POP3 USER, so set an ASCII user name with username(...)");
+            }
+        }
+        return username;
     }
 
     static int port(int port) {
