@@ -334,10 +334,11 @@ final class Negotiation {
                 activeSince = start;
                 armWatchdog(settings.attemptTimeout.toNanos());
             }
-            Store store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
+            Store store = null;
             Throwable failure = null;
             boolean authenticated = false;
             try {
+                store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
                 store.connect(candidate.host(), candidate.port(), account.username(), account.password());
                 if (candidate.security() != Security.NONE && !isTls(store)) {
                     throw new UnprotectedSessionException();
@@ -348,7 +349,9 @@ final class Negotiation {
                 // even an Error must finish the attempt, or the integration would wait for it forever
                 failure = e;
             } finally {
-                closeQuietly(store);
+                if (store != null) {
+                    closeQuietly(store);
+                }
                 attemptTransport.detach();
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
