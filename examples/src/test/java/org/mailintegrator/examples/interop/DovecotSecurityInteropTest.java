@@ -6,6 +6,7 @@ import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Outcome.AUTHENTICATED;
 import static org.mailintegrator.core.Outcome.AUTH_FAILED;
 import static org.mailintegrator.core.Outcome.NOT_TRIED;
+import static org.mailintegrator.core.Outcome.PROTOCOL_ERROR;
 import static org.mailintegrator.core.Outcome.REFUSED;
 import static org.mailintegrator.core.Outcome.SKIPPED;
 import static org.mailintegrator.core.Outcome.TLS_REQUIRED;
@@ -311,6 +312,19 @@ class DovecotSecurityInteropTest {
                     .contains("AUTHENTICATE LOGIN command").contains("LOGOUT");
             assertThat(captured).doesNotContain(secretForms(PASSWORD, USER))
                     .doesNotContain(secretForms(WRONG_PASSWORD, USER));
+        }
+    }
+
+    @Test
+    void reportsAnUnsupportedLoginMechanismAsAProtocolErrorNotAWrongPassword() {
+        // Dovecot serves POP3 USER/PASS only with the PLAIN mechanism: with LOGIN alone it answers
+        // "-ERR [AUTH] Unsupported authentication mechanism.", which says nothing about the password
+        try (DovecotServer dovecot = withAlice().tls(CERTS).authMechanisms("login").start()) {
+            IntegrationResult pop3 = integrator(dovecot, Policies.ordered().then(POP3, STARTTLS, 110).build())
+                    .stopOnAuthFailure().build().integrate(alice(LOCAL_HOST));
+
+            assertThat(outcomes(pop3)).as(pop3.toString()).containsExactly(PROTOCOL_ERROR);
+            assertThat(pop3.attempts().get(0).detail()).contains("login method").contains("nothing about the password");
         }
     }
 
