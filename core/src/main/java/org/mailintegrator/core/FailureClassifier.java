@@ -141,10 +141,17 @@ final class FailureClassifier {
         String where = candidate.host() + ":" + candidate.port();
         for (String sign : TLS_REQUIRED_SIGNS) {
             if (messages.contains(sign)) {
+                String said = messages.contains("no login methods supported")
+                        ? "it advertises LOGINDISABLED, so the password was not sent"
+                        : redactor.redact(firstMessage(chain));
                 return new Classification(Outcome.TLS_REQUIRED, "The server at " + where
-                        + " refuses to take credentials without TLS (" + redactor.redact(firstMessage(chain))
-                        + "); use a candidate with TLS.");
+                        + " refuses to take credentials without TLS (" + said + "); use a candidate with TLS.");
             }
+        }
+        if (messages.contains("unsupported authentication mechanism")) {
+            return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " does not accept the "
+                    + "login method the client used (" + redactor.redact(firstMessage(chain)) + "); this says "
+                    + "nothing about the password.");
         }
         for (String sign : SERVICE_DISABLED_SIGNS) {
             if (messages.contains(sign)) {

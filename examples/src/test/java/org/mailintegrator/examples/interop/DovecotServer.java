@@ -23,12 +23,15 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.mailintegrator.testkit.TestCertificates;
@@ -283,6 +286,9 @@ public final class DovecotServer implements AutoCloseable {
         private final Map<Listener, String> addresses = new EnumMap<>(Listener.class);
         private final EnumSet<Listener> stopped = EnumSet.noneOf(Listener.class);
         private TestCertificates certificates;
+        private boolean disablePlaintextAuth;
+        private boolean requireTls;
+        private List<String> authMechanisms = List.of();
 
         private Builder() {
             for (Listener listener : Listener.values()) {
@@ -328,6 +334,51 @@ public final class DovecotServer implements AutoCloseable {
             return address(address, Listener.POP3, Listener.POP3S);
         }
 
+        /**
+         * Binds all four listeners to another loopback address. A client connecting to, say, 127.0.0.2 gets
+         * 127.0.0.1 as its source address (Linux's loopback route), so Dovecot no longer sees "the client's
+         * address is mine" and stops treating its cleartext connections as secure.
+         */
+        public Builder listenAddress(String address) {
+            return address(address, Listener.values());
+        }
+
+        /**
+         * {@code disable_plaintext_auth = yes}: cleartext authentication is refused on connections that are not
+         * secure (IMAP advertises {@code LOGINDISABLED} and answers {@code LOGIN} with {@code NO [PRIVACYREQUIRED]};
+         * POP3 answers {@code USER} with {@code -ERR [AUTH]}). Dovecot counts as secure a TLS connection, a client in
+         * {@code login_trusted_networks}, and a client whose IP address equals the server's: connect to a listener
+         * on another loopback address ({@link #listenAddress(String)}) to see the refusal.
+         */
+        public Builder disablePlaintextAuth() {
+            this.disablePlaintextAuth = true;
+            return this;
+        }
+
+        /**
+         * {@code ssl = required} instead of {@code ssl = yes}: no authentication at all before TLS on connections
+         * that are not secure. Dovecot 2.3 exempts the same clients as {@link #disablePlaintextAuth()}, a client on
+         * the server's own IP address included. Needs {@link #tls(TestCertificates)}.
+         */
+        public Builder requireTls() {
+            this.requireTls = true;
+            return this;
+        }
+
+        /**
+         * {@code auth_mechanisms}: the SASL mechanisms Dovecot offers (its default is {@code plain}). Note that the
+         * IMAP {@code LOGIN} command and POP3 {@code USER}/{@code PASS} work only while {@code plain} is among them.
+         */
+        public Builder authMechanisms(String... mechanisms) {
+            for (String mechanism : mechanisms) {
+                if (!mechanism.matches("[a-z0-9-]+")) {
+                    throw new IllegalArgumentException("not a Dovecot mechanism name: " + mechanism);
+                }
+            }
+            this.authMechanisms = List.of(mechanisms);
+            return this;
+        }
+
         private Builder address(String address, Listener... listeners) {
             try {
                 if (!InetAddress.getByName(address).isLoopbackAddress()) {
@@ -356,6 +407,9 @@ public final class DovecotServer implements AutoCloseable {
                                 + ")");
                     }
                 }
+            }
+            if (requireTls && certificates == null) {
+                throw new IllegalStateException("requireTls() needs TLS: call tls(...)");
             }
             if (!"root".equals(System.getProperty("user.name"))) {
                 throw new IllegalStateException("the Dovecot interop tests run Dovecot as root (as CI does): its "
@@ -444,18 +498,20 @@ public final class DovecotServer implements AutoCloseable {
                     .append("auth_debug = yes\n")
                     // Dovecot delays every failed login by 2 s by default
                     .append("auth_failure_delay = 0\n")
-                    .append("disable_plaintext_auth = no\n")
+                    .append("disable_plaintext_auth = ").append(disablePlaintextAuth ? "yes" : "no").append('\n')
                     // both ports in the login log, so that a test can tell its connections apart
                     .append("login_log_format_elements = user=<%u> method=%m rip=%{rip} rport=%{rport} "
                             + "lip=%{lip} lport=%{lport} mpid=%e %c session=<%{session}>\n")
                     .append("mail_location = maildir:~/Maildir\n")
+                    .append(authMechanisms.isEmpty() ? ""
+                            : "auth_mechanisms = " + String.join(" ", authMechanisms) + "\n")
                     .append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(usersFile)
                     .append("\n}\n")
                     .append("userdb {\n  driver = passwd-file\n  args = ").append(usersFile).append("\n}\n");
             if (certificates != null) {
                 Path cert = write(directory.resolve("server-chain.pem"), certificates.serverCertificateChainPem());
                 Path key = write(directory.resolve("server-key.pem"), certificates.serverPrivateKeyPem());
-                conf.append("ssl = yes\n")
+                conf.append(requireTls ? "ssl = required\n" : "ssl = yes\n")
                         .append("ssl_cert = <").append(cert).append('\n')
                         .append("ssl_key = <").append(key).append('\n')
                         .append("ssl_min_protocol = TLSv1.2\n");
@@ -532,18 +588,37 @@ public final class DovecotServer implements AutoCloseable {
      * Opens a TCP connection to {@code listener}, closes it, and waits until Dovecot logged it (matched by the
      * client's port), so that the connection is over on both sides when this returns.
      *
+     * @return the client's port of the probe connection, as Dovecot logs it ({@code rport=})
      * @throws IllegalStateException if the listener does not accept a connection in time
      * @throws AssertionError if Dovecot does not log the connection in time
      */
-    public void probe(Listener listener) {
-        probe(listener, System.nanoTime() + STARTUP_TIMEOUT.toNanos());
+    public int probe(Listener listener) {
+        return probe(listener, System.nanoTime() + STARTUP_TIMEOUT.toNanos());
     }
 
-    private void probe(Listener listener, long deadline) {
+    private int probe(Listener listener, long deadline) {
         int clientPort = connectOnce(listener, deadline);
         awaitLogLines("the probe connection to " + listener,
                 line -> line.contains("rport=" + clientPort + ",") && line.contains("lport=" + port(listener) + ","),
                 1, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        return clientPort;
+    }
+
+    /**
+     * The client ports of every connection to {@code listener} that Dovecot's login process has logged so far (a
+     * connection is logged when it ends, and by its login, if any), in the order first logged. The probes of
+     * {@link #probe(Listener)} and of start-up are among them.
+     */
+    public List<Integer> loggedClientPorts(Listener listener) {
+        Pattern connection = Pattern.compile("rport=(\\d+), lip=[^,]+, lport=" + port(listener) + ",");
+        Set<Integer> clientPorts = new LinkedHashSet<>();
+        for (String line : logLines()) {
+            Matcher matcher = connection.matcher(line);
+            if (matcher.find()) {
+                clientPorts.add(Integer.parseInt(matcher.group(1)));
+            }
+        }
+        return List.copyOf(clientPorts);
     }
 
     private int connectOnce(Listener listener, long deadline) {
