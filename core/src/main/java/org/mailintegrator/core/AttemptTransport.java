@@ -31,6 +31,7 @@ final class AttemptTransport {
     static final AtomicInteger OPEN_SOCKETS = new AtomicInteger();
 
     private final MailProtocol protocol;
+    private final Security security;
     private final SSLSocketFactory sslSocketFactory;
     private volatile Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -39,8 +40,9 @@ final class AttemptTransport {
     private volatile boolean credentialsStarted;
     private volatile boolean credentialsOverTls;
 
-    AttemptTransport(MailProtocol protocol, SSLSocketFactory sslSocketFactory, Gate gate) {
+    AttemptTransport(MailProtocol protocol, Security security, SSLSocketFactory sslSocketFactory, Gate gate) {
         this.protocol = protocol;
+        this.security = security;
         this.sslSocketFactory = sslSocketFactory;
         this.gate = gate;
     }
@@ -94,6 +96,10 @@ final class AttemptTransport {
 
     MailProtocol protocol() {
         return protocol;
+    }
+
+    Security security() {
+        return security;
     }
 
     void register(TrackedSocket socket) throws SocketException {

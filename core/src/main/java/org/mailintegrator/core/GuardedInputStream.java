@@ -12,9 +12,9 @@ import java.io.InputStream;
  * between greeting and logout.
  */
 final class GuardedInputStream extends FilterInputStream {
-    static final int MAX_LINE = 64 * 1024;
-    static final long MAX_LITERAL = 64 * 1024;
-    static final long MAX_TOTAL = 4L * 1024 * 1024;
+    static final int MAX_LINE = 16 * 1024;
+    static final long MAX_LITERAL = 16 * 1024;
+    static final long MAX_TOTAL = 256 * 1024;
     /** The words every limit failure carries, for the classifier. */
     static final String LIMIT = "exceeds the limit";
 

@@ -328,7 +328,7 @@ final class Negotiation {
                     return;
                 }
                 state = State.CONNECTING;
-                attemptTransport = new AttemptTransport(candidate.protocol(),
+                attemptTransport = new AttemptTransport(candidate.protocol(), candidate.security(),
                         settings.sessions.sslSocketFactory(), this::awaitTurn);
                 transport = attemptTransport;
                 activeSince = start;
@@ -340,7 +340,11 @@ final class Negotiation {
             try {
                 store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
                 store.connect(candidate.host(), candidate.port(), account.username(), account.password());
-                if (candidate.security() != Security.NONE && !isTls(store)) {
+                boolean preauthenticated = !attemptTransport.credentialsStarted();
+                if (candidate.security() != Security.NONE && !isTls(store)
+                        || candidate.security() == Security.STARTTLS && preauthenticated) {
+                    // a PREAUTH greeting arrives before TLS, so on a STARTTLS candidate anyone on the path could
+                    // have forged it: such a session is never trusted, even if TLS follows
                     throw new UnprotectedSessionException();
                 }
                 authenticated = true;
@@ -361,9 +365,13 @@ final class Negotiation {
                     watchdog.cancel(false);
                 }
                 if (authenticated) {
-                    outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed, "The server at "
-                            + candidate.host() + ":" + candidate.port() + " accepted the credentials of "
-                            + account.username() + ".");
+                    String where = candidate.host() + ":" + candidate.port();
+                    outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed,
+                            attemptTransport.credentialsStarted()
+                                    ? "The server at " + where + " accepted the credentials of " + account.username()
+                                            + "."
+                                    : "The server at " + where + " authenticated the session without asking for "
+                                            + "the password (PREAUTH).");
                 } else if (stopOutcome != null) {
                     outcome = Attempt.of(candidate, stopOutcome, elapsed, stopDetail);
                 } else {
@@ -479,7 +487,7 @@ final class Negotiation {
         private static final long serialVersionUID = 1L;
 
         UnprotectedSessionException() {
-            super("the server authenticated the session (PREAUTH) before TLS was established");
+            super("the server declared the session authenticated (PREAUTH) before TLS was established");
         }
     }
 

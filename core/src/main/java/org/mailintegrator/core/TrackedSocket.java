@@ -34,7 +34,12 @@ final class TrackedSocket extends Socket {
     @Override
     public InputStream getInputStream() throws IOException {
         InputStream in = super.getInputStream();
-        return layered ? in : new GuardedInputStream(in);
+        if (layered) {
+            return in;
+        }
+        InputStream guarded = new GuardedInputStream(in);
+        return transport.protocol() == MailProtocol.POP3 && transport.security() == Security.STARTTLS
+                ? new PreTlsCapabilityFilter(guarded) : guarded;
     }
 
     @Override
