@@ -79,21 +79,8 @@ public final class MailServerExtension
 
     private MailServerFixture start(ExtensionContext context) {
         MailServerFixture started = builder.start();
-        context.getStore(namespace).put(MailServerFixture.class, new ClosingResource(started));
+        // JUnit closes AutoCloseable values when the store of the context that put them is closed
+        context.getStore(namespace).put(MailServerFixture.class, started);
         return started;
-    }
-
-    /** Closes the fixture when JUnit closes the store of the context that started it. */
-    private static final class ClosingResource implements ExtensionContext.Store.CloseableResource {
-        private final MailServerFixture fixture;
-
-        ClosingResource(MailServerFixture fixture) {
-            this.fixture = fixture;
-        }
-
-        @Override
-        public void close() {
-            fixture.close();
-        }
     }
 }

@@ -80,6 +80,7 @@ class HostileMailServerTest {
         }
     }
 
+    @SuppressWarnings("try") // closes the server inside the block on purpose, with clients still connected
     @Test
     void closingEndsEveryConnectionAndThreadEvenInTheMiddleOfABomb() throws IOException {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
