@@ -25,8 +25,15 @@ if $need_install; then
         created_policy=true
     fi
     trap '$created_policy && rm -f "$policy"' EXIT
-    apt-get update -q
-    apt-get install -y -q --no-install-recommends dovecot-imapd dovecot-pop3d iptables
+    # a package mirror can fail for a moment: try a few times before giving up
+    for try in 1 2 3; do
+        if apt-get update -q && apt-get install -y -q --no-install-recommends dovecot-imapd dovecot-pop3d iptables
+        then
+            break
+        fi
+        [ "$try" -lt 3 ] || exit 1
+        sleep 10
+    done
 fi
 
 # Whatever started it (an earlier install, a boot), the system-wide service must not run.
