@@ -52,10 +52,10 @@ final class FailureClassifier {
     }
 
     /**
-     * @param loginStarted whether the client had begun to authenticate when it failed; null when the protocol
-     *     implementation does not tell
+     * @param loginStarted whether the client had begun to send credentials when it failed (from the attempt's
+     *     credential gate)
      */
-    Classification classify(Throwable failure, ProtocolCandidate candidate, Boolean loginStarted,
+    Classification classify(Throwable failure, ProtocolCandidate candidate, boolean loginStarted,
             SecretRedactor redactor) {
         List<Throwable> chain = chainOf(failure);
         String where = candidate.host() + ":" + candidate.port();
@@ -115,7 +115,7 @@ final class FailureClassifier {
         if (refusal != null) {
             return refusal;
         }
-        if (isAuthFailure(failure) && !Boolean.FALSE.equals(loginStarted)) {
+        if (isAuthFailure(failure) && loginStarted) {
             String said = failure.getMessage();
             return new Classification(Outcome.AUTH_FAILED, "The server at " + where + " rejected the credentials"
                     + (said == null || said.isBlank() ? "." : ": \"" + redactor.redact(said.strip()) + "\""));
@@ -192,7 +192,7 @@ final class FailureClassifier {
     }
 
     private static Classification startTlsFailure(List<Throwable> chain, ProtocolCandidate candidate,
-            Boolean loginStarted) {
+            boolean loginStarted) {
         String command = candidate.protocol() == MailProtocol.IMAP ? "STARTTLS" : "STLS";
         String where = candidate.host() + ":" + candidate.port();
         String messages = allMessages(chain);
@@ -202,7 +202,7 @@ final class FailureClassifier {
                     + ", so the credentials were not sent over the unprotected connection.");
         }
         if (messages.contains("stls required but failed") || messages.contains("starttls failure")
-                || Boolean.FALSE.equals(loginStarted)) {
+                || !loginStarted) {
             return new Classification(Outcome.TLS_FAILED, "The server at " + where + " refused " + command
                     + ", so the credentials were not sent over the unprotected connection.");
         }

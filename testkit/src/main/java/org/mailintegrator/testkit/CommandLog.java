@@ -20,6 +20,12 @@ final class CommandLog {
         return List.copyOf(commands);
     }
 
+    /** Whether {@code secret} arrived outside TLS, as is or inside a base64 token (SASL PLAIN and LOGIN). */
+    synchronized boolean containsInCleartext(String secret) {
+        return commands.stream().filter(command -> !command.overTls())
+                .anyMatch(command -> Secrets.contains(command.line(), secret));
+    }
+
     synchronized void clear() {
         commands.clear();
     }

@@ -5,14 +5,12 @@ import static org.mailintegrator.testkit.HostileBehaviour.UNTRUSTED_PRE_TLS_DATA
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** The IMAP script of a {@link HostileMailServer} connection. */
 final class HostileImapSession extends HostileSession {
-    private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
 
     HostileImapSession(HostileMailServer server, Socket raw) throws IOException {
         super(server, raw);
@@ -63,17 +61,10 @@ final class HostileImapSession extends HostileSession {
     }
 
     private boolean greet() throws IOException {
+        if (greetedHostilely("* OK")) {
+            return false;
+        }
         switch (behaviour) {
-            case GARBAGE_BANNER:
-                send("SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n");
-                send(new String(BINARY, StandardCharsets.ISO_8859_1));
-                return false;
-            case ENDLESS_LINE:
-                endlessLine("* OK ");
-                return false;
-            case TRICKLER:
-                trickle("* OK HostileMailServer trickles");
-                return false;
             case PREAUTH:
             case PREAUTH_THEN_STARTTLS:
                 sendLine("* PREAUTH [CAPABILITY " + capabilities() + "] Logged in as " + firstUser());

@@ -162,10 +162,10 @@ public final class HostileMailServer implements AutoCloseable {
         return log.snapshot();
     }
 
-    /** Whether {@code secret} appeared in a line received without TLS. */
+    /** Whether {@code secret} arrived without TLS, as is or inside a base64 token (SASL PLAIN and LOGIN). */
     public boolean receivedInCleartext(String secret) {
         Objects.requireNonNull(secret, "secret");
-        return received().stream().anyMatch(command -> !command.overTls() && command.line().contains(secret));
+        return log.containsInCleartext(secret);
     }
 
     /** How many TCP connections the server has accepted. */

@@ -4,12 +4,10 @@ import static org.mailintegrator.testkit.HostileBehaviour.UNTRUSTED_PRE_TLS_DATA
 
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** The POP3 script of a {@link HostileMailServer} connection. */
 final class HostilePop3Session extends HostileSession {
-    private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
 
     private static final int PIPELINING_WINDOW_MILLIS = 250;
 
@@ -67,21 +65,11 @@ final class HostilePop3Session extends HostileSession {
     }
 
     private boolean greet() throws IOException {
-        switch (behaviour) {
-            case GARBAGE_BANNER:
-                send("SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n");
-                send(new String(BINARY, StandardCharsets.ISO_8859_1));
-                return false;
-            case ENDLESS_LINE:
-                endlessLine("+OK ");
-                return false;
-            case TRICKLER:
-                trickle("+OK HostileMailServer trickles");
-                return false;
-            default:
-                sendLine("+OK HostileMailServer ready");
-                return true;
+        if (greetedHostilely("+OK")) {
+            return false;
         }
+        sendLine("+OK HostileMailServer ready");
+        return true;
     }
 
     private void capa() throws IOException {

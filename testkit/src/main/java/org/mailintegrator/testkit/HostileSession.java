@@ -18,6 +18,7 @@ abstract class HostileSession {
     private static final int MAX_CLIENT_LINE = 8_192;
     private static final int IDLE_MILLIS = 30_000;
     private static final int TRICKLE_MILLIS = 200;
+    private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
     private static final byte[] JUNK =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -50,6 +51,29 @@ abstract class HostileSession {
     }
 
     abstract void serve() throws IOException;
+
+    /**
+     * Sends the greeting of the behaviours that end the session at once, the same for every protocol but for the
+     * protocol's {@code okPrefix} ({@code "* OK"} or {@code "+OK"}).
+     *
+     * @return true when the behaviour ended the session this way, false when the protocol greets on its own
+     */
+    final boolean greetedHostilely(String okPrefix) throws IOException {
+        switch (behaviour) {
+            case GARBAGE_BANNER:
+                send("SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n");
+                send(new String(BINARY, StandardCharsets.ISO_8859_1));
+                return true;
+            case ENDLESS_LINE:
+                endlessLine(okPrefix + " ");
+                return true;
+            case TRICKLER:
+                trickle(okPrefix + " HostileMailServer trickles");
+                return true;
+            default:
+                return false;
+        }
+    }
 
     /** Whether the connection is protected by TLS now (implicit, or after STARTTLS/STLS). */
     final boolean overTls() {

@@ -190,8 +190,7 @@ public final class MailServerFixture implements AutoCloseable {
      */
     public boolean receivedInCleartext(String secret) {
         Objects.requireNonNull(secret, "secret");
-        return log.snapshot().stream().filter(command -> !command.overTls())
-                .anyMatch(command -> Secrets.contains(command.line(), secret));
+        return log.containsInCleartext(secret);
     }
 
     /** Delivers a text message to the mailbox of {@code emailAddress}, e.g. to test what a client reads. */
