@@ -1,26 +1,34 @@
 package org.mailintegrator.core;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The record of trying one {@link ProtocolCandidate}: its {@link Outcome}, how long it took, and a sentence that
  * explains it to a help-desk person, e.g. "The connection was refused: nothing listens on imap.example.com:993
  * (the service is stopped, or a firewall rejects it)."
  *
- * <p>The detail never holds the password. Instances are immutable and thread-safe.
+ * <p>It also says in which {@link Phase} the attempt ended, and through which address it talked to the server.
+ * The detail never holds the password. Instances are immutable and thread-safe.
  */
 public final class Attempt {
     private final ProtocolCandidate candidate;
     private final Outcome outcome;
     private final Duration elapsed;
     private final String detail;
+    private final Phase phase;
+    private final InetSocketAddress address;
 
-    private Attempt(ProtocolCandidate candidate, Outcome outcome, Duration elapsed, String detail) {
+    private Attempt(ProtocolCandidate candidate, Outcome outcome, Duration elapsed, String detail, Phase phase,
+            InetSocketAddress address) {
         this.candidate = candidate;
         this.outcome = outcome;
         this.elapsed = elapsed;
         this.detail = detail;
+        this.phase = phase;
+        this.address = address;
     }
 
     /**
@@ -37,7 +45,17 @@ public final class Attempt {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new Attempt(candidate, outcome, elapsed, detail);
+        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null);
+    }
+
+    /** A copy of this attempt that ended in {@code phase}. */
+    public Attempt withPhase(Phase phase) {
+        return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address);
+    }
+
+    /** A copy of this attempt that talked to the server at {@code address}. */
+    public Attempt withAddress(InetSocketAddress address) {
+        return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"));
     }
 
     /** The candidate that was tried. */
@@ -60,6 +78,22 @@ public final class Attempt {
         return detail;
     }
 
+    /**
+     * The phase the attempt was in when it ended: {@link Phase#LOGIN} for an authenticated or rejected login,
+     * {@link Phase#NOT_STARTED} for a candidate that was never contacted.
+     */
+    public Phase phase() {
+        return phase;
+    }
+
+    /**
+     * The address the TCP connection was established with (of all the host's addresses, the one that answered
+     * first); empty when no connection was established.
+     */
+    public Optional<InetSocketAddress> address() {
+        return Optional.ofNullable(address);
+    }
+
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -70,17 +104,27 @@ public final class Attempt {
         }
         Attempt that = (Attempt) other;
         return candidate.equals(that.candidate) && outcome == that.outcome && elapsed.equals(that.elapsed)
-                && detail.equals(that.detail);
+                && detail.equals(that.detail) && phase == that.phase && Objects.equals(address, that.address);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(candidate, outcome, elapsed, detail);
+        return Objects.hash(candidate, outcome, elapsed, detail, phase, address);
     }
 
-    /** For example {@code IMAP/IMPLICIT_TLS example.com:993 -> REFUSED in 3 ms: The connection was refused...}. */
+    /**
+     * For example {@code IMAP/IMPLICIT_TLS example.com:993 -> REFUSED during CONNECT in 3 ms: The connection was
+     * refused...}; an attempt that connected names the address, e.g. {@code via /192.0.2.7:993}.
+     */
     @Override
     public String toString() {
-        return candidate + " -> " + outcome + " in " + elapsed.toMillis() + " ms: " + detail;
+        StringBuilder out = new StringBuilder().append(candidate).append(" -> ").append(outcome);
+        if (phase != Phase.NOT_STARTED && !outcome.isAuthenticated()) {
+            out.append(" during ").append(phase);
+        }
+        if (address != null) {
+            out.append(" via ").append(address);
+        }
+        return out.append(" in ").append(elapsed.toMillis()).append(" ms: ").append(detail).toString();
     }
 }

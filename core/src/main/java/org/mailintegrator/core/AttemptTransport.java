@@ -1,10 +1,15 @@
 package org.mailintegrator.core;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +19,9 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The sockets of one attempt. Jakarta Mail creates them through the factories given here, which lets the
  * negotiation (1) close them at once from another thread (a loser, a deadline, a cancellation), and (2) hold the
- * first credential-bearing command until it is this candidate's turn to authenticate ({@link Gate}).
+ * first credential-bearing command until it is this candidate's turn to authenticate ({@link Gate}). It also holds
+ * what the attempt learned on the way: the host's addresses, the phase it is in, the address that answered and the
+ * failures of the others.
  */
 final class AttemptTransport {
     /** Decides when an attempt may send its credentials. */
@@ -32,21 +39,114 @@ final class AttemptTransport {
 
     private final MailProtocol protocol;
     private final Security security;
+    private final String hostName;
+    private final int port;
+    private final Duration addressStagger;
+    private final Duration authTimeout;
     private final SSLSocketFactory sslSocketFactory;
+    private volatile List<InetSocketAddress> targets = List.of();
+    private volatile Phase phase = Phase.NOT_STARTED;
+    private volatile InetSocketAddress connectedAddress;
+    private final List<String> addressFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile boolean credentialsStarted;
-    private volatile boolean credentialsOverTls;
 
-    AttemptTransport(MailProtocol protocol, Security security, SSLSocketFactory sslSocketFactory, Gate gate) {
-        this.protocol = protocol;
-        this.security = security;
+    AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
+            SSLSocketFactory sslSocketFactory, Gate gate) {
+        this.protocol = candidate.protocol();
+        this.security = candidate.security();
+        this.hostName = candidate.host();
+        this.port = candidate.port();
+        this.addressStagger = addressStagger;
+        this.authTimeout = authTimeout;
         this.sslSocketFactory = sslSocketFactory;
         this.gate = gate;
     }
 
+    /**
+     * Sets the addresses to race, in the order RFC 8305 tries them: the resolver's first address, then
+     * alternating between the address families, each family in the resolver's order.
+     */
+    void addresses(List<InetAddress> resolved) {
+        LinkedList<InetAddress> first = new LinkedList<>();
+        LinkedList<InetAddress> other = new LinkedList<>();
+        boolean firstIsV6 = resolved.get(0) instanceof Inet6Address;
+        for (InetAddress address : resolved) {
+            ((address instanceof Inet6Address) == firstIsV6 ? first : other).add(address);
+        }
+        List<InetSocketAddress> ordered = new ArrayList<>();
+        while (!first.isEmpty() || !other.isEmpty()) {
+            if (!first.isEmpty()) {
+                ordered.add(new InetSocketAddress(first.poll(), port));
+            }
+            if (!other.isEmpty()) {
+                ordered.add(new InetSocketAddress(other.poll(), port));
+            }
+        }
+        targets = List.copyOf(ordered);
+    }
+
+    /** The addresses to race, in order; the port is the candidate's. */
+    List<InetSocketAddress> targets() {
+        return targets;
+    }
+
+    /**
+     * The host Jakarta Mail is told to connect to: the first address as a literal, so that it never looks the
+     * name up itself (an unbounded lookup); the sockets here race every address and check certificates against
+     * {@link #hostName()}.
+     */
+    String connectHost() {
+        return targets.get(0).getAddress().getHostAddress();
+    }
+
+    /** The candidate's host name, for TLS (SNI and the certificate check). */
+    String hostName() {
+        return hostName;
+    }
+
+    Duration addressStagger() {
+        return addressStagger;
+    }
+
+    void phase(Phase phase) {
+        this.phase = phase;
+    }
+
+    /** The phase the attempt is in. */
+    Phase phase() {
+        return phase;
+    }
+
+    void addressFailed(InetSocketAddress address, IOException failure) {
+        addressFailures.add(address.getAddress().getHostAddress() + ": " + describe(failure));
+    }
+
+    private static String describe(IOException failure) {
+        if (failure instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (failure instanceof java.net.SocketTimeoutException) {
+            return "no answer";
+        }
+        if (failure instanceof java.net.NoRouteToHostException) {
+            return "no route";
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    /** What went wrong with the addresses that did not win the race, e.g. {@code 127.0.0.5: connection refused}. */
+    List<String> addressFailures() {
+        return List.copyOf(addressFailures);
+    }
+
+    /** The address whose connection was established, or null. */
+    InetSocketAddress connectedAddress() {
+        return connectedAddress;
+    }
     /** For {@code mail.<protocol>.socketFactory}: a tracked plain socket, or for implicit TLS a tracked TLS socket. */
     SocketFactory socketFactory(boolean implicitTls) {
         return new SocketFactory() {
@@ -128,8 +228,10 @@ final class AttemptTransport {
         }
     }
 
-    void connected() {
+    void connected(InetSocketAddress address) {
+        connectedAddress = address;
         connected = true;
+        phase = security == Security.IMPLICIT_TLS ? Phase.TLS : Phase.GREETING;
     }
 
     /** Whether a TCP connection to the server was established. */
@@ -138,12 +240,17 @@ final class AttemptTransport {
     }
 
     /** Called by the stream that is about to write the first credential-bearing command. */
-    void beforeCredentials(boolean overTls) throws IOException {
+    void beforeCredentials() throws IOException {
         credentialsStarted = true;
-        credentialsOverTls = overTls;
         gate.awaitTurn();
         if (closed) {
             throw new SocketException("the attempt was stopped before sending credentials");
+        }
+        phase = Phase.LOGIN;
+        // servers delay their answer to a login on purpose after failures: give it the authentication timeout
+        int timeout = (int) Math.min(authTimeout.toMillis(), Integer.MAX_VALUE);
+        for (TrackedSocket socket : sockets) {
+            socket.setSoTimeout(timeout);
         }
     }
 
@@ -161,9 +268,5 @@ final class AttemptTransport {
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */
     boolean credentialsStarted() {
         return credentialsStarted;
-    }
-
-    boolean credentialsOverTls() {
-        return credentialsOverTls;
     }
 }

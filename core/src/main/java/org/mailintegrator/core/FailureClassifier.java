@@ -45,10 +45,12 @@ final class FailureClassifier {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration authTimeout;
 
-    FailureClassifier(Duration connectTimeout, Duration readTimeout) {
+    FailureClassifier(Duration connectTimeout, Duration readTimeout, Duration authTimeout) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
+        this.authTimeout = authTimeout;
     }
 
     /**
@@ -64,6 +66,10 @@ final class FailureClassifier {
         if (has(chain, Negotiation.UnprotectedSessionException.class)) {
             return new Classification(Outcome.TLS_FAILED, "The server at " + where + " declared the session "
                     + "authenticated (PREAUTH) before TLS was established; an unprotected session is not used.");
+        }
+        if (has(chain, Negotiation.ResolveTimeoutException.class)) {
+            return new Classification(Outcome.TIMED_OUT, "The name " + candidate.host() + " could not be resolved "
+                    + "in time: the DNS resolver did not answer within " + millis(connectTimeout) + ".");
         }
         if (messageContains(chain, GuardedInputStream.LIMIT)) {
             return new Classification(Outcome.PROTOCOL_ERROR, "The server at " + where + " broke the limits a mail "
@@ -86,6 +92,10 @@ final class FailureClassifier {
                 return new Classification(Outcome.TIMED_OUT, "Connecting to " + where + " did not complete within "
                         + millis(connectTimeout) + ": a firewall may be dropping the packets, or the host is down.");
             }
+            if (loginStarted) {
+                return new Classification(Outcome.TIMED_OUT, "The server at " + where + " did not answer the login "
+                        + "within " + millis(authTimeout) + ".");
+            }
             return new Classification(Outcome.TIMED_OUT, "The server at " + where
                     + " accepted the connection but did not answer within " + millis(readTimeout) + ".");
         }
@@ -98,6 +108,10 @@ final class FailureClassifier {
             if (startTls != null) {
                 return startTls;
             }
+        }
+        Classification busy = busy(chain, candidate, redactor);
+        if (busy != null) {
+            return busy;
         }
         if (messageContains(chain, "EOF on socket") || has(chain, EOFException.class) && !isAuthFailure(failure)) {
             return new Classification(Outcome.PROTOCOL_ERROR,
@@ -133,6 +147,40 @@ final class FailureClassifier {
         "imap access is disabled", "pop access is disabled", "imap is disabled", "pop is disabled",
         "pop3 is disabled", "imap access disabled", "pop access disabled", "protocol is disabled",
         "user is authenticated but not connected", "web login required"};
+
+    /** What servers say when they are up but cannot serve this client now. */
+    private static final String[] BUSY_SIGNS = {"[unavailable]", "[inuse]", "[in-use]", "[sys/temp]",
+        "maximum number of connections", "too many simultaneous connections", "too many connections",
+        "mailbox is locked", "mailbox locked", "unable to lock maildrop", "maildrop already locked",
+        "server is busy"};
+
+    private static Classification busy(List<Throwable> chain, ProtocolCandidate candidate, SecretRedactor redactor) {
+        String messages = allMessages(chain);
+        for (String sign : BUSY_SIGNS) {
+            if (messages.contains(sign)) {
+                return new Classification(Outcome.BUSY, "The server at " + candidate.host() + ":" + candidate.port()
+                        + " is up but cannot serve this account now: \"" + redactor.redact(serverMessage(chain))
+                        + "\"");
+            }
+        }
+        return null;
+    }
+
+    /** The first message that mentions a busy sign, or the first message. */
+    private static String serverMessage(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            String message = t.getMessage();
+            if (message != null) {
+                String lower = message.toLowerCase(Locale.ROOT);
+                for (String sign : BUSY_SIGNS) {
+                    if (lower.contains(sign)) {
+                        return message.strip();
+                    }
+                }
+            }
+        }
+        return firstMessage(chain);
+    }
 
     /** A login refused for a reason other than the credentials: TLS required, or the service switched off. */
     private static Classification loginRefusal(List<Throwable> chain, ProtocolCandidate candidate,

@@ -13,14 +13,12 @@ import java.util.Locale;
  */
 final class GatedOutputStream extends FilterOutputStream {
     private final AttemptTransport transport;
-    private final boolean overTls;
     private boolean atLineStart = true;
     private boolean passed;
 
-    GatedOutputStream(OutputStream out, AttemptTransport transport, boolean overTls) {
+    GatedOutputStream(OutputStream out, AttemptTransport transport) {
         super(out);
         this.transport = transport;
-        this.overTls = overTls;
     }
 
     @Override
@@ -31,7 +29,7 @@ final class GatedOutputStream extends FilterOutputStream {
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (!passed && atLineStart && length > 0 && carriesCredentials(bytes, offset, length)) {
-            transport.beforeCredentials(overTls);
+            transport.beforeCredentials();
             passed = true;
         }
         if (length > 0) {

@@ -58,6 +58,27 @@ public final class IntegrationResult {
                 .findFirst();
     }
 
+    /**
+     * The attempts more preferred than the selected candidate that ended {@link Outcome#BUSY}: the server was up
+     * but said it could not serve now, and stayed so while the integrator retried. When this is not empty, a
+     * better candidate may well work later; check again then. Empty when nothing was selected (every attempt says
+     * what happened), or when no more preferred candidate was busy.
+     */
+    public List<Attempt> busyBeforeSelected() {
+        int selected = -1;
+        for (int i = 0; i < attempts.size(); i++) {
+            if (attempts.get(i).outcome().isAuthenticated()) {
+                selected = i;
+                break;
+            }
+        }
+        if (selected < 0) {
+            return List.of();
+        }
+        return attempts.subList(0, selected).stream().filter(attempt -> attempt.outcome() == Outcome.BUSY)
+                .collect(java.util.stream.Collectors.toUnmodifiableList());
+    }
+
     /** One attempt per candidate of the policy, in preference order; unmodifiable. */
     public List<Attempt> attempts() {
         return attempts;
@@ -101,6 +122,10 @@ public final class IntegrationResult {
                 .append(" in ").append(elapsed.toMillis()).append(" ms");
         for (int i = 0; i < attempts.size(); i++) {
             out.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(attempts.get(i));
+        }
+        for (Attempt busy : busyBeforeSelected()) {
+            out.append(System.lineSeparator()).append("  Note: ").append(busy.candidate())
+                    .append(" is preferred but was busy; integrate again later to move the account to it.");
         }
         return out.toString();
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.mailintegrator.core.spi.HostResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,11 +71,27 @@ public final class Integrator {
     public static final Duration DEFAULT_STAGGER = Duration.ofMillis(250);
     /** The overall deadline of one integration used when none is given. */
     public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * The most connections all integrators with the default limit open to one server (host and port) at a time.
+     * Below what common servers allow one user from one address: Dovecot's stock
+     * {@code mail_max_userip_connections} is 10, Gmail allows 15 IMAP connections per account.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 8;
+    /**
+     * How long a server may take to answer the credentials, used when none is given. Servers delay their answer
+     * on purpose after failed logins: Dovecot waits {@code auth_failure_delay} (2 s) before a rejection and then
+     * penalises the client's address by 2, 4, 8, up to 15 s for its next logins, successful ones included; so an
+     * answer can take 17 s and still be the truth.
+     */
+    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a candidate whose server says it is busy is retried, with backoff, before the chain moves on. */
+    public static final Duration DEFAULT_BUSY_RETRY_WINDOW = Duration.ofSeconds(20);
     /** The most threads the default pool, shared by all integrators, runs at once. */
     public static final int DEFAULT_MAX_THREADS = 128;
 
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
     private static final Executor SHARED_POOL = sharedPool();
+    private static final ConnectionLimiter SHARED_LIMITER = new ConnectionLimiter(DEFAULT_MAX_CONNECTIONS_PER_SERVER);
 
     private final PreferencePolicy policy;
     private final Duration connectTimeout;
@@ -83,6 +100,8 @@ public final class Integrator {
     private final Duration patience;
     private final Duration attemptTimeout;
     private final Duration integrationTimeout;
+    private final Duration authTimeout;
+    private final int maxConnectionsPerServer;
     private final MailSessions sessions;
     private final Negotiation.Settings settings;
 
@@ -93,14 +112,20 @@ public final class Integrator {
         this.stagger = builder.stagger;
         this.patience = builder.patience;
         this.attemptTimeout = builder.attemptTimeout != null ? builder.attemptTimeout
-                : connectTimeout.plus(readTimeout.multipliedBy(2));
+                : connectTimeout.multipliedBy(2).plus(readTimeout.multipliedBy(2));
         this.integrationTimeout = builder.integrationTimeout;
+        this.authTimeout = builder.authTimeout;
+        this.maxConnectionsPerServer = builder.maxConnectionsPerServer;
         SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
         Executor executor = builder.executor != null ? builder.executor : SHARED_POOL;
-        this.settings = new Negotiation.Settings(sessions, new FailureClassifier(connectTimeout, readTimeout),
-                stagger, patience, attemptTimeout, integrationTimeout, executor, TIMERS, builder.minimumSecurity,
-                builder.stopOnAuthFailure);
+        ConnectionLimiter limiter = maxConnectionsPerServer == DEFAULT_MAX_CONNECTIONS_PER_SERVER ? SHARED_LIMITER
+                : new ConnectionLimiter(maxConnectionsPerServer);
+        this.settings = new Negotiation.Settings(sessions,
+                new FailureClassifier(connectTimeout, readTimeout, authTimeout), stagger, patience, attemptTimeout,
+                integrationTimeout, executor, TIMERS, builder.minimumSecurity, builder.stopOnAuthFailure,
+                new Negotiation.Limits(connectTimeout, readTimeout, authTimeout, builder.addressStagger,
+                        builder.busyRetryWindow, limiter, builder.resolver));
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -246,6 +271,16 @@ public final class Integrator {
         return integrationTimeout;
     }
 
+    /** How long a server may take to answer the credentials. */
+    public Duration authTimeout() {
+        return authTimeout;
+    }
+
+    /** The most connections this integrator's integrations together open to one server at a time. */
+    public int maxConnectionsPerServer() {
+        return maxConnectionsPerServer;
+    }
+
     private List<ProtocolCandidate> candidatesFor(MailAccount account) {
         List<ProtocolCandidate> listed = Objects.requireNonNull(policy.candidates(account),
                 "the policy returned null instead of a list of candidates");
@@ -312,8 +347,77 @@ public final class Integrator {
         private Executor executor;
         private Security minimumSecurity = Security.NONE;
         private boolean stopOnAuthFailure;
+        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
+        private int maxConnectionsPerServer = DEFAULT_MAX_CONNECTIONS_PER_SERVER;
+        private Duration addressStagger = DEFAULT_STAGGER;
+        private Duration busyRetryWindow = DEFAULT_BUSY_RETRY_WINDOW;
+        private HostResolver resolver = HostResolver.SYSTEM;
 
         private Builder() {
+        }
+
+        /**
+         * How long a server may take to answer the credentials; default {@link #DEFAULT_AUTH_TIMEOUT}. Separate from
+         * the read timeout because servers slow their answers to logins on purpose after failures; an answer that
+         * comes late is still the answer (a late rejection is {@link Outcome#AUTH_FAILED}, a late acceptance a
+         * success).
+         */
+        public Builder authTimeout(Duration timeout) {
+            this.authTimeout = checkTimeout(timeout, "authTimeout");
+            return this;
+        }
+
+        /**
+         * The most connections that this integrator's integrations together open to one server (host and port) at
+         * a time, counted from the start of the connect to the close; the others wait their turn, and the time they
+         * wait counts against the integration's deadline only. Default {@link #DEFAULT_MAX_CONNECTIONS_PER_SERVER},
+         * shared by every integrator that keeps the default; any other value gives this integrator a limit of its
+         * own.
+         */
+        public Builder maxConnectionsPerServer(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnectionsPerServer must be at least 1, was " + max);
+            }
+            this.maxConnectionsPerServer = max;
+            return this;
+        }
+
+        /**
+         * How long to wait for one of a host's addresses to connect before also trying the next one (RFC 8305's
+         * connection attempt delay); default 250 ms. An address that fails starts the next one at once.
+         */
+        public Builder addressStagger(Duration delay) {
+            Objects.requireNonNull(delay, "addressStagger");
+            if (delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("addressStagger must be between 0 and " + Integer.MAX_VALUE
+                        + " ms, was " + delay);
+            }
+            this.addressStagger = delay;
+            return this;
+        }
+
+        /**
+         * How long a candidate whose server says it is busy ({@link Outcome#BUSY}) is retried, with backoff from
+         * 250 ms doubling to 4 s, before it is recorded as busy and the chain moves on; default
+         * {@link #DEFAULT_BUSY_RETRY_WINDOW}, never beyond the integration's deadline.
+         */
+        public Builder busyRetryWindow(Duration window) {
+            Objects.requireNonNull(window, "busyRetryWindow");
+            if (window.isNegative() || window.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("busyRetryWindow must be between 0 and " + Integer.MAX_VALUE
+                        + " ms, was " + window);
+            }
+            this.busyRetryWindow = window;
+            return this;
+        }
+
+        /**
+         * Where host names are looked up; default {@link HostResolver#SYSTEM}, the JDK's. Each lookup is bounded by
+         * the connect timeout, however long the resolver takes.
+         */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
         }
 
         /**

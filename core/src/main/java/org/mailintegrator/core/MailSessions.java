@@ -41,6 +41,8 @@ final class MailSessions {
     /** The properties of one attempt: its sockets come from {@code transport}, so they can be held and closed. */
     Properties properties(ProtocolCandidate candidate, AttemptTransport transport) {
         Properties props = common(candidate);
+        // Jakarta Mail would look the name up itself, without a bound; it gets an address literal instead
+        props.setProperty(prefix(candidate) + "host", transport.connectHost());
         boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
         props.put(prefix(candidate) + "socketFactory", transport.socketFactory(implicitTls));
         if (!implicitTls) {
@@ -79,18 +81,18 @@ final class MailSessions {
 
     /** A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}. */
     Store newStore(ProtocolCandidate candidate, String username) {
-        return newStore(candidate, username, properties(candidate));
+        return newStore(candidate, candidate.host(), username, properties(candidate));
     }
 
     /** A store for one attempt: not connected, its sockets made by {@code transport}. */
     Store newStore(ProtocolCandidate candidate, String username, AttemptTransport transport) {
-        return newStore(candidate, username, properties(candidate, transport));
+        return newStore(candidate, transport.connectHost(), username, properties(candidate, transport));
     }
 
-    private static Store newStore(ProtocolCandidate candidate, String username, Properties props) {
+    private static Store newStore(ProtocolCandidate candidate, String host, String username, Properties props) {
         Session session = Session.getInstance(props);
         String name = candidate.protocol().storeName(candidate.security());
-        URLName url = new URLName(name, candidate.host(), candidate.port(), null, username, null);
+        URLName url = new URLName(name, host, candidate.port(), null, username, null);
         boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
         if (candidate.protocol() == MailProtocol.IMAP) {
             return implicitTls ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);

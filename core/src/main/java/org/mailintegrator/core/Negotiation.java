@@ -4,15 +4,27 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mailintegrator.core.spi.HostResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +64,13 @@ final class Negotiation {
         final ScheduledExecutorService timers;
         final Security minimumSecurity;
         final boolean stopOnAuthFailure;
+        final Limits limits;
 
         Settings(MailSessions sessions, FailureClassifier classifier, Duration stagger, Duration patience,
                 Duration attemptTimeout, Duration integrationTimeout, Executor executor,
-                ScheduledExecutorService timers, Security minimumSecurity, boolean stopOnAuthFailure) {
+                ScheduledExecutorService timers, Security minimumSecurity, boolean stopOnAuthFailure,
+                Limits limits) {
+            this.limits = limits;
             this.minimumSecurity = minimumSecurity;
             this.stopOnAuthFailure = stopOnAuthFailure;
             this.sessions = sessions;
@@ -69,7 +84,39 @@ final class Negotiation {
         }
     }
 
-    private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, FINISHED }
+    /** How attempts reach servers: timeouts, the address race, busy retries, the connection limit, the resolver. */
+    static final class Limits {
+        final Duration connectTimeout;
+        final Duration readTimeout;
+        final Duration authTimeout;
+        final Duration addressStagger;
+        final Duration busyRetryWindow;
+        final ConnectionLimiter limiter;
+        final HostResolver resolver;
+
+        Limits(Duration connectTimeout, Duration readTimeout, Duration authTimeout, Duration addressStagger,
+                Duration busyRetryWindow, ConnectionLimiter limiter, HostResolver resolver) {
+            this.connectTimeout = connectTimeout;
+            this.readTimeout = readTimeout;
+            this.authTimeout = authTimeout;
+            this.addressStagger = addressStagger;
+            this.busyRetryWindow = busyRetryWindow;
+            this.limiter = limiter;
+            this.resolver = resolver;
+        }
+    }
+
+    /** Lookups run here, so that a resolver that hangs holds one of these threads, never an attempt. */
+    private static final ThreadPoolExecutor LOOKUPS = lookups();
+    private static final Duration FIRST_BUSY_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(4);
+
+    /**
+     * PENDING: not launched; QUEUED: waiting for a connection permit or a thread; CONNECTING: resolving,
+     * connecting, TLS, greeting; READY: waiting for its turn to authenticate; AUTHENTICATING; BACKING_OFF: the
+     * server said it was busy, a retry is scheduled; FINISHED.
+     */
+    private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, BACKING_OFF, FINISHED }
 
     private final Settings settings;
     private final MailAccount account;
@@ -77,6 +124,7 @@ final class Negotiation {
     private final List<Run> runs = new ArrayList<>();
     private final CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
     private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final Map<String, CompletableFuture<List<InetAddress>>> lookups = new HashMap<>();
     private long startNanos;
     private int nextToLaunch;
     private int winner = -1;
@@ -176,41 +224,88 @@ final class Negotiation {
         synchronized (this) {
             patienceOver = true;
             stopped = grantTurn();
+            completeIfDone();
         }
         stopped.forEach(Run::closeSockets);
     }
 
-    /** Launches the next candidate in order, and arms the stagger timer for the one after it. */
+    /**
+     * Launches the next candidate in order, if a further one may start: connections are raced, not servers, so
+     * only while every launched, unresolved candidate has its connection permit and none of them has connected
+     * (a connected server is alive, and is waited for). It first waits for a permit to open a connection to its
+     * server; its stagger timer starts when it really starts.
+     */
     private void launchNext() {
         while (nextToLaunch < runs.size() && runs.get(nextToLaunch).state == State.FINISHED) {
             nextToLaunch++;
         }
-        if (ended || winner >= 0 || nextToLaunch >= runs.size()) {
+        if (ended || winner >= 0 || nextToLaunch >= runs.size() || !mayLaunchMore()) {
             completeIfDone();
             return;
         }
         Run run = runs.get(nextToLaunch++);
         run.state = State.QUEUED;
+        run.ticket = settings.limits.limiter.ticket(serverKey(run.candidate));
+        run.ticket.request(() -> submit(run));
+    }
+
+    private boolean mayLaunchMore() {
+        for (Run run : runs.subList(0, nextToLaunch)) {
+            if (!run.resolved() && (run.state == State.QUEUED || run.isAlive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String serverKey(ProtocolCandidate candidate) {
+        return candidate.host().toLowerCase(Locale.ROOT) + ":" + candidate.port();
+    }
+
+    /** Hands a run to the executor; runs outside this negotiation's monitor. */
+    private void submit(Run run) {
         try {
             settings.executor.execute(run::execute);
         } catch (RejectedExecutionException e) {
-            run.state = State.FINISHED;
-            run.attempt = Attempt.of(run.candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                    "Not tried: the executor refused to run the attempt (" + e.getMessage() + ").");
-            launchNext();
-            completeIfDone();
-            return;
+            synchronized (this) {
+                run.finish(Attempt.of(run.candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                        "Not tried: the executor refused to run the attempt (" + e.getMessage() + ")."));
+            }
         }
-        if (nextToLaunch < runs.size() && settings.stagger != null) {
-            int expected = nextToLaunch;
-            schedule(() -> {
-                synchronized (this) {
-                    if (nextToLaunch == expected) {
-                        launchNext();
+    }
+
+    /** Gives a connection permit back on the timer thread, where no negotiation's monitor is held. */
+    private void releaseLater(ConnectionLimiter.Ticket ticket) {
+        if (ticket != null) {
+            settings.timers.execute(ticket::release);
+        }
+    }
+
+    /** Starts looking {@code host} up, once per integration; fails with a timeout after the connect timeout. */
+    private CompletableFuture<List<InetAddress>> lookup(String host) {
+        return lookups.computeIfAbsent(host.toLowerCase(Locale.ROOT), key -> {
+            CompletableFuture<List<InetAddress>> addresses = new CompletableFuture<>();
+            HostResolver resolver = settings.limits.resolver;
+            try {
+                LOOKUPS.execute(() -> {
+                    try {
+                        List<InetAddress> found = resolver.resolve(host);
+                        if (found == null || found.isEmpty() || found.contains(null)) {
+                            throw new UnknownHostException(host + ": the resolver returned no address");
+                        }
+                        addresses.complete(List.copyOf(found));
+                    } catch (Throwable failure) {
+                        addresses.completeExceptionally(failure);
                     }
-                }
-            }, settings.stagger);
-        }
+                });
+            } catch (RejectedExecutionException e) {
+                addresses.completeExceptionally(e);
+            }
+            schedule(() -> addresses.completeExceptionally(
+                    new ResolveTimeoutException(host, settings.limits.connectTimeout)),
+                    settings.limits.connectTimeout);
+            return addresses;
+        });
     }
 
     /**
@@ -286,9 +381,13 @@ final class Negotiation {
         Outcome stopOutcome;
         String stopDetail;
         AttemptTransport transport;
-        long activeNanos;
-        long activeSince;
+        ConnectionLimiter.Ticket ticket;
         ScheduledFuture<?> watchdog;
+        ScheduledFuture<?> retry;
+        long firstStart;
+        int busyAnswers;
+        String lastBusy;
+        Phase lastPhase = Phase.NOT_STARTED;
 
         Run(int index, ProtocolCandidate candidate) {
             this.index = index;
@@ -300,13 +399,42 @@ final class Negotiation {
             return attempt != null || stopOutcome != null;
         }
 
-        /** Marks the run stopped (caller holds the monitor); returns it so the caller can close its sockets. */
+        /**
+         * Marks the run stopped (caller holds the monitor); returns it so the caller can close its sockets. A run
+         * that is not running (waiting for a connection permit, or backing off from a busy server) is finished at
+         * once.
+         */
         Run stop(Outcome outcome, String detail) {
             if (stopOutcome == null && attempt == null) {
                 stopOutcome = outcome;
                 stopDetail = detail;
+                boolean idle = state == State.BACKING_OFF || state == State.QUEUED && ticket.withdraw();
+                if (idle) {
+                    if (retry != null) {
+                        retry.cancel(false);
+                    }
+                    if (state == State.BACKING_OFF && lastBusy != null && outcome == Outcome.TIMED_OUT) {
+                        outcome = Outcome.BUSY;
+                        detail = lastBusy;
+                    }
+                    attempt = Attempt.of(candidate, outcome, elapsedSinceFirstStart(), detail)
+                            .withPhase(lastPhase);
+                    state = State.FINISHED;
+                    releaseLater(ticket);
+                    ticket = null;
+                }
             }
             return this;
+        }
+
+        /** Connected, or known to be up: waiting for its turn, authenticating, or backing off from a busy answer. */
+        boolean isAlive() {
+            return state == State.READY || state == State.AUTHENTICATING || state == State.BACKING_OFF
+                    || state == State.CONNECTING && transport != null && transport.isConnected();
+        }
+
+        Duration elapsedSinceFirstStart() {
+            return firstStart == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - firstStart);
         }
 
         void closeSockets() {
@@ -319,27 +447,49 @@ final class Negotiation {
             }
         }
 
+        /** One try: resolve, connect, TLS, greeting, login; then finish, or back off and retry a busy server. */
         void execute() {
             long start = System.nanoTime();
             AttemptTransport attemptTransport;
+            CompletableFuture<List<InetAddress>> addresses;
             synchronized (Negotiation.this) {
                 if (stopOutcome != null) {
-                    finish(Attempt.of(candidate, stopOutcome, Duration.ZERO, stopDetail));
+                    if (attempt == null) {
+                        finish(Attempt.of(candidate, stopOutcome, elapsedSinceFirstStart(), stopDetail)
+                                .withPhase(lastPhase));
+                    }
                     return;
                 }
+                boolean firstTry = firstStart == 0;
+                if (firstTry) {
+                    firstStart = start;
+                }
                 state = State.CONNECTING;
-                attemptTransport = new AttemptTransport(candidate.protocol(), candidate.security(),
-                        settings.sessions.sslSocketFactory(), this::awaitTurn);
+                attemptTransport = new AttemptTransport(candidate, settings.limits.addressStagger,
+                        settings.limits.authTimeout, settings.sessions.sslSocketFactory(), this::awaitTurn);
+                attemptTransport.phase(Phase.RESOLVE);
                 transport = attemptTransport;
-                activeSince = start;
-                armWatchdog(settings.attemptTimeout.toNanos());
+                armWatchdog(settings.attemptTimeout.toNanos(), settings.attemptTimeout);
+                if (firstTry && settings.stagger != null && nextToLaunch < runs.size()) {
+                    int expected = nextToLaunch;
+                    schedule(() -> {
+                        synchronized (Negotiation.this) {
+                            if (nextToLaunch == expected) {
+                                launchNext();
+                            }
+                        }
+                    }, settings.stagger);
+                }
+                addresses = lookup(candidate.host());
             }
             Store store = null;
             Throwable failure = null;
             boolean authenticated = false;
             try {
+                attemptTransport.addresses(resolved(addresses));
                 store = settings.sessions.newStore(candidate, account.username(), attemptTransport);
-                store.connect(candidate.host(), candidate.port(), account.username(), account.password());
+                store.connect(attemptTransport.connectHost(), candidate.port(), account.username(),
+                        account.password());
                 boolean preauthenticated = !attemptTransport.credentialsStarted();
                 if (candidate.security() != Security.NONE && !isTls(store)
                         || candidate.security() == Security.STARTTLS && preauthenticated) {
@@ -349,7 +499,7 @@ final class Negotiation {
                 }
                 authenticated = true;
                 won();
-            } catch (MessagingException | RuntimeException | Error e) {
+            } catch (MessagingException | IOException | RuntimeException | Error e) {
                 // even an Error must finish the attempt, or the integration would wait for it forever
                 failure = e;
             } finally {
@@ -358,28 +508,93 @@ final class Negotiation {
                 }
                 attemptTransport.detach();
             }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
             Attempt outcome;
             synchronized (Negotiation.this) {
                 if (watchdog != null) {
                     watchdog.cancel(false);
                 }
+                lastPhase = attemptTransport.phase();
+                Duration elapsed = elapsedSinceFirstStart();
+                String where = candidate.host() + ":" + candidate.port();
                 if (authenticated) {
-                    String where = candidate.host() + ":" + candidate.port();
                     outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed,
                             attemptTransport.credentialsStarted()
                                     ? "The server at " + where + " accepted the credentials of " + account.username()
-                                            + "."
+                                            + "." + addressNote(attemptTransport)
                                     : "The server at " + where + " authenticated the session without asking for "
-                                            + "the password (PREAUTH).");
+                                            + "the password (PREAUTH)." + addressNote(attemptTransport));
                 } else if (stopOutcome != null) {
                     outcome = Attempt.of(candidate, stopOutcome, elapsed, stopDetail);
                 } else {
                     FailureClassifier.Classification verdict = settings.classifier.classify(failure, candidate,
                             attemptTransport.credentialsStarted(), redactor);
-                    outcome = Attempt.of(candidate, verdict.outcome, elapsed, verdict.detail);
+                    if (verdict.outcome == Outcome.BUSY && retryWhenBusy(verdict.detail)) {
+                        return;
+                    }
+                    String detail = verdict.outcome == Outcome.BUSY && busyAnswers > 1
+                            ? verdict.detail + " It said so " + busyAnswers + " times in "
+                                    + elapsed.toMillis() + " ms; try again later."
+                            : verdict.detail;
+                    outcome = Attempt.of(candidate, verdict.outcome, elapsed, detail + addressNote(attemptTransport));
+                }
+                outcome = outcome.withPhase(lastPhase);
+                if (attemptTransport.connectedAddress() != null) {
+                    outcome = outcome.withAddress(attemptTransport.connectedAddress());
                 }
                 finish(outcome);
+            }
+        }
+
+        /**
+         * After a busy answer: schedules another try with backoff (250 ms doubling to 4 s) while the busy window
+         * and the integration's deadline allow. The run keeps its connection permit meanwhile and counts as alive,
+         * so that no less preferred candidate is started or allowed to authenticate in its place.
+         *
+         * @return whether a retry was scheduled
+         */
+        private boolean retryWhenBusy(String detail) {
+            busyAnswers++;
+            lastBusy = detail;
+            long backoff = Math.min(FIRST_BUSY_BACKOFF.toNanos() << Math.min(busyAnswers - 1, 16),
+                    MAX_BUSY_BACKOFF.toNanos());
+            long now = System.nanoTime();
+            long windowEnd = firstStart + settings.limits.busyRetryWindow.toNanos();
+            long integrationEnd = startNanos + settings.integrationTimeout.toNanos();
+            if (ended || winner >= 0 || now + backoff >= Math.min(windowEnd, integrationEnd)) {
+                return false;
+            }
+            log.debug("{} is busy; trying again in {} ms: {}", candidate, TimeUnit.NANOSECONDS.toMillis(backoff),
+                    detail);
+            state = State.BACKING_OFF;
+            retry = settings.timers.schedule(() -> submitRetry(), backoff, TimeUnit.NANOSECONDS);
+            return true;
+        }
+
+        private void submitRetry() {
+            synchronized (Negotiation.this) {
+                if (state != State.BACKING_OFF || resolved()) {
+                    return;
+                }
+                state = State.QUEUED;
+            }
+            submit(this);
+        }
+
+        /** Waits for the lookup of the candidate's host; bounded, since the lookup fails at the connect timeout. */
+        private List<InetAddress> resolved(CompletableFuture<List<InetAddress>> lookup) throws IOException {
+            try {
+                return lookup.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while resolving " + candidate.host());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException) {
+                    throw (IOException) cause;
+                }
+                UnknownHostException unknown = new UnknownHostException(candidate.host() + ": " + cause);
+                unknown.initCause(cause);
+                throw unknown;
             }
         }
 
@@ -406,8 +621,8 @@ final class Negotiation {
                     throw new IOException("stopped before authenticating: " + stopDetail);
                 }
                 state = State.AUTHENTICATING;
-                activeSince = System.nanoTime();
-                armWatchdog(settings.attemptTimeout.toNanos() - activeNanos);
+                Duration loginBudget = settings.limits.authTimeout.plus(settings.limits.readTimeout);
+                armWatchdog(loginBudget.toNanos(), loginBudget);
                 if (!candidate.security().protectsCredentials()) {
                     log.warn("Sending the credentials of {} in cleartext to {}: the policy lists this candidate "
                             + "without TLS", account.emailAddress(), candidate);
@@ -434,6 +649,8 @@ final class Negotiation {
         private void finish(Attempt finished) {
             attempt = finished;
             state = State.FINISHED;
+            releaseLater(ticket);
+            ticket = null;
             log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
                     finished.detail());
             if (settings.stopOnAuthFailure && finished.outcome() == Outcome.AUTH_FAILED && !ended) {
@@ -458,16 +675,18 @@ final class Negotiation {
             completeIfDone();
         }
 
-        private void armWatchdog(long budgetNanos) {
+        private void armWatchdog(long budgetNanos, Duration limit) {
             long budget = Math.max(budgetNanos, 0);
             watchdog = settings.timers.schedule(() -> {
                 Run stopped;
                 synchronized (Negotiation.this) {
-                    if (resolved() || state == State.READY) {
+                    if (resolved() || state == State.READY || state == State.BACKING_OFF) {
                         return;
                     }
+                    Phase phase = transport == null ? Phase.NOT_STARTED : transport.phase();
                     stopped = stop(Outcome.TIMED_OUT, "The attempt on " + candidate.host() + ":" + candidate.port()
-                            + " did not finish within its deadline of " + settings.attemptTimeout.toMillis()
+                            + " did not finish " + (phase == Phase.LOGIN ? "its login" : "connecting")
+                            + " within its deadline of " + limit.toMillis()
                             + " ms: the server is too slow or trickles its answers.");
                 }
                 stopped.closeSockets();
@@ -478,7 +697,24 @@ final class Negotiation {
             if (watchdog != null) {
                 watchdog.cancel(false);
             }
-            activeNanos += System.nanoTime() - activeSince;
+        }
+    }
+
+    /** Other addresses of the host that failed before one connected, for the attempt's detail. */
+    private static String addressNote(AttemptTransport transport) {
+        List<String> failures = transport.addressFailures();
+        if (failures.isEmpty() || transport.targets().size() < 2) {
+            return "";
+        }
+        return " Addresses of " + transport.hostName() + " that failed: " + String.join("; ", failures) + ".";
+    }
+
+    /** A host name lookup that did not finish within the connect timeout. */
+    static final class ResolveTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResolveTimeoutException(String host, Duration timeout) {
+            super("looking up " + host + " did not finish within " + timeout.toMillis() + " ms");
         }
     }
 
@@ -489,6 +725,18 @@ final class Negotiation {
         UnprotectedSessionException() {
             super("the server declared the session authenticated (PREAUTH) before TLS was established");
         }
+    }
+
+    private static ThreadPoolExecutor lookups() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "mailintegrator-lookup-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static boolean isTls(Store store) {

@@ -21,6 +21,14 @@ public enum Outcome {
      * when the user has switched it off): not a wrong password, and a reason for the chain to move on.
      */
     SERVICE_DISABLED,
+    /**
+     * The server said it cannot serve now: IMAP {@code [UNAVAILABLE]} or {@code [INUSE]}, POP3 {@code [IN-USE]} or
+     * {@code [SYS/TEMP]}, too many connections for the user or address, a locked mailbox. The integrator retries
+     * such a candidate with backoff before moving on; a result whose selected candidate is less preferred than a
+     * busy one says so ({@link IntegrationResult#busyBeforeSelected()}), so that the application can check again
+     * later.
+     */
+    BUSY,
     /** The TCP connection was refused: service stopped, port closed, or a firewall that rejects. */
     REFUSED,
     /** Connecting or a read did not complete in time: a firewall that drops packets, a silent or stalled server. */
@@ -30,7 +38,10 @@ public enum Outcome {
      * STARTTLS/STLS not offered or refused on a {@link Security#STARTTLS} candidate.
      */
     TLS_FAILED,
-    /** The host name does not resolve. */
+    /**
+     * The host name does not resolve. A lookup that the resolver does not answer in time is {@link #TIMED_OUT} in
+     * {@link Phase#RESOLVE}.
+     */
     UNKNOWN_HOST,
     /** The server spoke something other than the expected protocol, broke it, or closed the connection. */
     PROTOCOL_ERROR,

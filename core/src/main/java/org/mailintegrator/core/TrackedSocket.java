@@ -3,27 +3,184 @@ package org.mailintegrator.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** A plain socket registered with its {@link AttemptTransport}, whose cleartext commands pass the credential gate. */
+/**
+ * An attempt's plain connection, registered with its {@link AttemptTransport}, whose cleartext commands pass the
+ * credential gate.
+ *
+ * <p>{@link #connect} races the host's addresses ({@link AttemptTransport#targets()}) the way RFC 8305 does: the
+ * first address at once, each next one when the previous has failed or the address stagger has passed, the first
+ * established connection wins and the others are closed, all within the connect timeout. The winning connection
+ * is the delegate of every other method. The endpoint Jakarta Mail passes is ignored: it is the first address as
+ * a literal.
+ */
 final class TrackedSocket extends Socket {
     private final AttemptTransport transport;
+    private final Object lock = new Object();
+    private volatile Socket delegate;
     private volatile boolean layered;
+    private volatile boolean closed;
+    private Selector race;
+    private final List<SocketChannel> racing = new ArrayList<>();
+    private int soTimeout;
+    private SocketAddress localAddress;
 
     TrackedSocket(AttemptTransport transport) throws SocketException {
         this.transport = transport;
-        // mail protocols exchange short lines; without this, a command written in two pieces waits for the
-        // server's delayed acknowledgement (Nagle's algorithm), typically 40 ms per exchange
-        setTcpNoDelay(true);
         transport.register(this);
     }
 
     @Override
-    public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        super.connect(endpoint, timeout);
-        transport.connected();
+    public void connect(SocketAddress endpoint) throws IOException {
+        connect(endpoint, 0);
+    }
+
+    @Override
+    public void connect(SocketAddress ignored, int timeout) throws IOException {
+        transport.phase(Phase.CONNECT);
+        List<InetSocketAddress> targets = transport.targets();
+        long stagger = transport.addressStagger().toNanos();
+        long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : Long.MAX_VALUE;
+        IOException firstFailure = null;
+        List<IOException> failures = new ArrayList<>();
+        SocketChannel winner = null;
+        InetSocketAddress winnerAddress = null;
+        int next = 0;
+        long nextStart = System.nanoTime();
+        int pending = 0;
+        try {
+            synchronized (lock) {
+                checkOpen();
+                race = Selector.open();
+            }
+            while (winner == null) {
+                checkOpen();
+                long now = System.nanoTime();
+                if (next < targets.size() && (now >= nextStart || pending == 0)) {
+                    InetSocketAddress target = targets.get(next++);
+                    nextStart = now + stagger;
+                    SocketChannel channel = open();
+                    try {
+                        if (channel.connect(target)) {
+                            winner = channel;
+                            winnerAddress = target;
+                        } else {
+                            channel.register(race, SelectionKey.OP_CONNECT, target);
+                            pending++;
+                        }
+                    } catch (IOException e) {
+                        failures.add(e);
+                        transport.addressFailed(target, e);
+                        closeQuietly(channel);
+                    }
+                    continue;
+                }
+                if (pending == 0) {
+                    throw failure(failures, null);
+                }
+                if (now >= deadline) {
+                    SocketTimeoutException timedOut = new SocketTimeoutException("connect timed out");
+                    for (SelectionKey key : race.keys()) {
+                        transport.addressFailed((InetSocketAddress) key.attachment(), timedOut);
+                    }
+                    throw failure(failures, timedOut);
+                }
+                long until = next < targets.size() ? Math.min(deadline, nextStart) : deadline;
+                race.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
+                for (SelectionKey key : race.selectedKeys()) {
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    InetSocketAddress target = (InetSocketAddress) key.attachment();
+                    try {
+                        if (channel.finishConnect()) {
+                            winner = channel;
+                            winnerAddress = target;
+                            break;
+                        }
+                    } catch (IOException e) {
+                        failures.add(e);
+                        transport.addressFailed(target, e);
+                        key.cancel();
+                        closeQuietly(channel);
+                        pending--;
+                        nextStart = System.nanoTime(); // a failed address starts the next one at once
+                    }
+                }
+                race.selectedKeys().clear();
+            }
+        } finally {
+            synchronized (lock) {
+                if (race != null) {
+                    closeQuietly(race);
+                    race = null;
+                }
+                for (SocketChannel channel : racing) {
+                    if (channel != winner) {
+                        closeQuietly(channel);
+                    }
+                }
+                racing.clear();
+            }
+        }
+        winner.configureBlocking(true);
+        Socket socket = winner.socket();
+        socket.setSoTimeout(soTimeout);
+        synchronized (lock) {
+            delegate = socket;
+            if (closed) {
+                closeQuietly(winner);
+                throw new SocketException("Socket closed");
+            }
+        }
+        transport.connected(winnerAddress);
+    }
+
+    private SocketChannel open() throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        synchronized (lock) {
+            racing.add(channel);
+            if (closed) {
+                closeQuietly(channel);
+                throw new SocketException("Socket closed");
+            }
+        }
+        channel.configureBlocking(false);
+        // mail protocols exchange short lines; without this, a command written in two pieces waits for the
+        // server's delayed acknowledgement (Nagle's algorithm), typically 40 ms per exchange
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (localAddress != null) {
+            channel.bind(localAddress);
+        }
+        return channel;
+    }
+
+    private void checkOpen() throws SocketException {
+        if (closed) {
+            throw new SocketException("Socket closed");
+        }
+    }
+
+    /** The first address's failure, the others suppressed; a timeout comes first when the race ran out of time. */
+    private static IOException failure(List<IOException> failures, IOException timedOut) {
+        IOException first = timedOut != null ? timedOut : failures.get(0);
+        for (IOException other : failures) {
+            if (other != first) {
+                first.addSuppressed(other);
+            }
+        }
+        return first;
     }
 
     /** From now on TLS runs over this socket: its bytes are ciphertext, not commands. */
@@ -31,9 +188,17 @@ final class TrackedSocket extends Socket {
         layered = true;
     }
 
+    private Socket connected() throws SocketException {
+        Socket socket = delegate;
+        if (socket == null) {
+            throw new SocketException(closed ? "Socket closed" : "Socket is not connected");
+        }
+        return socket;
+    }
+
     @Override
     public InputStream getInputStream() throws IOException {
-        InputStream in = super.getInputStream();
+        InputStream in = connected().getInputStream();
         if (layered) {
             return in;
         }
@@ -44,16 +209,186 @@ final class TrackedSocket extends Socket {
 
     @Override
     public OutputStream getOutputStream() throws IOException {
-        OutputStream out = super.getOutputStream();
-        return layered ? out : new GatedOutputStream(out, transport, false);
+        OutputStream out = connected().getOutputStream();
+        return layered ? out : new GatedOutputStream(out, transport);
     }
 
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        Socket socket;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            socket = delegate;
+            racing.forEach(TrackedSocket::closeQuietly);
+            if (race != null) {
+                race.wakeup();
+            }
+        }
         try {
-            super.close();
+            if (socket != null) {
+                socket.close();
+            }
         } finally {
             transport.closed(this);
         }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // closing is best effort
+        }
+    }
+
+    @Override
+    public void bind(SocketAddress local) {
+        this.localAddress = local;
+    }
+
+    @Override
+    public void setSoTimeout(int timeout) throws SocketException {
+        soTimeout = timeout;
+        Socket socket = delegate;
+        if (socket != null) {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
+    @Override
+    public int getSoTimeout() {
+        return soTimeout;
+    }
+
+    @Override
+    public void setTcpNoDelay(boolean on) throws SocketException {
+        Socket socket = delegate;
+        if (socket != null) {
+            socket.setTcpNoDelay(on);
+        }
+    }
+
+    @Override
+    public boolean getTcpNoDelay() throws SocketException {
+        return delegate == null || delegate.getTcpNoDelay();
+    }
+
+    @Override
+    public void setKeepAlive(boolean on) throws SocketException {
+        connected().setKeepAlive(on);
+    }
+
+    @Override
+    public boolean getKeepAlive() throws SocketException {
+        return connected().getKeepAlive();
+    }
+
+    @Override
+    public void setSoLinger(boolean on, int linger) throws SocketException {
+        connected().setSoLinger(on, linger);
+    }
+
+    @Override
+    public int getSoLinger() throws SocketException {
+        return connected().getSoLinger();
+    }
+
+    @Override
+    public int getSendBufferSize() throws SocketException {
+        return connected().getSendBufferSize();
+    }
+
+    @Override
+    public int getReceiveBufferSize() throws SocketException {
+        return connected().getReceiveBufferSize();
+    }
+
+    @Override
+    public InetAddress getInetAddress() {
+        Socket socket = delegate;
+        return socket == null ? null : socket.getInetAddress();
+    }
+
+    @Override
+    public InetAddress getLocalAddress() {
+        Socket socket = delegate;
+        return socket == null ? null : socket.getLocalAddress();
+    }
+
+    @Override
+    public int getPort() {
+        Socket socket = delegate;
+        return socket == null ? 0 : socket.getPort();
+    }
+
+    @Override
+    public int getLocalPort() {
+        Socket socket = delegate;
+        return socket == null ? -1 : socket.getLocalPort();
+    }
+
+    @Override
+    public SocketAddress getRemoteSocketAddress() {
+        Socket socket = delegate;
+        return socket == null ? null : socket.getRemoteSocketAddress();
+    }
+
+    @Override
+    public SocketAddress getLocalSocketAddress() {
+        Socket socket = delegate;
+        return socket == null ? null : socket.getLocalSocketAddress();
+    }
+
+    @Override
+    public java.nio.channels.SocketChannel getChannel() {
+        return null;
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        connected().shutdownInput();
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        connected().shutdownOutput();
+    }
+
+    @Override
+    public boolean isConnected() {
+        Socket socket = delegate;
+        return socket != null && socket.isConnected();
+    }
+
+    @Override
+    public boolean isBound() {
+        Socket socket = delegate;
+        return socket != null && socket.isBound();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isInputShutdown() {
+        Socket socket = delegate;
+        return socket != null && socket.isInputShutdown();
+    }
+
+    @Override
+    public boolean isOutputShutdown() {
+        Socket socket = delegate;
+        return socket != null && socket.isOutputShutdown();
+    }
+
+    @Override
+    public String toString() {
+        Socket socket = delegate;
+        return "TrackedSocket[" + transport.hostName() + (socket == null ? "" : " " + socket) + "]";
     }
 }

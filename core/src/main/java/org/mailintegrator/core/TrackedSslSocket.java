@@ -40,7 +40,9 @@ final class TrackedSslSocket extends SSLSocket {
             boolean autoClose) throws IOException {
         this(transport, plain, factory);
         plain.markLayered();
-        this.tls = (SSLSocket) factory.createSocket(plain, host, port, autoClose);
+        transport.phase(Phase.TLS);
+        // the certificate is checked against the candidate's host name, not the address literal Jakarta Mail has
+        this.tls = (SSLSocket) factory.createSocket(plain, transport.hostName(), port, autoClose);
     }
 
     private SSLSocket tls() throws SocketException {
@@ -67,7 +69,7 @@ final class TrackedSslSocket extends SSLSocket {
         plain.connect(endpoint, timeout);
         plain.markLayered();
         InetSocketAddress address = (InetSocketAddress) endpoint;
-        tls = (SSLSocket) factory.createSocket(plain, address.getHostString(), address.getPort(), true);
+        tls = (SSLSocket) factory.createSocket(plain, transport.hostName(), address.getPort(), true);
     }
 
     @Override
@@ -82,7 +84,7 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public OutputStream getOutputStream() throws IOException {
-        return new GatedOutputStream(tls().getOutputStream(), transport, true);
+        return new GatedOutputStream(tls().getOutputStream(), transport);
     }
 
     @Override
@@ -98,7 +100,9 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public void startHandshake() throws IOException {
+        transport.phase(Phase.TLS);
         tls().startHandshake();
+        transport.phase(Phase.GREETING);
     }
 
     @Override

@@ -1,0 +1,129 @@
+package org.mailintegrator.core;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Bounds the connections open to one server (host and port) at a time, across every integration that shares this
+ * limiter. A permit is asked for without blocking: it is granted at once when one is free, else the request waits
+ * in a first-in-first-out queue and its callback runs when a permit is released. Callbacks run outside the
+ * limiter's lock and must only hand work off (they may run on the releasing thread).
+ *
+ * <p>This class is thread-safe.
+ */
+final class ConnectionLimiter {
+    /** A request for a permit: granted, waiting, or given back. */
+    interface Ticket {
+        /**
+         * Gives the permit back, or withdraws the request if it is still waiting. Idempotent. May run another
+         * request's callback on this thread: call it while holding no lock that such a callback could need.
+         */
+        void release();
+
+        /** Asks for the permit; {@code onGranted} runs once, when it is granted: at once if one is free. */
+        void request(Runnable onGranted);
+
+        /** Withdraws the request if it is still waiting (its callback will then never run); never runs a callback. */
+        boolean withdraw();
+    }
+
+    private final int maxPerServer;
+    private final Map<String, Server> servers = new HashMap<>();
+
+    ConnectionLimiter(int maxPerServer) {
+        this.maxPerServer = maxPerServer;
+    }
+
+    /** A ticket for one connection to {@code server}; {@link Ticket#request} asks for the permit. */
+    Ticket ticket(String server) {
+        return new Request(server);
+    }
+
+    /** Connections counted as open to {@code server} now. */
+    synchronized int open(String server) {
+        Server state = servers.get(server);
+        return state == null ? 0 : state.open;
+    }
+
+    private void release(Request request) {
+        Request next = null;
+        synchronized (this) {
+            Server state = servers.get(request.server);
+            if (request.state == RequestState.WAITING) {
+                state.waiting.remove(request);
+            } else if (request.state == RequestState.GRANTED) {
+                next = state.waiting.poll();
+                if (next != null) {
+                    next.state = RequestState.GRANTED;
+                } else {
+                    state.open--;
+                }
+            }
+            request.state = RequestState.RELEASED;
+            if (state != null && state.open == 0 && state.waiting.isEmpty()) {
+                servers.remove(request.server);
+            }
+        }
+        if (next != null) {
+            next.onGranted.run();
+        }
+    }
+
+    private enum RequestState { WAITING, GRANTED, RELEASED }
+
+    private static final class Server {
+        int open;
+        final ArrayDeque<Request> waiting = new ArrayDeque<>();
+    }
+
+    private final class Request implements Ticket {
+        final String server;
+        Runnable onGranted;
+        RequestState state = RequestState.WAITING;
+
+        Request(String server) {
+            this.server = server;
+        }
+
+        @Override
+        public void request(Runnable onGranted) {
+            boolean granted;
+            synchronized (ConnectionLimiter.this) {
+                this.onGranted = onGranted;
+                Server at = servers.computeIfAbsent(server, key -> new Server());
+                granted = at.open < maxPerServer;
+                if (granted) {
+                    at.open++;
+                    state = RequestState.GRANTED;
+                } else {
+                    at.waiting.add(this);
+                }
+            }
+            if (granted) {
+                onGranted.run();
+            }
+        }
+
+        @Override
+        public void release() {
+            ConnectionLimiter.this.release(this);
+        }
+
+        @Override
+        public boolean withdraw() {
+            synchronized (ConnectionLimiter.this) {
+                if (state != RequestState.WAITING) {
+                    return false;
+                }
+                Server waitingAt = servers.get(server);
+                waitingAt.waiting.remove(this);
+                state = RequestState.RELEASED;
+                if (waitingAt.open == 0 && waitingAt.waiting.isEmpty()) {
+                    servers.remove(server);
+                }
+                return true;
+            }
+        }
+    }
+}
