@@ -53,6 +53,7 @@ final class AttemptTransport {
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile boolean credentialsStarted;
+    private volatile boolean credentialsReleased;
 
     AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
             SSLSocketFactory sslSocketFactory, Gate gate) {
@@ -246,6 +247,7 @@ final class AttemptTransport {
         if (closed) {
             throw new SocketException("the attempt was stopped before sending credentials");
         }
+        credentialsReleased = true;
         phase = Phase.LOGIN;
         // servers delay their answer to a login on purpose after failures: give it the authentication timeout
         int timeout = (int) Math.min(authTimeout.toMillis(), Integer.MAX_VALUE);
@@ -263,6 +265,14 @@ final class AttemptTransport {
         gate = () -> {
             throw new SocketException("the attempt has ended");
         };
+    }
+
+    /**
+     * Whether the gate let the credentials go. Jakarta Mail writes commands through a {@code PrintWriter}, which
+     * swallows the exception of a gate that refused; such a session must never count as authenticated.
+     */
+    boolean credentialsReleased() {
+        return credentialsReleased;
     }
 
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */

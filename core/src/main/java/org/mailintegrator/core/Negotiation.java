@@ -290,10 +290,10 @@ final class Negotiation {
                 LOOKUPS.execute(() -> {
                     try {
                         List<InetAddress> found = resolver.resolve(host);
-                        if (found == null || found.isEmpty() || found.contains(null)) {
+                        if (found == null || found.isEmpty()) {
                             throw new UnknownHostException(host + ": the resolver returned no address");
                         }
-                        addresses.complete(List.copyOf(found));
+                        addresses.complete(List.copyOf(found)); // throws for a null address
                     } catch (Throwable failure) {
                         addresses.completeExceptionally(failure);
                     }
@@ -491,6 +491,9 @@ final class Negotiation {
                 store.connect(attemptTransport.connectHost(), candidate.port(), account.username(),
                         account.password());
                 boolean preauthenticated = !attemptTransport.credentialsStarted();
+                if (!preauthenticated && !attemptTransport.credentialsReleased()) {
+                    throw new IOException("the credentials were held back, yet Jakarta Mail reported a login");
+                }
                 if (candidate.security() != Security.NONE && !isTls(store)
                         || candidate.security() == Security.STARTTLS && preauthenticated) {
                     // a PREAUTH greeting arrives before TLS, so on a STARTTLS candidate anyone on the path could

@@ -94,7 +94,9 @@ final class TrackedSocket extends Socket {
                 if (now >= deadline) {
                     SocketTimeoutException timedOut = new SocketTimeoutException("connect timed out");
                     for (SelectionKey key : race.keys()) {
-                        transport.addressFailed((InetSocketAddress) key.attachment(), timedOut);
+                        if (key.isValid()) {
+                            transport.addressFailed((InetSocketAddress) key.attachment(), timedOut);
+                        }
                     }
                     throw failure(failures, timedOut);
                 }
@@ -119,6 +121,12 @@ final class TrackedSocket extends Socket {
                     }
                 }
                 race.selectedKeys().clear();
+            }
+            for (SelectionKey key : race.keys()) {
+                if (key.isValid() && key.channel() != winner) {
+                    transport.addressFailed((InetSocketAddress) key.attachment(),
+                            new SocketTimeoutException("still connecting when another address answered"));
+                }
             }
         } finally {
             synchronized (lock) {
@@ -198,7 +206,7 @@ final class TrackedSocket extends Socket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        InputStream in = connected().getInputStream();
+        InputStream in = new ClosedAsSocketException(connected().getInputStream());
         if (layered) {
             return in;
         }
@@ -384,6 +392,41 @@ final class TrackedSocket extends Socket {
     public boolean isOutputShutdown() {
         Socket socket = delegate;
         return socket != null && socket.isOutputShutdown();
+    }
+
+    /**
+     * Reports a read on a connection closed by another thread (a loser, a deadline) as a plain socket does, with a
+     * {@link SocketException}, instead of the channel's {@code AsynchronousCloseException}, which Jakarta Mail does
+     * not expect.
+     */
+    private static final class ClosedAsSocketException extends java.io.FilterInputStream {
+        ClosedAsSocketException(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw closed(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return in.read(buffer, offset, length);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                throw closed(e);
+            }
+        }
+
+        private static SocketException closed(java.nio.channels.ClosedChannelException cause) {
+            SocketException closed = new SocketException("Socket closed");
+            closed.initCause(cause);
+            return closed;
+        }
     }
 
     @Override

@@ -100,7 +100,7 @@ class SecurityOptionsTest {
         IntegrationResult result = integrator(Policies.blackBerry()).stopOnAuthFailure().stagger(Duration.ZERO)
                 .build().integrate(account("not-the-password"));
 
-        assertThat(result.attempts()).extracting(Attempt::outcome)
+        assertThat(result.attempts()).extracting(Attempt::outcome).as(result + "\n" + server.get().received())
                 .containsExactly(Outcome.AUTH_FAILED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(1).detail()).contains("stops at the first rejection");
         long logins = server.get().received().stream()

@@ -84,6 +84,14 @@ public enum HostileBehaviour {
      * account} (answering {@code PASS}).
      */
     SERVICE_DISABLED,
+    /**
+     * The server is up but cannot serve the account now, and says so at every login, in Dovecot's words: IMAP
+     * {@code NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded}, POP3
+     * {@code -ERR [IN-USE] Unable to lock maildrop}. Not a wrong password.
+     */
+    BUSY,
+    /** Like {@link #BUSY} for the first two logins the server receives; from the third on it is honest. */
+    BUSY_TWICE,
     /** The banner is not the protocol's: an SSH banner followed by binary bytes, then the connection closes. */
     GARBAGE_BANNER,
     /** The connection is reset (TCP RST) as soon as the credential line ({@code LOGIN}, {@code PASS}) arrives. */

@@ -161,6 +161,9 @@ final class HostileImapSession extends HostileSession {
             sendLine(tag + " NO [PRIVACYREQUIRED] Connection is not private");
         } else if (behaviour == LOGINDISABLED && !overTls()) {
             sendLine(tag + " NO LOGIN is disabled until TLS is in place");
+        } else if (server.answersBusy()) {
+            sendLine(tag + " NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded "
+                    + "(mail_max_userip_connections=10)");
         } else if (behaviour == HostileBehaviour.SERVICE_DISABLED) {
             sendLine(tag + " NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings"
                     + " page and enable your account for IMAP access. (Failure)");

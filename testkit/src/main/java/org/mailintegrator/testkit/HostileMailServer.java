@@ -65,6 +65,7 @@ public final class HostileMailServer implements AutoCloseable {
     private final long literalSize;
     private final CommandLog log = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger logins = new AtomicInteger();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final ServerSocket listener;
@@ -166,6 +167,17 @@ public final class HostileMailServer implements AutoCloseable {
     public boolean receivedInCleartext(String secret) {
         Objects.requireNonNull(secret, "secret");
         return log.containsInCleartext(secret);
+    }
+
+    /** How many logins (IMAP {@code LOGIN}, POP3 {@code PASS}) the server has answered. */
+    public int logins() {
+        return logins.get();
+    }
+
+    /** Counts a login and tells whether this one is answered busy ({@link HostileBehaviour#BUSY}, {@code BUSY_TWICE}). */
+    boolean answersBusy() {
+        int login = logins.incrementAndGet();
+        return behaviour == HostileBehaviour.BUSY || behaviour == HostileBehaviour.BUSY_TWICE && login <= 2;
     }
 
     /** How many TCP connections the server has accepted. */

@@ -149,6 +149,8 @@ final class HostilePop3Session extends HostileSession {
             sendLine("-ERR USER first");
         } else if (pipelined) {
             sendLine("-ERR PASS came before USER was answered: PIPELINING is not offered on this connection");
+        } else if (server.answersBusy()) {
+            sendLine("-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
         } else if (behaviour == HostileBehaviour.SERVICE_DISABLED) {
             sendLine("-ERR POP access is disabled for your account");
         } else if (password.equals(passwordOf(user))) {
