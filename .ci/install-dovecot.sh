@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Dovecot (IMAP and POP3) and a packet filter for the interop tests in
+# Installs Dovecot (IMAP and POP3), a packet filter and the network-namespace tools (ip, unshare) for the interop tests in
 # examples/src/test/java/org/mailintegrator/examples/interop. The tests start their own private Dovecot
 # instances on free loopback ports, so the system-wide service is kept stopped and disabled.
 # Idempotent; runs as root on Debian 12, non-interactive.
@@ -8,10 +8,10 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 need_install=false
-for tool in /usr/sbin/dovecot /usr/sbin/iptables; do
+for tool in /usr/sbin/dovecot /usr/sbin/iptables /usr/sbin/ip /usr/bin/unshare; do
     [ -x "$tool" ] || need_install=true
 done
-for pkg in dovecot-imapd dovecot-pop3d iptables; do
+for pkg in dovecot-imapd dovecot-pop3d iptables iproute2 util-linux; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need_install=true
 done
 
@@ -27,7 +27,7 @@ if $need_install; then
     trap '$created_policy && rm -f "$policy"' EXIT
     # a package mirror can fail for a moment: try a few times before giving up
     for try in 1 2 3; do
-        if apt-get update -q && apt-get install -y -q --no-install-recommends dovecot-imapd dovecot-pop3d iptables
+        if apt-get update -q && apt-get install -y -q --no-install-recommends dovecot-imapd dovecot-pop3d iptables iproute2 util-linux
         then
             break
         fi

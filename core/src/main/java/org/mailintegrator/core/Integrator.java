@@ -32,16 +32,27 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>The policy lists the candidates, most preferred first; the list is checked (no nulls, no duplicates)
  *       before any network I/O.</li>
- *   <li>The candidates are tried for real with Jakarta Mail: TCP connect (bounded by the connect timeout), TLS
- *       (implicit, or a required STARTTLS/STLS upgrade), the greeting, authentication (each read bounded by the
- *       read timeout), then a clean logout. Their connect, TLS and greeting phases run concurrently, each next
- *       candidate starting after the {@linkplain Builder#stagger(Duration) stagger delay} or as soon as the
- *       previous one failed, so that firewalled ports cost one timeout, not one each.</li>
+ *   <li>Each candidate is tried for real with Jakarta Mail, in phases ({@link Phase}): its host name is looked
+ *       up through the {@linkplain Builder#resolver resolver} (bounded by the connect timeout, once per host and
+ *       integration); its addresses are raced the RFC 8305 way (families interleaved, the next address after the
+ *       {@linkplain Builder#addressStagger address stagger} or as soon as one fails, the first established
+ *       connection wins); then TLS (implicit, or a required STARTTLS/STLS upgrade), the greeting, and the login,
+ *       whose answer may take the {@linkplain Builder#authTimeout authentication timeout}.</li>
+ *   <li>Connections are raced, not servers: a less preferred candidate starts early, after the
+ *       {@linkplain Builder#stagger(Duration) stagger delay}, only while every more preferred one has not yet
+ *       established its TCP connection; a candidate whose server accepted the connection is alive and is waited
+ *       for. With every server up, an integration opens one connection, whatever the load.</li>
+ *   <li>All integrations of an integrator together open at most
+ *       {@linkplain Builder#maxConnectionsPerServer(int) a bounded number} of connections to one server; the rest
+ *       wait their turn.</li>
  *   <li>Authentication goes strictly by preference: a candidate sends its credentials only when every more
  *       preferred one has failed. The selected candidate is therefore the one a sequential walk of the same
  *       chain would select, and a wrong password is tried no more often than by that walk.</li>
+ *   <li>A server that says it is busy ({@link Outcome#BUSY}) is retried with backoff; if it stays busy and a less
+ *       preferred candidate is selected, the result says so ({@link IntegrationResult#busyBeforeSelected()}).</li>
  *   <li>The first candidate that authenticates is selected; less preferred attempts still running are closed at
- *       once. Every candidate's {@link Attempt} tells what happened to it.</li>
+ *       once. Every candidate's {@link Attempt} tells what happened to it, in which phase, through which
+ *       address.</li>
  * </ol>
  *
  * <pre>{@code
