@@ -18,6 +18,7 @@ import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.MailServerFixture;
@@ -191,6 +192,10 @@ public final class IntegrateAccount {
         out.println();
         if (result.selected().isPresent()) {
             out.println("Integrated with " + result.selected().get() + " in " + result.elapsed().toMillis() + " ms");
+            for (Attempt busy : result.busyBeforeSelected()) {
+                out.println("Note: " + busy.candidate() + " is preferred but was busy; run again later to move the "
+                        + "account to it.");
+            }
             return INTEGRATED;
         }
         out.println("Not integrated: no candidate authenticated (" + result.elapsed().toMillis() + " ms).");
@@ -200,7 +205,7 @@ public final class IntegrateAccount {
     /** Prints one row per attempt, columns aligned; the detail sentence comes last, unpadded. */
     static void printAttempts(List<Attempt> attempts, PrintStream out) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"#", "protocol", "security", "host:port", "outcome", "ms", "detail"});
+        rows.add(new String[] {"#", "protocol", "security", "host:port", "outcome", "phase", "ms", "detail"});
         for (int i = 0; i < attempts.size(); i++) {
             Attempt attempt = attempts.get(i);
             ProtocolCandidate candidate = attempt.candidate();
@@ -210,6 +215,7 @@ public final class IntegrateAccount {
                     candidate.security().toString(),
                     hostAndPort(candidate),
                     attempt.outcome().toString(),
+                    attempt.phase() == Phase.NOT_STARTED ? "-" : attempt.phase().toString(),
                     Long.toString(attempt.elapsed().toMillis()),
                     attempt.detail()});
         }
@@ -222,7 +228,7 @@ public final class IntegrateAccount {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int column = 0; column < row.length; column++) {
-                boolean number = column == 0 || column == 5;
+                boolean number = column == 0 || column == 6;
                 boolean last = column == row.length - 1;
                 String padding = last ? "" : " ".repeat(widths[column] - row[column].length());
                 line.append(number ? padding + row[column] : row[column] + padding);

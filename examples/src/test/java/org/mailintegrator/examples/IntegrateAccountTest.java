@@ -74,7 +74,7 @@ class IntegrateAccountTest {
         assertThat(run.out).contains("Integrating " + ADDRESS + " with the blackberry policy (connect timeout 5s, read timeout 5s)");
         List<String> table = run.table();
         assertThat(table).hasSize(5);
-        assertThat(table.get(0)).matches("#\\s+protocol\\s+security\\s+host:port\\s+outcome\\s+ms\\s+detail");
+        assertThat(table.get(0)).matches("#\\s+protocol\\s+security\\s+host:port\\s+outcome\\s+phase\\s+ms\\s+detail");
         int hostColumn = table.get(0).indexOf("host:port");
         assertThat(table.subList(1, 5)).allSatisfy(line -> assertThat(line.substring(hostColumn)).startsWith("127.0.0.1:"));
         assertThat(table.get(1)).matches(rowPattern(1, "IMAP", "IMPLICIT_TLS", "AUTHENTICATED"))
@@ -234,10 +234,10 @@ class IntegrateAccountTest {
         }, fixture.clientSslContext());
     }
 
-    /** A table row: number, protocol, security, host:port, outcome, milliseconds, detail. */
+    /** A table row: number, protocol, security, host:port, outcome, phase, milliseconds, detail. */
     private static Pattern rowPattern(int number, String protocol, String security, String outcome) {
         return Pattern.compile(number + "\\s+" + protocol + "\\s+" + security + "\\s+\\S+:\\d+\\s+" + outcome
-                + "\\s+\\d+\\s+\\S.*");
+                + "\\s+(-|RESOLVE|CONNECT|TLS|GREETING|LOGIN)\\s+\\d+\\s+\\S.*");
     }
 
     private static Predicate<String> row(int number, String protocol, String security,
