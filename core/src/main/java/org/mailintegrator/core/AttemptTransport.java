@@ -47,6 +47,8 @@ final class AttemptTransport {
     private volatile List<InetSocketAddress> targets = List.of();
     private volatile Phase phase = Phase.NOT_STARTED;
     private volatile InetSocketAddress connectedAddress;
+    private volatile ConnectionLimiter.Ticket permit;
+    private volatile boolean permitSuspended;
     private final List<String> addressFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -229,7 +231,24 @@ final class AttemptTransport {
         }
     }
 
+    /** The connection permit this attempt holds, so that an unanswered connect can stop counting against it. */
+    void permit(ConnectionLimiter.Ticket ticket) {
+        this.permit = ticket;
+    }
+
+    /** The connect has not been answered for a while: the server is not loaded by it, so it stops counting. */
+    void connectUnanswered() {
+        ConnectionLimiter.Ticket ticket = permit;
+        if (ticket != null && !permitSuspended) {
+            permitSuspended = true;
+            ticket.suspend();
+        }
+    }
+
     void connected(InetSocketAddress address) {
+        if (permitSuspended) {
+            permit.resume();
+        }
         connectedAddress = address;
         connected = true;
         phase = security == Security.IMPLICIT_TLS ? Phase.TLS : Phase.GREETING;

@@ -24,6 +24,17 @@ final class ConnectionLimiter {
         /** Asks for the permit; {@code onGranted} runs once, when it is granted: at once if one is free. */
         void request(Runnable onGranted);
 
+        /**
+         * Stops counting a granted permit whose connection the server has not answered yet (its SYN is unanswered:
+         * a firewall that drops, a host that is down); a waiting request may be granted in its place. Such an
+         * attempt loads no server, and without this a dropped endpoint would let through only the limit's worth of
+         * integrations per connect timeout. May run a callback: hold no lock a callback could need.
+         */
+        void suspend();
+
+        /** Counts a suspended permit again once its connection is established, even above the limit. */
+        void resume();
+
         /** Withdraws the request if it is still waiting (its callback will then never run); never runs a callback. */
         boolean withdraw();
     }
@@ -52,7 +63,7 @@ final class ConnectionLimiter {
             Server state = servers.get(request.server);
             if (request.state == RequestState.WAITING) {
                 state.waiting.remove(request);
-            } else if (request.state == RequestState.GRANTED) {
+            } else if (request.state == RequestState.GRANTED && state != null) {
                 next = state.waiting.poll();
                 if (next != null) {
                     next.state = RequestState.GRANTED;
@@ -70,7 +81,7 @@ final class ConnectionLimiter {
         }
     }
 
-    private enum RequestState { WAITING, GRANTED, RELEASED }
+    private enum RequestState { WAITING, GRANTED, SUSPENDED, RELEASED }
 
     private static final class Server {
         int open;
@@ -108,6 +119,37 @@ final class ConnectionLimiter {
         @Override
         public void release() {
             ConnectionLimiter.this.release(this);
+        }
+
+        @Override
+        public void suspend() {
+            Request next = null;
+            synchronized (ConnectionLimiter.this) {
+                if (state != RequestState.GRANTED) {
+                    return;
+                }
+                state = RequestState.SUSPENDED;
+                Server at = servers.get(server);
+                next = at.waiting.poll();
+                if (next != null) {
+                    next.state = RequestState.GRANTED;
+                } else {
+                    at.open--;
+                }
+            }
+            if (next != null) {
+                next.onGranted.run();
+            }
+        }
+
+        @Override
+        public void resume() {
+            synchronized (ConnectionLimiter.this) {
+                if (state == RequestState.SUSPENDED) {
+                    state = RequestState.GRANTED;
+                    servers.computeIfAbsent(server, key -> new Server()).open++;
+                }
+            }
         }
 
         @Override

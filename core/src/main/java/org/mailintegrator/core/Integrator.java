@@ -272,7 +272,7 @@ public final class Integrator {
         return Optional.ofNullable(patience);
     }
 
-    /** The deadline of one attempt, not counting the time it waits for its turn to authenticate. */
+    /** The deadline of one attempt before its login, not counting the time it waits for its turn. */
     public Duration attemptTimeout() {
         return attemptTimeout;
     }
@@ -488,9 +488,10 @@ public final class Integrator {
         }
 
         /**
-         * The deadline of one attempt, from connect to the end of authentication, not counting the time it waits
-         * for its turn to authenticate; default: the connect timeout plus twice the read timeout. Bounds a server
-         * that trickles a byte per read timeout.
+         * The deadline of one attempt before its login: name resolution, connect, TLS and greeting, not counting the
+         * time it waits for its turn to authenticate; default: twice the connect timeout plus twice the read
+         * timeout. Bounds a server that trickles a byte per read timeout. The login then has the
+         * {@linkplain #authTimeout(Duration) authentication timeout} plus the read timeout.
          */
         public Builder attemptTimeout(Duration timeout) {
             this.attemptTimeout = checkTimeout(timeout, "attemptTimeout");

@@ -416,6 +416,9 @@ final class Negotiation {
                     if (state == State.BACKING_OFF && lastBusy != null && outcome == Outcome.TIMED_OUT) {
                         outcome = Outcome.BUSY;
                         detail = lastBusy;
+                    } else if (state == State.QUEUED && outcome == Outcome.TIMED_OUT) {
+                        detail = detail + " It was still waiting for one of the connections allowed to "
+                                + candidate.host() + ":" + candidate.port() + " at a time.";
                     }
                     attempt = Attempt.of(candidate, outcome, elapsedSinceFirstStart(), detail)
                             .withPhase(lastPhase);
@@ -468,6 +471,7 @@ final class Negotiation {
                 attemptTransport = new AttemptTransport(candidate, settings.limits.addressStagger,
                         settings.limits.authTimeout, settings.sessions.sslSocketFactory(), this::awaitTurn);
                 attemptTransport.phase(Phase.RESOLVE);
+                attemptTransport.permit(ticket);
                 transport = attemptTransport;
                 armWatchdog(settings.attemptTimeout.toNanos(), settings.attemptTimeout);
                 if (firstTry && settings.stagger != null && nextToLaunch < runs.size()) {

@@ -60,6 +60,8 @@ final class TrackedSocket extends Socket {
         InetSocketAddress winnerAddress = null;
         int next = 0;
         long nextStart = System.nanoTime();
+        long unansweredAt = nextStart + stagger;
+        boolean unanswered = false;
         int pending = 0;
         try {
             synchronized (lock) {
@@ -100,7 +102,14 @@ final class TrackedSocket extends Socket {
                     }
                     throw failure(failures, timedOut);
                 }
+                if (!unanswered && now >= unansweredAt) {
+                    unanswered = true;
+                    transport.connectUnanswered();
+                }
                 long until = next < targets.size() ? Math.min(deadline, nextStart) : deadline;
+                if (!unanswered) {
+                    until = Math.min(until, unansweredAt);
+                }
                 race.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
                 for (SelectionKey key : race.selectedKeys()) {
                     SocketChannel channel = (SocketChannel) key.channel();

@@ -59,4 +59,29 @@ class ConnectionLimiterTest {
         second.release();
         assertThat(limiter.open("s:1")).isZero();
     }
+
+    @Test
+    void anUnansweredConnectStopsCountingAndCountsAgainWhenItIsEstablished() {
+        ConnectionLimiter.Ticket first = ask("s:1", "a");
+        ask("s:1", "b");
+        ask("s:1", "c");
+
+        first.suspend();
+        assertThat(granted).containsExactly("a", "b", "c");
+        assertThat(limiter.open("s:1")).isEqualTo(2);
+
+        first.resume();
+        assertThat(limiter.open("s:1")).as("established after all: above the limit for a while").isEqualTo(3);
+        first.release();
+        assertThat(limiter.open("s:1")).isEqualTo(2);
+    }
+
+    @Test
+    void releasingASuspendedPermitGivesBackNothingMore() {
+        ConnectionLimiter.Ticket first = ask("s:1", "a");
+        ask("s:1", "b");
+        first.suspend();
+        first.release();
+        assertThat(limiter.open("s:1")).isEqualTo(1);
+    }
 }

@@ -329,7 +329,7 @@ public final class NegotiationBenchmark {
         }
         out.printf(Locale.ROOT, "%d integrations, %d at a time, through one Integrator, in %.1f s: %d correct.%n",
                 soak.integrations, concurrency, soak.seconds, soak.correct);
-        out.printf(Locale.ROOT, "Peak live threads of the library (attempts and timer), sampled every 20 ms: %d"
+        out.printf(Locale.ROOT, "Peak live threads of the library (attempts, lookups and timer), sampled every 20 ms: %d"
                 + "%n", soak.peakLibraryThreads);
         out.printf(Locale.ROOT, "Peak live threads in the whole JVM after the first thousand (callers, library, the "
                 + "fixture's server threads): %d%n", soak.peakThreads);
