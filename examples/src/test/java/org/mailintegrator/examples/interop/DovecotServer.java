@@ -56,6 +56,11 @@ import org.mailintegrator.testkit.TestCertificates;
  * that a client aimed at a stopped listener meets a port where nothing listens: the connection is refused.
  * {@link #start()} returns only once every running listener has served a connection and Dovecot logged it.
  *
+ * <p>The instance keeps Dovecot's protective behaviour as it ships: every failed login is answered after
+ * {@code auth_failure_delay} (2 s), and the client's address is then penalised (its next authentications wait 2,
+ * 4, 8, up to 15 s); the process and connection limits are the stock ones ({@code default_process_limit} 100,
+ * {@code mail_max_userip_connections} 10). Tests that fail logins on purpose see those delays, as users do.
+ *
  * <p>Dovecot runs its login and authentication processes as the system users {@code dovenull} and
  * {@code dovecot}, and mail access as {@code nobody}, so this class needs root (as CI has). Instances are
  * thread-safe for reading the log; {@link #close()} stops the process and deletes the directory.
@@ -496,8 +501,6 @@ public final class DovecotServer implements AutoCloseable {
                     .append("default_internal_user = dovecot\n")
                     .append("auth_verbose = yes\n")
                     .append("auth_debug = yes\n")
-                    // Dovecot delays every failed login by 2 s by default
-                    .append("auth_failure_delay = 0\n")
                     .append("disable_plaintext_auth = ").append(disablePlaintextAuth ? "yes" : "no").append('\n')
                     // both ports in the login log, so that a test can tell its connections apart
                     .append("login_log_format_elements = user=<%u> method=%m rip=%{rip} rport=%{rport} "
@@ -518,10 +521,6 @@ public final class DovecotServer implements AutoCloseable {
             } else {
                 conf.append("ssl = no\n");
             }
-            // Dovecot also penalises an IP after a failed login, for every service: its next authentication
-            // waits 4 s, then 8, up to 15 s. The tests fail logins on purpose, all from loopback; the auth process
-            // cannot reach an anvil socket of mode 0, and then applies no penalty (Dovecot's documented switch).
-            conf.append("service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n");
             for (String service : List.of("imap-login", "pop3-login")) {
                 conf.append("service ").append(service).append(" {\n");
                 for (Listener listener : Listener.values()) {
