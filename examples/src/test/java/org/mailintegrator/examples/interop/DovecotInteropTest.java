@@ -212,6 +212,27 @@ class DovecotInteropTest {
     }
 
     @Test
+    void selectsCleartextImapForTheRightPasswordJustAfterAWrongOne() {
+        TestCertificates otherAuthority = TestCertificates.forHosts(HOST, "localhost");
+        try (DovecotServer dovecot = withAlice().tls(otherAuthority).start()) {
+            Integrator integrator = integrator(dovecot, Policies.blackBerry());
+            MailAccount wrong = MailAccount.builder(USER).password("not-alice-secret").host(HOST).build();
+            IntegrationResult failed = integrator.integrate(wrong);
+            assertThat(outcomes(failed)).as(failed.toString())
+                    .containsExactly(TLS_FAILED, TLS_FAILED, AUTH_FAILED, AUTH_FAILED);
+
+            // Dovecot now penalises this address: the next login is answered seconds late, and is still the truth
+            IntegrationResult result = integrator.integrate(alice());
+
+            assertThat(outcomes(result)).as(result.toString())
+                    .containsExactly(TLS_FAILED, TLS_FAILED, AUTHENTICATED, NOT_TRIED);
+            assertThat(result.selected()).contains(candidate(IMAP, NONE, HOST, dovecot.port(Listener.IMAP)));
+            assertThat(result.attempts().get(2).elapsed()).as("the penalty Dovecot imposed on the login")
+                    .isGreaterThan(READ_TIMEOUT);
+        }
+    }
+
+    @Test
     void reportsEveryCandidateAsAuthFailedForAWrongPassword() {
         try (DovecotServer dovecot = withAlice().tls(CERTS).start()) {
             MailAccount wrong = MailAccount.builder(USER).password("not-alice-secret").host(HOST).build();
