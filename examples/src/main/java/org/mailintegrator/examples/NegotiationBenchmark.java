@@ -1,8 +1,5 @@
 package org.mailintegrator.examples;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -12,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -27,7 +23,6 @@ import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.ProtocolCandidate;
-import org.mailintegrator.core.Security;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.Fault;
 import org.mailintegrator.testkit.MailServerFixture;
@@ -170,29 +165,12 @@ public final class NegotiationBenchmark {
 
     /** What a user writes by hand: each candidate in turn, same timeouts, until one authenticates. */
     static ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password, MailServerFixture fixture) {
-        for (ProtocolCandidate candidate : chain) {
-            if (connectAndClose(candidate, password, fixture)) {
-                return candidate;
-            }
-        }
-        return null;
+        return NaiveLoop.walk(chain, ADDRESS, password, TIMEOUT, TIMEOUT, fixture.clientSslContext().getSocketFactory());
     }
 
     private static boolean connectAndClose(ProtocolCandidate candidate, String password, MailServerFixture fixture) {
-        boolean tls = candidate.security() == Security.IMPLICIT_TLS;
-        String protocol = candidate.protocol().name().toLowerCase(Locale.ROOT) + (tls ? "s" : "");
-        Properties props = new Properties();
-        props.setProperty("mail." + protocol + ".connectiontimeout", Long.toString(TIMEOUT.toMillis()));
-        props.setProperty("mail." + protocol + ".timeout", Long.toString(TIMEOUT.toMillis()));
-        props.put("mail." + protocol + ".ssl.socketFactory", fixture.clientSslContext().getSocketFactory());
-        try {
-            Store store = Session.getInstance(props).getStore(protocol);
-            store.connect(candidate.host(), candidate.port(), ADDRESS, password);
-            store.close();
-            return true;
-        } catch (MessagingException e) {
-            return false;
-        }
+        return NaiveLoop.connectAndClose(candidate, ADDRESS, password, TIMEOUT, TIMEOUT,
+                fixture.clientSslContext().getSocketFactory());
     }
 
     private static int logins(MailServerFixture fixture) {
