@@ -202,6 +202,10 @@ public final class Integrator {
         if (result.isIntegrated()) {
             log.info("Integrated {} with {} in {} ms", account.emailAddress(), result.selected().get(),
                     result.elapsed().toMillis());
+            for (Attempt busy : result.busyBeforeSelected()) {
+                log.info("{} is preferred for {} but was busy; integrate again later", busy.candidate(),
+                        account.emailAddress());
+            }
         } else {
             log.info("Could not integrate {}: none of {} candidates authenticated", account.emailAddress(),
                     result.attempts().size());

@@ -32,22 +32,31 @@ import org.slf4j.LoggerFactory;
  * One integration: tries the candidates concurrently but decides strictly by preference.
  *
  * <ol>
- *   <li>Candidate 1 starts at once; each next one starts when the stagger delay has passed since the previous
- *       start, or as soon as the previous one has failed, whichever comes first (Happy Eyeballs, RFC 8305).</li>
- *   <li>Each attempt connects, negotiates TLS and reads the greeting on its own. Before its first
- *       credential-bearing command it waits for its turn: a candidate may authenticate only when every more
- *       preferred one has failed. So credentials go to one candidate at a time, most preferred first, and the
- *       selection is the one a sequential walk would make.</li>
+ *   <li>Candidate 1 starts at once. A next one starts when the stagger delay has passed since the previous one
+ *       started, or as soon as the previous one has failed, but only while every launched candidate that has not
+ *       failed is still without a TCP connection: connections are raced, not servers, and a server that accepted
+ *       the connection is waited for (Happy Eyeballs, RFC 8305, applied to the chain).</li>
+ *   <li>Before it starts, a candidate waits for a permit to open a connection to its server
+ *       ({@link ConnectionLimiter}); no further candidate starts meanwhile, so a candidate waiting for its turn
+ *       never holds a permit that a more preferred one needs.</li>
+ *   <li>Each attempt resolves its host (once per integration, bounded by the connect timeout), races the host's
+ *       addresses, negotiates TLS and reads the greeting on its own. Before its first credential-bearing command it
+ *       waits for its turn: a candidate may authenticate only when every more preferred one has failed. So
+ *       credentials go to one candidate at a time, most preferred first, and the selection is the one a
+ *       sequential walk would make.</li>
+ *   <li>A candidate whose server answers busy is tried again with backoff, keeping its place and its permit.</li>
  *   <li>The first candidate that authenticates wins; every less preferred attempt still running is closed at once
  *       and recorded as not needed.</li>
  *   <li>With a patience window, once it has passed since the start, a more preferred candidate whose TCP
  *       connection is not even established is given up ({@link Outcome#ABANDONED}) in favour of a less preferred
  *       one that is ready to authenticate; one that has connected is still waited for.</li>
- *   <li>Every attempt has a deadline of its own (time spent waiting for its turn not counted), and the integration
- *       has an overall deadline; cancelling stops everything at once.</li>
+ *   <li>Every attempt has a deadline of its own before its login (time spent waiting for its turn not counted)
+ *       and one for its login, and the integration has an overall deadline; cancelling stops everything at
+ *       once.</li>
  * </ol>
  *
- * <p>All state is guarded by this object's monitor.
+ * <p>All state is guarded by this object's monitor; connection permits are given back on the timer thread, never
+ * under the monitor.
  */
 final class Negotiation {
     private static final Logger log = LoggerFactory.getLogger(Negotiation.class);
