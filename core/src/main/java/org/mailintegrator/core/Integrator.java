@@ -69,7 +69,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is immutable and thread-safe: share one instance, and integrate many accounts at once. Attempts
  * run on the {@linkplain Builder#executor(Executor) executor} given, or on a pool shared by all integrators of at
- * most {@value #DEFAULT_MAX_THREADS} threads, which exist only while there is work.
+ * most {@value #DEFAULT_MAX_THREADS} threads, which end a second after their work, so that they never hold up a
+ * program's exit.
  */
 public final class Integrator {
     private static final Logger log = LoggerFactory.getLogger(Integrator.class);
@@ -100,6 +101,11 @@ public final class Integrator {
     /** The most threads the default pool, shared by all integrators, runs at once. */
     public static final int DEFAULT_MAX_THREADS = 128;
 
+    /**
+     * How long an idle library thread lives: short, so that no thread outlives its work long enough to hold up a
+     * program's exit (tools such as {@code exec:java} wait for them).
+     */
+    static final long IDLE_THREAD_MILLIS = 1_000;
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
     private static final Executor SHARED_POOL = sharedPool();
     private static final ConnectionLimiter SHARED_LIMITER = new ConnectionLimiter(DEFAULT_MAX_CONNECTIONS_PER_SERVER);
@@ -314,7 +320,8 @@ public final class Integrator {
 
     private static Executor sharedPool() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS, 30, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS,
+                IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(), runnable -> {
                     Thread thread = new Thread(runnable, "mailintegrator-attempt-" + count.incrementAndGet());
                     thread.setDaemon(true);
@@ -331,7 +338,7 @@ public final class Integrator {
             return thread;
         });
         timers.setRemoveOnCancelPolicy(true);
-        timers.setKeepAliveTime(30, TimeUnit.SECONDS);
+        timers.setKeepAliveTime(IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS);
         timers.allowCoreThreadTimeOut(true);
         return timers;
     }
@@ -512,7 +519,7 @@ public final class Integrator {
          * Where attempts run; each running attempt holds a thread while it does blocking I/O. The executor must
          * run tasks in the order they are submitted, or be able to run every candidate of an integration at once.
          * Default: a pool shared by all integrators, at most {@link #DEFAULT_MAX_THREADS} threads, first in first
-         * out; idle threads end after 30 seconds.
+         * out; idle threads end after a second.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

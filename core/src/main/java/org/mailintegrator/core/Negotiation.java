@@ -745,7 +745,8 @@ final class Negotiation {
 
     private static ThreadPoolExecutor lookups() {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, Integrator.IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
                 runnable -> {
                     Thread thread = new Thread(runnable, "mailintegrator-lookup-" + count.incrementAndGet());
                     thread.setDaemon(true);

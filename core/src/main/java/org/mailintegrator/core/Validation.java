@@ -38,6 +38,10 @@ final class Validation {
         if (!host.strip().equals(host) || host.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException(name + " must not contain white space: \"" + host + "\"");
         }
+        if (host.chars().filter(c -> c == ':').count() == 1 || host.contains("/")) {
+            throw new IllegalArgumentException(name + " must be a host name or address alone, without a port or "
+                    + "path (the policy gives each candidate its port): \"" + host + "\"");
+        }
         String ascii;
         try {
             ascii = host.chars().allMatch(c -> c < 0x80) ? host : IDN.toASCII(host, IDN.USE_STD3_ASCII_RULES);

@@ -93,4 +93,16 @@ class MailAccountTest {
         assertThat(second.host(MailProtocol.POP3)).isEqualTo("pop.example.com");
         assertThat(second.toBuilder().build()).isEqualTo(second);
     }
+
+    @Test
+    void aHostWithAPortIsRefusedBeforeAnyConnectionWithTheReason() {
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").password("pw").host("127.0.0.1:993"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("without a port").hasMessageContaining("127.0.0.1:993");
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").password("pw")
+                .host(MailProtocol.POP3, "pop.example.com:995"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a port");
+        assertThat(MailAccount.builder("alice@example.com").password("pw").host("::1").build().host())
+                .as("an IPv6 address is not a host with a port").isEqualTo("::1");
+    }
 }
