@@ -222,18 +222,14 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /**
-     * {@code policy} with every candidate sent to this fixture: the host becomes {@link #host()}, and a standard
-     * port (993, 995, 143, 110) becomes the port of the service standing in for it. Other ports are kept.
+     * {@code policy} with every candidate sent to this fixture: the host becomes {@link #host()}, a standard port
+     * (993, 995, 143, 110) becomes the port of the service standing in for it, and any other port the port of the
+     * service that speaks the candidate's protocol and security (see {@link Routing}).
      */
     public PreferencePolicy route(PreferencePolicy policy) {
         return Routing.to(this).apply(policy);
     }
 
-    /** The port standing in for {@code standardPort}, or {@code standardPort} itself when none does. */
-    int portFor(int standardPort) {
-        Service service = Service.forStandardPort(standardPort);
-        return service == null ? standardPort : port(service);
-    }
 
     /** Stops every service and GreenMail, and waits for the fixture's threads to end. Idempotent. */
     @Override

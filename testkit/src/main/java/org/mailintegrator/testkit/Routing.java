@@ -11,8 +11,10 @@ import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * Sends an unchanged {@link PreferencePolicy} to test servers: each candidate's host is looked up among the
- * routed host names and, when found, replaced by that fixture's address, with a standard port (993, 995, 143, 110)
- * replaced by the port of the fixture's service standing in for it. Candidates on other hosts pass unchanged.
+ * routed host names and replaced by that fixture's address, and its port by the port of the fixture's service
+ * standing in for it: for a standard port (993, 995, 143, 110) the service of that port, for any other port the
+ * service that speaks the candidate's protocol and security (POP over TLS on 1995 goes to {@link Service#POP3S}).
+ * A candidate on a host that is not routed is an error, so that a test never reaches a real server by accident.
  *
  * <pre>{@code
  * PreferencePolicy routed = Routing.host("example.test", imapServer)
@@ -64,9 +66,15 @@ public final class Routing implements UnaryOperator<PreferencePolicy> {
         MailServerFixture fixture = everyHost != null ? everyHost
                 : hosts.get(candidate.host().toLowerCase(Locale.ROOT));
         if (fixture == null) {
-            return candidate;
+            throw new IllegalStateException(candidate + " is on " + candidate.host() + ", which this routing sends "
+                    + "nowhere (routed: " + hosts.keySet() + "); add it with andHost(\"" + candidate.host()
+                    + "\", fixture) so that the test does not reach a real server");
+        }
+        Service service = Service.forStandardPort(candidate.port());
+        if (service == null) {
+            service = Service.speaking(candidate.protocol(), candidate.security());
         }
         return ProtocolCandidate.of(candidate.protocol(), candidate.security(), fixture.host(),
-                fixture.portFor(candidate.port()));
+                fixture.port(service));
     }
 }

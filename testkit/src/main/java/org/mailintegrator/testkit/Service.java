@@ -55,4 +55,17 @@ public enum Service {
         }
         return null;
     }
+
+    /**
+     * The service a client of {@code protocol} with {@code security} talks to: implicit TLS goes to
+     * {@link #IMAPS} or {@link #POP3S}; cleartext and STARTTLS go to {@link #IMAP} or {@link #POP3}, which offer
+     * STARTTLS/STLS.
+     */
+    public static Service speaking(MailProtocol protocol, Security security) {
+        boolean tls = security == Security.IMPLICIT_TLS;
+        if (protocol == MailProtocol.IMAP) {
+            return tls ? IMAPS : IMAP;
+        }
+        return tls ? POP3S : POP3;
+    }
 }
