@@ -30,7 +30,7 @@ import org.mailintegrator.testkit.Service;
  *
  * <pre>
  * IntegrateAccount alice@example.com [--host H] [--imap-host H] [--pop-host H] [--username U]
- *                  [--policy blackberry|pop-only] [--connect-timeout 10s] [--read-timeout 10s]
+ *                  [--policy blackberry|secure|pop-only] [--connect-timeout 10s] [--read-timeout 10s]
  * IntegrateAccount [--demo]      (an embedded server with IMAP stopped; no network needed)
  * IntegrateAccount --help
  * </pre>
@@ -67,6 +67,7 @@ public final class IntegrateAccount {
             "  --pop-host <host>          host for POP3 only, e.g. pop.example.com",
             "  --username <name>          user name to log in with (default: the full address)",
             "  --policy <name>            blackberry (default): IMAP/TLS 993, POP3/TLS 995, IMAP 143, POP3 110",
+            "                             secure: IMAP/TLS 993, POP3/TLS 995, IMAP 143 STARTTLS, POP3 110 STLS",
             "                             pop-only: POP3/TLS 995, POP3 110",
             "  --connect-timeout <time>   e.g. 10s (default), 500ms, 1m",
             "  --read-timeout <time>      e.g. 10s (default), 500ms, 1m",
@@ -348,8 +349,12 @@ public final class IntegrateAccount {
                 case "pop-only":
                     policy = Policies.popOnly();
                     break;
+                case "secure":
+                    policy = Policies.secure();
+                    break;
                 default:
-                    throw new IllegalArgumentException("unknown policy \"" + name + "\": use blackberry or pop-only");
+                    throw new IllegalArgumentException("unknown policy \"" + name
+                            + "\": use blackberry, secure or pop-only");
             }
             policyName = name;
         }

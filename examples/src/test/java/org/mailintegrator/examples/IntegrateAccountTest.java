@@ -88,6 +88,21 @@ class IntegrateAccountTest {
     }
 
     @Test
+    void securePolicyListsStartTlsForTheCleartextPorts() {
+        server.get().stop(Service.IMAPS);
+        server.get().stop(Service.POP3S);
+        Run run = run(new String[] {"--policy", "secure", ADDRESS},
+                Map.of(IntegrateAccount.PASSWORD_VARIABLE, PASSWORD), NEVER_ASKED, routedToServer());
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.INTEGRATED);
+        assertThat(run.lines()).anyMatch(row(1, "IMAP", "IMPLICIT_TLS", "REFUSED"))
+                .anyMatch(row(2, "POP3", "IMPLICIT_TLS", "REFUSED"))
+                .anyMatch(row(3, "IMAP", "STARTTLS", "AUTHENTICATED"))
+                .anyMatch(row(4, "POP3", "STARTTLS", "NOT_TRIED"));
+        assertThat(server.get().receivedInCleartext(PASSWORD)).isFalse();
+    }
+
+    @Test
     void popOnlyPolicySelectsPopOverTls() {
         Run run = run(new String[] {"--policy", "pop-only", ADDRESS},
                 Map.of(IntegrateAccount.PASSWORD_VARIABLE, PASSWORD), NEVER_ASKED, routedToServer());

@@ -11,7 +11,7 @@ import org.mailintegrator.core.Security;
 
 /**
  * A policy that lists fixed (protocol, security, port) steps in order, each on the account's host for its
- * protocol. Made with {@link Policies#ordered()}.
+ * protocol, or on a host the step names. Made with {@link Policies#ordered()}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -32,7 +32,8 @@ public final class OrderedPolicy implements PreferencePolicy {
         Objects.requireNonNull(account, "account");
         List<ProtocolCandidate> candidates = new ArrayList<>(steps.size());
         for (Step step : steps) {
-            candidates.add(ProtocolCandidate.of(step.protocol, step.security, account.host(step.protocol), step.port));
+            String host = step.host != null ? step.host : account.host(step.protocol);
+            candidates.add(ProtocolCandidate.of(step.protocol, step.security, host, step.port));
         }
         return List.copyOf(candidates);
     }
@@ -46,20 +47,24 @@ public final class OrderedPolicy implements PreferencePolicy {
         final MailProtocol protocol;
         final Security security;
         final int port;
+        /** A fixed host, or null for the account's host for the protocol. */
+        final String host;
 
-        Step(MailProtocol protocol, Security security, int port) {
+        Step(MailProtocol protocol, Security security, String host, int port) {
             this.protocol = protocol;
             this.security = security;
+            this.host = host;
             this.port = port;
         }
 
         boolean sameAs(Step other) {
-            return protocol == other.protocol && security == other.security && port == other.port;
+            return protocol == other.protocol && security == other.security && port == other.port
+                    && Objects.equals(host, other.host);
         }
 
         @Override
         public String toString() {
-            return protocol + "/" + security + ":" + port;
+            return protocol + "/" + security + " " + (host != null ? host : "<account host>") + ":" + port;
         }
     }
 
@@ -79,12 +84,35 @@ public final class OrderedPolicy implements PreferencePolicy {
          * @throws IllegalArgumentException if the port is outside 1..65535 or the same step is already listed
          */
         public Builder then(MailProtocol protocol, Security security, int port) {
-            Objects.requireNonNull(protocol, "protocol");
-            Objects.requireNonNull(security, "security");
+            return add(protocol, security, null, port);
+        }
+
+        /**
+         * Appends a step on a fixed host, whatever the account's host: a provider's own server name, e.g.
+         * {@code then(IMAP, IMPLICIT_TLS, "imap.example.net", 993)}. The host is checked as a candidate's host is.
+         *
+         * @throws IllegalArgumentException if the host or port is invalid, or the same step is already listed
+         */
+        public Builder then(MailProtocol protocol, Security security, String host, int port) {
+            Objects.requireNonNull(host, "host");
+            // validates (blank, white space, IDNA, a port in the name) and gives the ASCII form
+            String checked = ProtocolCandidate.of(Objects.requireNonNull(protocol, "protocol"),
+                    Objects.requireNonNull(security, "security"), host, checkPort(port)).host();
+            return add(protocol, security, checked, port);
+        }
+
+        private static int checkPort(int port) {
             if (port < 1 || port > 65_535) {
                 throw new IllegalArgumentException("port must be between 1 and 65535, was " + port);
             }
-            Step step = new Step(protocol, security, port);
+            return port;
+        }
+
+        private Builder add(MailProtocol protocol, Security security, String host, int port) {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(security, "security");
+            checkPort(port);
+            Step step = new Step(protocol, security, host, port);
             if (steps.stream().anyMatch(step::sameAs)) {
                 throw new IllegalArgumentException(step + " is already listed: " + steps);
             }

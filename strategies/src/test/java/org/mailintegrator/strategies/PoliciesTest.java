@@ -68,4 +68,17 @@ class PoliciesTest {
         assertThatThrownBy(() -> builder.then(null, NONE, 110)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> Policies.ordered().build()).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void anOrderedStepCanNameItsOwnHost() {
+        OrderedPolicy policy = Policies.ordered().then(IMAP, IMPLICIT_TLS, "imap.provider.test", 993)
+                .then(IMAP, IMPLICIT_TLS, 993).build();
+        MailAccount account = MailAccount.builder("alice@example.test").password("pw").build();
+
+        assertThat(policy.candidates(account)).containsExactly(
+                ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap.provider.test", 993),
+                ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "example.test", 993));
+        assertThatThrownBy(() -> Policies.ordered().then(IMAP, IMPLICIT_TLS, "imap.provider.test:993", 993))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a port");
+    }
 }
