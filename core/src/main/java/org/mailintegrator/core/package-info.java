@@ -4,6 +4,9 @@
  * in preference order, the {@link org.mailintegrator.core.Integrator} that tries them, and the
  * {@link org.mailintegrator.core.IntegrationResult} that explains every {@link org.mailintegrator.core.Attempt}.
  *
- * <p>All arguments and return values are non-null unless a method says otherwise.
+ * <p>All arguments and return values are non-null ({@code @NullMarked}) unless marked {@code @Nullable}.
  */
+@NullMarked
 package org.mailintegrator.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Security;
 
 /**
@@ -21,7 +22,7 @@ public final class NaiveLoop {
     }
 
     /** The first candidate of {@code chain} that authenticates {@code user}, or null. */
-    public static ProtocolCandidate walk(List<ProtocolCandidate> chain, String user, String password,
+    public static @Nullable ProtocolCandidate walk(List<ProtocolCandidate> chain, String user, String password,
             Duration connectTimeout, Duration readTimeout, SSLSocketFactory sslSocketFactory) {
         for (ProtocolCandidate candidate : chain) {
             if (connectAndClose(candidate, user, password, connectTimeout, readTimeout, sslSocketFactory)) {

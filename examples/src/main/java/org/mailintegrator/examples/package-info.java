@@ -7,4 +7,7 @@
  *   <li>{@link org.mailintegrator.examples.CustomPolicyExample}: a preference policy of your own, as a lambda.</li>
  * </ul>
  */
+@NullMarked
 package org.mailintegrator.examples;
+
+import org.jspecify.annotations.NullMarked;

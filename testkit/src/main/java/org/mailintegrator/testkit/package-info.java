@@ -6,6 +6,9 @@
  * {@link org.mailintegrator.testkit.MailIntegratorAssertions}, and
  * {@link org.mailintegrator.testkit.PreferencePolicyContract} for policy authors.
  *
- * <p>All arguments and return values are non-null unless a method says otherwise.
+ * <p>All arguments and return values are non-null ({@code @NullMarked}) unless marked {@code @Nullable}.
  */
+@NullMarked
 package org.mailintegrator.testkit;
+
+import org.jspecify.annotations.NullMarked;
