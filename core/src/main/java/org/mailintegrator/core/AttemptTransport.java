@@ -24,6 +24,11 @@ import javax.net.ssl.SSLSocketFactory;
  * failures of the others.
  */
 final class AttemptTransport {
+    /** Hears the attempt move from one phase to the next; called on the attempt's thread, never under a lock. */
+    interface PhaseListener {
+        void changed(Phase from, Phase to);
+    }
+
     /** Decides when an attempt may send its credentials. */
     interface Gate {
         /**
@@ -46,6 +51,7 @@ final class AttemptTransport {
     private final SSLSocketFactory sslSocketFactory;
     private volatile List<InetSocketAddress> targets = List.of();
     private volatile Phase phase = Phase.NOT_STARTED;
+    private volatile PhaseListener phaseListener = (from, to) -> { };
     private volatile InetSocketAddress connectedAddress;
     private volatile ConnectionLimiter.Ticket permit;
     private volatile boolean permitSuspended;
@@ -115,8 +121,16 @@ final class AttemptTransport {
         return addressStagger;
     }
 
-    void phase(Phase phase) {
-        this.phase = phase;
+    void phase(Phase next) {
+        Phase previous = phase;
+        phase = next;
+        if (previous != next) {
+            phaseListener.changed(previous, next);
+        }
+    }
+
+    void phaseListener(PhaseListener listener) {
+        this.phaseListener = listener;
     }
 
     /** The phase the attempt is in. */
@@ -251,7 +265,7 @@ final class AttemptTransport {
         }
         connectedAddress = address;
         connected = true;
-        phase = security == Security.IMPLICIT_TLS ? Phase.TLS : Phase.GREETING;
+        phase(security == Security.IMPLICIT_TLS ? Phase.TLS : Phase.GREETING);
     }
 
     /** Whether a TCP connection to the server was established. */
@@ -267,7 +281,7 @@ final class AttemptTransport {
             throw new SocketException("the attempt was stopped before sending credentials");
         }
         credentialsReleased = true;
-        phase = Phase.LOGIN;
+        phase(Phase.LOGIN);
         // servers delay their answer to a login on purpose after failures: give it the authentication timeout
         int timeout = (int) Math.min(authTimeout.toMillis(), Integer.MAX_VALUE);
         for (TrackedSocket socket : sockets) {

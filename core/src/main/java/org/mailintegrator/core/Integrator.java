@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.mailintegrator.core.spi.HostResolver;
 import org.slf4j.Logger;
@@ -108,6 +109,7 @@ public final class Integrator {
     static final long IDLE_THREAD_MILLIS = 1_000;
     private static final ScheduledThreadPoolExecutor TIMERS = timers();
     private static final Executor SHARED_POOL = sharedPool();
+    private static final AtomicLong INTEGRATIONS = new AtomicLong();
     private static final ConnectionLimiter SHARED_LIMITER = new ConnectionLimiter(DEFAULT_MAX_CONNECTIONS_PER_SERVER);
 
     private final PreferencePolicy policy;
@@ -142,7 +144,7 @@ public final class Integrator {
                 new FailureClassifier(connectTimeout, readTimeout, authTimeout), stagger, patience, attemptTimeout,
                 integrationTimeout, executor, TIMERS, builder.minimumSecurity, builder.stopOnAuthFailure,
                 new Negotiation.Limits(connectTimeout, readTimeout, authTimeout, builder.addressStagger,
-                        builder.busyRetryWindow, limiter, builder.resolver));
+                        builder.busyRetryWindow, limiter, builder.resolver), new SafeListener(builder.listener));
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -201,7 +203,11 @@ public final class Integrator {
 
     private Negotiation negotiation(MailAccount account) {
         Objects.requireNonNull(account, "account");
-        return new Negotiation(settings, account, candidatesFor(account));
+        List<ProtocolCandidate> candidates = candidatesFor(account);
+        IntegrationListener.Integration integration = new IntegrationListener.Integration(
+                INTEGRATIONS.incrementAndGet(), account.emailAddress());
+        settings.listener.integrationStart(integration, candidates);
+        return new Negotiation(settings, integration, account, candidates);
     }
 
     private static IntegrationResult logged(MailAccount account, IntegrationResult result) {
@@ -374,8 +380,19 @@ public final class Integrator {
         private Duration addressStagger = DEFAULT_STAGGER;
         private Duration busyRetryWindow = DEFAULT_BUSY_RETRY_WINDOW;
         private HostResolver resolver = HostResolver.SYSTEM;
+        private IntegrationListener listener = IntegrationListener.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Hears every integration, attempt and phase as it starts and ends ({@link IntegrationListener}): for
+         * progress displays, metrics and traces. Called on the integrator's threads, never under its locks; what
+         * it throws is logged and ignored. Default: {@link IntegrationListener#NONE}.
+         */
+        public Builder listener(IntegrationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /**

@@ -74,12 +74,14 @@ final class Negotiation {
         final Security minimumSecurity;
         final boolean stopOnAuthFailure;
         final Limits limits;
+        final SafeListener listener;
 
         Settings(MailSessions sessions, FailureClassifier classifier, Duration stagger, Duration patience,
                 Duration attemptTimeout, Duration integrationTimeout, Executor executor,
                 ScheduledExecutorService timers, Security minimumSecurity, boolean stopOnAuthFailure,
-                Limits limits) {
+                Limits limits, SafeListener listener) {
             this.limits = limits;
+            this.listener = listener;
             this.minimumSecurity = minimumSecurity;
             this.stopOnAuthFailure = stopOnAuthFailure;
             this.sessions = sessions;
@@ -128,6 +130,7 @@ final class Negotiation {
     private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, BACKING_OFF, FINISHED }
 
     private final Settings settings;
+    private final IntegrationListener.Integration integration;
     private final MailAccount account;
     private final SecretRedactor redactor;
     private final List<Run> runs = new ArrayList<>();
@@ -139,9 +142,12 @@ final class Negotiation {
     private int winner = -1;
     private boolean patienceOver;
     private boolean ended;
+    private boolean completed;
 
-    Negotiation(Settings settings, MailAccount account, List<ProtocolCandidate> candidates) {
+    Negotiation(Settings settings, IntegrationListener.Integration integration, MailAccount account,
+            List<ProtocolCandidate> candidates) {
         this.settings = settings;
+        this.integration = integration;
         this.account = account;
         this.redactor = new SecretRedactor(account.username(), account.password());
         for (int i = 0; i < candidates.size(); i++) {
@@ -190,7 +196,7 @@ final class Negotiation {
     void cancel() {
         List<Run> stopped = new ArrayList<>();
         synchronized (this) {
-            if (ended || result.isDone()) {
+            if (ended || completed) {
                 return;
             }
             ended = true;
@@ -209,7 +215,7 @@ final class Negotiation {
     private void deadlinePassed() {
         List<Run> stopped = new ArrayList<>();
         synchronized (this) {
-            if (ended || result.isDone()) {
+            if (ended || completed) {
                 return;
             }
             ended = true;
@@ -365,15 +371,31 @@ final class Negotiation {
         nextToLaunch = runs.size();
     }
 
+    /**
+     * Completes the integration once every attempt has finished and told the listener so. The listener's last
+     * events and the result's completion are handed to the timer thread, so that neither runs under this monitor.
+     */
     private void completeIfDone() {
-        if (result.isDone() || runs.stream().anyMatch(run -> run.attempt == null)) {
+        if (completed || runs.stream().anyMatch(run -> run.attempt == null || run.endPending)) {
             return;
         }
+        completed = true;
         timers.forEach(timer -> timer.cancel(false));
         List<Attempt> attempts = new ArrayList<>();
-        runs.forEach(run -> attempts.add(run.attempt));
-        result.complete(IntegrationResult.of(account.emailAddress(), attempts,
-                Duration.ofNanos(System.nanoTime() - startNanos)));
+        List<Attempt> unannounced = new ArrayList<>();
+        for (Run run : runs) {
+            attempts.add(run.attempt);
+            if (!run.endEmitted) {
+                unannounced.add(run.attempt);
+            }
+        }
+        IntegrationResult done = IntegrationResult.of(account.emailAddress(), attempts,
+                Duration.ofNanos(System.nanoTime() - startNanos));
+        settings.timers.execute(() -> {
+            unannounced.forEach(attempt -> settings.listener.attemptEnd(integration, attempt));
+            settings.listener.integrationEnd(integration, done);
+            result.complete(done);
+        });
     }
 
     private void schedule(Runnable action, Duration delay) {
@@ -394,6 +416,8 @@ final class Negotiation {
         ScheduledFuture<?> watchdog;
         ScheduledFuture<?> retry;
         long firstStart;
+        boolean endPending;
+        volatile boolean endEmitted;
         int busyAnswers;
         String lastBusy;
         Phase lastPhase = Phase.NOT_STARTED;
@@ -462,6 +486,7 @@ final class Negotiation {
         /** One try: resolve, connect, TLS, greeting, login; then finish, or back off and retry a busy server. */
         void execute() {
             long start = System.nanoTime();
+            boolean startedNow;
             AttemptTransport attemptTransport;
             CompletableFuture<List<InetAddress>> addresses;
             synchronized (Negotiation.this) {
@@ -479,7 +504,7 @@ final class Negotiation {
                 state = State.CONNECTING;
                 attemptTransport = new AttemptTransport(candidate, settings.limits.addressStagger,
                         settings.limits.authTimeout, settings.sessions.sslSocketFactory(), this::awaitTurn);
-                attemptTransport.phase(Phase.RESOLVE);
+                attemptTransport.phaseListener(this::phaseChanged);
                 attemptTransport.permit(ticket);
                 transport = attemptTransport;
                 armWatchdog(settings.attemptTimeout.toNanos(), settings.attemptTimeout);
@@ -494,7 +519,12 @@ final class Negotiation {
                     }, settings.stagger);
                 }
                 addresses = lookup(candidate.host());
+                startedNow = firstTry;
             }
+            if (startedNow) {
+                settings.listener.attemptStart(integration, candidate);
+            }
+            attemptTransport.phase(Phase.RESOLVE);
             Store store = null;
             Throwable failure = null;
             boolean authenticated = false;
@@ -529,6 +559,7 @@ final class Negotiation {
                 if (watchdog != null) {
                     watchdog.cancel(false);
                 }
+                endPending = true;
                 lastPhase = attemptTransport.phase();
                 Duration elapsed = elapsedSinceFirstStart();
                 String where = candidate.host() + ":" + candidate.port();
@@ -545,20 +576,43 @@ final class Negotiation {
                     FailureClassifier.Classification verdict = settings.classifier.classify(failure, candidate,
                             attemptTransport.credentialsStarted(), redactor);
                     if (verdict.outcome == Outcome.BUSY && retryWhenBusy(verdict.detail)) {
-                        return;
+                        outcome = null;
+                    } else {
+                        String detail = verdict.outcome == Outcome.BUSY && busyAnswers > 1
+                                ? verdict.detail + " It said so " + busyAnswers + " times in "
+                                        + elapsed.toMillis() + " ms; try again later."
+                                : verdict.detail;
+                        outcome = Attempt.of(candidate, verdict.outcome, elapsed,
+                                detail + addressNote(attemptTransport));
                     }
-                    String detail = verdict.outcome == Outcome.BUSY && busyAnswers > 1
-                            ? verdict.detail + " It said so " + busyAnswers + " times in "
-                                    + elapsed.toMillis() + " ms; try again later."
-                            : verdict.detail;
-                    outcome = Attempt.of(candidate, verdict.outcome, elapsed, detail + addressNote(attemptTransport));
                 }
-                outcome = outcome.withPhase(lastPhase);
-                if (attemptTransport.connectedAddress() != null) {
-                    outcome = outcome.withAddress(attemptTransport.connectedAddress());
+                if (outcome != null) {
+                    outcome = outcome.withPhase(lastPhase);
+                    if (attemptTransport.connectedAddress() != null) {
+                        outcome = outcome.withAddress(attemptTransport.connectedAddress());
+                    }
+                    finish(outcome);
                 }
-                finish(outcome);
             }
+            // the listener hears the end outside the monitor; the integration completes only after it has
+            if (lastPhase != Phase.NOT_STARTED) {
+                settings.listener.phaseEnd(integration, candidate, lastPhase);
+            }
+            if (outcome != null) {
+                settings.listener.attemptEnd(integration, outcome);
+            }
+            synchronized (Negotiation.this) {
+                endPending = false;
+                endEmitted = outcome != null;
+                completeIfDone();
+            }
+        }
+
+        private void phaseChanged(Phase from, Phase to) {
+            if (from != Phase.NOT_STARTED) {
+                settings.listener.phaseEnd(integration, candidate, from);
+            }
+            settings.listener.phaseStart(integration, candidate, to);
         }
 
         /**
