@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Dovecot (IMAP and POP3), a packet filter and the network-namespace tools (ip, unshare) for the interop tests in
-# examples/src/test/java/org/mailintegrator/examples/interop. The tests start their own private Dovecot
+# interop/ (MAIL_INTEGRATOR_INTEROP=true). The tests start their own private Dovecot
 # instances on free loopback ports, so the system-wide service is kept stopped and disabled.
 # Idempotent; runs as root on Debian 12, non-interactive.
 set -euo pipefail

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

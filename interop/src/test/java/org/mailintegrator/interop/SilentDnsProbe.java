@@ -1,4 +1,4 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,8 @@ import static org.mailintegrator.core.Outcome.TLS_FAILED;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.IMAPS;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.POP3S;
+import static org.mailintegrator.interop.DovecotServer.Listener.IMAPS;
+import static org.mailintegrator.interop.DovecotServer.Listener.POP3S;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +44,7 @@ import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
-import org.mailintegrator.examples.interop.DovecotServer.Listener;
+import org.mailintegrator.interop.DovecotServer.Listener;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
 

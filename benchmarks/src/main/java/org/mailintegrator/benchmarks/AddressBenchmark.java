@@ -1,4 +1,4 @@
-package org.mailintegrator.examples;
+package org.mailintegrator.benchmarks;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,8 +39,8 @@ import org.mailintegrator.testkit.TestCertificates;
  * </ol>
  *
  * <pre>{@code
- * mvn -B -q -pl examples -am install -DskipTests
- * mvn -B -q -pl examples exec:java -Dexec.mainClass=org.mailintegrator.examples.AddressBenchmark -Dexec.args="15"
+ * mvn -B -q install -DskipTests
+ * mvn -B -q -pl benchmarks exec:java -Dexec.mainClass=org.mailintegrator.benchmarks.AddressBenchmark -Dexec.args="15"
  * }</pre>
  */
 public final class AddressBenchmark {

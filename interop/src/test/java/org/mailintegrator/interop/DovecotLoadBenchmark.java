@@ -1,4 +1,4 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -17,8 +17,8 @@ import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
-import org.mailintegrator.examples.NaiveLoop;
-import org.mailintegrator.examples.interop.DovecotServer.Listener;
+import org.mailintegrator.benchmarks.NaiveLoop;
+import org.mailintegrator.interop.DovecotServer.Listener;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
 
@@ -31,9 +31,9 @@ import org.mailintegrator.testkit.TestCertificates;
  * password with the library. Needs root and Dovecot, as the interop suite does.
  *
  * <pre>{@code
- * mvn -B -q -pl examples -am install -DskipTests
- * mvn -B -q -pl examples exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=org.mailintegrator.examples.interop.DovecotLoadBenchmark -Dexec.args="1,10,50,100"
+ * mvn -B -q install -DskipTests
+ * mvn -B -q -pl interop exec:java -Dexec.classpathScope=test \
+ *     -Dexec.mainClass=org.mailintegrator.interop.DovecotLoadBenchmark -Dexec.args="1,10,50,100"
  * }</pre>
  */
 public final class DovecotLoadBenchmark {

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples;
+package org.mailintegrator.benchmarks;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -35,8 +35,8 @@ import org.mailintegrator.testkit.Service;
  *
  * <pre>{@code
  * mvn -B -q install -DskipTests
- * mvn -B -q -pl examples exec:java -Dexec.mainClass=org.mailintegrator.examples.NegotiationBenchmark -Dexec.args="7"
- * mvn -B -q -pl examples exec:java -Dexec.mainClass=org.mailintegrator.examples.NegotiationBenchmark -Dexec.args="soak"
+ * mvn -B -q -pl benchmarks exec:java -Dexec.mainClass=org.mailintegrator.benchmarks.NegotiationBenchmark -Dexec.args="7"
+ * mvn -B -q -pl benchmarks exec:java -Dexec.mainClass=org.mailintegrator.benchmarks.NegotiationBenchmark -Dexec.args="soak"
  * }</pre>
  */
 public final class NegotiationBenchmark {

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples;
+package org.mailintegrator.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package org.mailintegrator.examples.interop;
+package org.mailintegrator.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.IMAP;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.IMAPS;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.POP3;
-import static org.mailintegrator.examples.interop.DovecotServer.Listener.POP3S;
+import static org.mailintegrator.interop.DovecotServer.Listener.IMAP;
+import static org.mailintegrator.interop.DovecotServer.Listener.IMAPS;
+import static org.mailintegrator.interop.DovecotServer.Listener.POP3;
+import static org.mailintegrator.interop.DovecotServer.Listener.POP3S;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
-import org.mailintegrator.examples.interop.DovecotServer.Listener;
+import org.mailintegrator.interop.DovecotServer.Listener;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
 

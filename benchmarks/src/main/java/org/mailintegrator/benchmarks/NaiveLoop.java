@@ -1,4 +1,4 @@
-package org.mailintegrator.examples;
+package org.mailintegrator.benchmarks;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

@@ -1,4 +1,4 @@
-package org.mailintegrator.examples;
+package org.mailintegrator.benchmarks;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import org.mailintegrator.testkit.MailServerFixture;
  * then the median, minimum and maximum over the measured runs, after a few warm-up runs that are not counted.
  *
  * <pre>{@code
- * mvn -B -q -pl examples exec:java -Dexec.mainClass=org.mailintegrator.examples.FixtureStartupBenchmark -Dexec.args=30
+ * mvn -B -q -pl benchmarks exec:java -Dexec.mainClass=org.mailintegrator.benchmarks.FixtureStartupBenchmark -Dexec.args=30
  * }</pre>
  */
 public final class FixtureStartupBenchmark {
