@@ -166,7 +166,9 @@ public abstract class PreferencePolicyContract {
                     misplaced.add(candidate + " (expected host " + account.host(candidate.protocol()) + ")");
                 }
             }
-            assertThat(misplaced).as("candidates for %s off account.host(protocol)", account).isEmpty();
+            assertThat(misplaced).as("candidates for %s off account.host(protocol); a policy that chooses hosts of "
+                    + "its own (a provider's server names) says so by overriding candidatesUseTheAccountsHosts() to "
+                    + "return false", account).isEmpty();
         }
     }
 

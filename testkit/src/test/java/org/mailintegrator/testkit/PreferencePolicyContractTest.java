@@ -86,7 +86,8 @@ class PreferencePolicyContractTest {
                 "putsEachCandidateOnTheAccountsHostForItsProtocol");
 
         assertThat(failure(tests, "putsEachCandidateOnTheAccountsHostForItsProtocol"))
-                .hasMessageContaining("pop.example.test");
+                .hasMessageContaining("pop.example.test")
+                .hasMessageContaining("overriding candidatesUseTheAccountsHosts() to return false");
     }
 
     /** The later-call test compares with an earlier call, so a policy that changes its mind fails it too. */
