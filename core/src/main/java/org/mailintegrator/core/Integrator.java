@@ -483,9 +483,10 @@ public final class Integrator {
         }
 
         /**
-         * How long to wait after starting a candidate before starting the next one when the first has not failed
-         * yet; default {@link #DEFAULT_STAGGER}. A candidate that fails starts the next one at once. Zero starts
-         * every candidate together. The selection does not depend on it; only speed and load do.
+         * How long a candidate's TCP connect may take before the next candidate is started as well; default
+         * {@link #DEFAULT_STAGGER}. A candidate that fails starts the next one at once; one that has connected
+         * starts nothing more (it is alive, and waited for). Zero starts each next candidate as soon as the previous
+         * one begins to connect. The selection does not depend on it; only speed and load do.
          */
         public Builder stagger(Duration delay) {
             Objects.requireNonNull(delay, "stagger");

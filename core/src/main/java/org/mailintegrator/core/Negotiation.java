@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>Candidate 1 starts at once. A next one starts when the stagger delay has passed since the previous one
- *       started, or as soon as the previous one has failed, but only while every launched candidate that has not
+ *       began its TCP connect, or as soon as the previous one has failed, but only while every launched candidate that has not
  *       failed is still without a TCP connection: connections are raced, not servers, and a server that accepted
  *       the connection is waited for (Happy Eyeballs, RFC 8305, applied to the chain).</li>
  *   <li>Before it starts, a candidate waits for a permit to open a connection to its server
@@ -417,6 +417,7 @@ final class Negotiation {
         ScheduledFuture<?> retry;
         long firstStart;
         boolean endPending;
+        boolean staggerPending;
         volatile boolean endEmitted;
         int busyAnswers;
         String lastBusy;
@@ -508,16 +509,7 @@ final class Negotiation {
                 attemptTransport.permit(ticket);
                 transport = attemptTransport;
                 armWatchdog(settings.attemptTimeout.toNanos(), settings.attemptTimeout);
-                if (firstTry && settings.stagger != null && nextToLaunch < runs.size()) {
-                    int expected = nextToLaunch;
-                    schedule(() -> {
-                        synchronized (Negotiation.this) {
-                            if (nextToLaunch == expected) {
-                                launchNext();
-                            }
-                        }
-                    }, settings.stagger);
-                }
+                staggerPending = firstTry && settings.stagger != null;
                 addresses = lookup(candidate.host());
                 startedNow = firstTry;
             }
@@ -609,10 +601,35 @@ final class Negotiation {
         }
 
         private void phaseChanged(Phase from, Phase to) {
+            if (to == Phase.CONNECT) {
+                armStagger();
+            }
             if (from != Phase.NOT_STARTED) {
                 settings.listener.phaseEnd(integration, candidate, from);
             }
             settings.listener.phaseStart(integration, candidate, to);
+        }
+
+        /**
+         * The stagger runs from the start of the TCP connect: it is the grace period for the connection to be
+         * established before the next candidate may start (resolving and setting up are not counted, so that a
+         * busy machine does not start candidates that a calm one would not).
+         */
+        private void armStagger() {
+            synchronized (Negotiation.this) {
+                if (!staggerPending || resolved() || nextToLaunch >= runs.size()) {
+                    return;
+                }
+                staggerPending = false;
+                int expected = nextToLaunch;
+                schedule(() -> {
+                    synchronized (Negotiation.this) {
+                        if (nextToLaunch == expected) {
+                            launchNext();
+                        }
+                    }
+                }, settings.stagger);
+            }
         }
 
         /**

@@ -47,8 +47,8 @@ class SystemResolverInteropTest {
             long elapsed = output.stream().filter(line -> line.startsWith("elapsed "))
                     .mapToLong(line -> Long.parseLong(line.substring("elapsed ".length()))).findFirst()
                     .orElseThrow(() -> new AssertionError("no elapsed line:\n" + all));
-            assertThat(elapsed).as("connect timeout + 10 percent, not glibc's 10 s: %s", all)
-                    .isBetween(CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS * 11 / 10);
+            // about the connect timeout (AddressBenchmark measures the 10 % target), far from glibc's 10 s
+            assertThat(elapsed).as("%s", all).isBetween(CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS * 3 / 2);
         } finally {
             try (var files = Files.list(directory)) {
                 for (Path file : files.collect(Collectors.toList())) {
