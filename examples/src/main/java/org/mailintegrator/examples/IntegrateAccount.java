@@ -30,7 +30,7 @@ import org.mailintegrator.testkit.Service;
  *
  * <pre>
  * IntegrateAccount alice@example.com [--host H] [--imap-host H] [--pop-host H] [--username U]
- *                  [--policy blackberry|secure|pop-only] [--connect-timeout 10s] [--read-timeout 10s]
+ *                  [--policy blackberry|secure|pop-only] [--connect-timeout 10s] [--read-timeout 10s] [--auth-timeout 30s]
  * IntegrateAccount [--demo]      (an embedded server with IMAP stopped; no network needed)
  * IntegrateAccount --help
  * </pre>
@@ -71,6 +71,7 @@ public final class IntegrateAccount {
             "                             pop-only: POP3/TLS 995, POP3 110",
             "  --connect-timeout <time>   e.g. 10s (default), 500ms, 1m",
             "  --read-timeout <time>      e.g. 10s (default), 500ms, 1m",
+            "  --auth-timeout <time>      how long the server may take to answer the login, 30s (default)",
             "",
             "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
             "console without echo. It is never accepted on the command line.",
@@ -285,6 +286,7 @@ public final class IntegrateAccount {
         PreferencePolicy policy = Policies.blackBerry();
         Duration connectTimeout = Integrator.DEFAULT_CONNECT_TIMEOUT;
         Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
+        Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
 
         static Options parse(List<String> arguments) {
             Options options = new Options();
@@ -328,6 +330,9 @@ public final class IntegrateAccount {
                         break;
                     case "--read-timeout":
                         options.readTimeout = duration(name, value);
+                        break;
+                    case "--auth-timeout":
+                        options.authTimeout = duration(name, value);
                         break;
                     default:
                         throw new IllegalArgumentException("unknown option " + name);
@@ -398,7 +403,8 @@ public final class IntegrateAccount {
             Integrator.Builder integrator = Integrator.builder()
                     .policy(network.routing().apply(policy))
                     .connectTimeout(connectTimeout)
-                    .readTimeout(readTimeout);
+                    .readTimeout(readTimeout)
+                    .authTimeout(authTimeout);
             if (network.sslContext() != null) {
                 integrator.sslContext(network.sslContext());
             }

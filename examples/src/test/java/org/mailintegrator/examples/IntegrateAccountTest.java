@@ -207,6 +207,7 @@ class IntegrateAccountTest {
                 Arguments.of(List.of(ADDRESS, "--host"), "--host needs a value"),
                 Arguments.of(List.of(ADDRESS, "--connect-timeout", "10"), "--connect-timeout must be a number followed by"),
                 Arguments.of(List.of(ADDRESS, "--read-timeout", "0s"), "readTimeout must be positive"),
+                Arguments.of(List.of(ADDRESS, "--auth-timeout", "0s"), "authTimeout must be positive"),
                 Arguments.of(List.of(ADDRESS, "--host", "mail example.com"), "host must not contain white space"),
                 Arguments.of(List.of(ADDRESS, "--username", " "), "username must not be blank"),
                 Arguments.of(List.of("--demo", ADDRESS), "--demo takes no other argument"),
