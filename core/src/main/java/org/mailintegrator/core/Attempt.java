@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The record of trying one {@link ProtocolCandidate}: its {@link Outcome}, how long it took, and a sentence that
@@ -19,16 +20,18 @@ public final class Attempt {
     private final Duration elapsed;
     private final String detail;
     private final Phase phase;
-    private final InetSocketAddress address;
+    private final @Nullable InetSocketAddress address;
+    private final @Nullable Throwable cause;
 
     private Attempt(ProtocolCandidate candidate, Outcome outcome, Duration elapsed, String detail, Phase phase,
-            InetSocketAddress address) {
+            @Nullable InetSocketAddress address, @Nullable Throwable cause) {
         this.candidate = candidate;
         this.outcome = outcome;
         this.elapsed = elapsed;
         this.detail = detail;
         this.phase = phase;
         this.address = address;
+        this.cause = cause;
     }
 
     /**
@@ -45,17 +48,19 @@ public final class Attempt {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null);
+        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null, null);
     }
 
     /** A copy of this attempt that ended in {@code phase}. */
     public Attempt withPhase(Phase phase) {
-        return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address);
+        return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address,
+                cause);
     }
 
     /** A copy of this attempt that talked to the server at {@code address}. */
     public Attempt withAddress(InetSocketAddress address) {
-        return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"));
+        return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"),
+                cause);
     }
 
     /** The candidate that was tried. */
@@ -92,6 +97,25 @@ public final class Attempt {
      */
     public Optional<InetSocketAddress> address() {
         return Optional.ofNullable(address);
+    }
+
+    /**
+     * What went wrong, as the chain of exceptions the attempt ended with: their types, stack traces and messages,
+     * the messages passed through the same redaction as the detail, so that no password can appear. Empty for an
+     * authenticated attempt and for one the integrator ended itself (not needed, skipped, deadline). For logs and
+     * bug reports; decide on {@link #outcome()}, never on the cause. Not part of {@link #equals(Object)}.
+     */
+    public Optional<Throwable> cause() {
+        return Optional.ofNullable(cause);
+    }
+
+    /**
+     * A copy of this attempt that keeps {@code cause} as what went wrong. The caller is responsible for its
+     * messages holding no secret.
+     */
+    public Attempt withCause(Throwable cause) {
+        return new Attempt(candidate, outcome, elapsed, detail, phase, address,
+                Objects.requireNonNull(cause, "cause"));
     }
 
     @Override

@@ -64,9 +64,10 @@ public interface IntegrationListener {
         private final long id;
         private final String emailAddress;
 
-        Integration(long id, String emailAddress) {
+        /** A handle; the integrator makes one per integration, a listener's own tests may make their own. */
+        public Integration(long id, String emailAddress) {
             this.id = id;
-            this.emailAddress = emailAddress;
+            this.emailAddress = java.util.Objects.requireNonNull(emailAddress, "emailAddress");
         }
 
         /** A number unique among the integrations of this JVM. */

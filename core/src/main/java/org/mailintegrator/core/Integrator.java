@@ -4,7 +4,6 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -15,13 +14,18 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import org.mailintegrator.core.internal.CoreAccess;
+import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.attempt.AttemptRunner;
+import org.mailintegrator.core.internal.classify.FailureClassifier;
+import org.mailintegrator.core.internal.engine.Engine;
+import org.mailintegrator.core.internal.protocol.MailSessions;
+import org.mailintegrator.core.internal.racing.ConnectionLimiter;
+import org.mailintegrator.core.internal.racing.Race;
+import org.mailintegrator.core.jakarta.JakartaMail;
 import org.mailintegrator.core.spi.HostResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,16 +103,29 @@ public final class Integrator {
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
     /** How long a candidate whose server says it is busy is retried, with backoff, before the chain moves on. */
     public static final Duration DEFAULT_BUSY_RETRY_WINDOW = Duration.ofSeconds(20);
-    /** The most threads the default pool, shared by all integrators, runs at once. */
-    public static final int DEFAULT_MAX_THREADS = 128;
-
     /**
-     * How long an idle library thread lives: short, so that no thread outlives its work long enough to hold up a
-     * program's exit (tools such as {@code exec:java} wait for them).
+     * The most threads the default pool, shared by all integrators, runs at once.
+     *
+     * @deprecated an implementation detail, to be removed; pass an {@linkplain Builder#executor(Executor)
+     *     executor} to control the threads
      */
-    static final long IDLE_THREAD_MILLIS = 1_000;
-    private static final ScheduledThreadPoolExecutor TIMERS = timers();
-    private static final Executor SHARED_POOL = sharedPool();
+    @Deprecated(since = "0.1.0", forRemoval = true)
+    public static final int DEFAULT_MAX_THREADS = Engine.SHARED_POOL_THREADS;
+
+    static {
+        CoreAccess.install(new CoreAccess() {
+            @Override
+            public Credentials credentials(MailAccount account) {
+                return new Credentials(account.username(), account.password());
+            }
+
+            @Override
+            public MailSessions sessions(Integrator integrator) {
+                return integrator.sessions;
+            }
+        });
+    }
+
     private static final AtomicLong INTEGRATIONS = new AtomicLong();
     private static final ConnectionLimiter SHARED_LIMITER = new ConnectionLimiter(DEFAULT_MAX_CONNECTIONS_PER_SERVER);
 
@@ -122,7 +139,8 @@ public final class Integrator {
     private final Duration authTimeout;
     private final int maxConnectionsPerServer;
     private final MailSessions sessions;
-    private final Negotiation.Settings settings;
+    private final SafeListener listener;
+    private final Engine engine;
 
     private Integrator(Builder builder) {
         this.policy = builder.policy;
@@ -137,14 +155,17 @@ public final class Integrator {
         this.maxConnectionsPerServer = builder.maxConnectionsPerServer;
         SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
-        Executor executor = builder.executor != null ? builder.executor : SHARED_POOL;
+        this.listener = new SafeListener(builder.listener);
         ConnectionLimiter limiter = maxConnectionsPerServer == DEFAULT_MAX_CONNECTIONS_PER_SERVER ? SHARED_LIMITER
                 : new ConnectionLimiter(maxConnectionsPerServer);
-        this.settings = new Negotiation.Settings(sessions,
-                new FailureClassifier(connectTimeout, readTimeout, authTimeout), stagger, patience, attemptTimeout,
-                integrationTimeout, executor, TIMERS, builder.minimumSecurity, builder.stopOnAuthFailure,
-                new Negotiation.Limits(connectTimeout, readTimeout, authTimeout, builder.addressStagger,
-                        builder.busyRetryWindow, limiter, builder.resolver), new SafeListener(builder.listener));
+        Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, authTimeout.plus(readTimeout),
+                integrationTimeout, builder.busyRetryWindow, builder.stopOnAuthFailure, limiter, Engine.timeline(),
+                listener);
+        AttemptRunner.Settings attempts = new AttemptRunner.Settings(sessions,
+                new FailureClassifier(connectTimeout, readTimeout, authTimeout), builder.addressStagger, authTimeout,
+                listener);
+        this.engine = new Engine(rules, attempts, builder.executor, builder.minimumSecurity, builder.resolver,
+                connectTimeout);
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -162,7 +183,7 @@ public final class Integrator {
      *     stopped and the interrupt flag is kept
      */
     public IntegrationResult integrate(MailAccount account) {
-        Negotiation negotiation = negotiation(account);
+        Race negotiation = negotiation(account);
         CompletableFuture<IntegrationResult> result = negotiation.start();
         try {
             return logged(account, result.get());
@@ -184,7 +205,7 @@ public final class Integrator {
      * closes its sockets.
      */
     public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
-        Negotiation negotiation = negotiation(account);
+        Race negotiation = negotiation(account);
         CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
         caller.whenComplete((result, failure) -> {
             if (caller.isCancelled()) {
@@ -201,13 +222,13 @@ public final class Integrator {
         return caller;
     }
 
-    private Negotiation negotiation(MailAccount account) {
+    private Race negotiation(MailAccount account) {
         Objects.requireNonNull(account, "account");
         List<ProtocolCandidate> candidates = candidatesFor(account);
         IntegrationListener.Integration integration = new IntegrationListener.Integration(
                 INTEGRATIONS.incrementAndGet(), account.emailAddress());
-        settings.listener.integrationStart(integration, candidates);
-        return new Negotiation(settings, integration, account, candidates);
+        listener.integrationStart(integration, candidates);
+        return engine.race(integration, new Credentials(account.username(), account.password()), candidates);
     }
 
     private static IntegrationResult logged(MailAccount account, IntegrationResult result) {
@@ -230,13 +251,12 @@ public final class Integrator {
      * the same settings the integration used: a connected Jakarta Mail {@link Store} that the caller must close.
      *
      * @throws MessagingException if the server does not accept the connection now
+     * @deprecated Jakarta Mail types live in {@link org.mailintegrator.core.jakarta}: use
+     *     {@link JakartaMail#openStore(Integrator, MailAccount, ProtocolCandidate)}
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Store openStore(MailAccount account, ProtocolCandidate candidate) throws MessagingException {
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(candidate, "candidate");
-        Store store = sessions.newStore(candidate, account.username());
-        store.connect(candidate.host(), candidate.port(), account.username(), account.password());
-        return store;
+        return JakartaMail.openStore(this, account, candidate);
     }
 
     /**
@@ -244,26 +264,24 @@ public final class Integrator {
      *
      * @throws IllegalArgumentException if the result selected nothing, or is for another account
      * @throws MessagingException if the server does not accept the connection now
+     * @deprecated use {@link JakartaMail#openStore(Integrator, MailAccount, IntegrationResult)}
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Store openStore(MailAccount account, IntegrationResult result) throws MessagingException {
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(result, "result");
-        if (!result.emailAddress().equals(account.emailAddress())) {
-            throw new IllegalArgumentException("the result is for " + result.emailAddress() + ", not for "
-                    + account.emailAddress());
-        }
-        ProtocolCandidate selected = result.selected().orElseThrow(() -> new IllegalArgumentException(
-                "the result selected no candidate: " + account.emailAddress() + " was not integrated"));
-        return openStore(account, selected);
+        return JakartaMail.openStore(this, account, result);
     }
 
     /**
      * The Jakarta Mail session properties this integrator uses for {@code candidate}: protocol, host, port,
      * timeouts, TLS settings and the TLS socket factory (an object value). No credential is among them. For
      * applications that build their own {@code Session}.
+     *
+     * @deprecated Angus Mail's property keys are an implementation detail; use
+     *     {@link JakartaMail#sessionProperties(Integrator, ProtocolCandidate)}, which keeps them in the Jakarta bridge
      */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Properties sessionProperties(ProtocolCandidate candidate) {
-        return sessions.properties(Objects.requireNonNull(candidate, "candidate"));
+        return JakartaMail.sessionProperties(this, candidate);
     }
 
     public PreferencePolicy policy() {
@@ -322,31 +340,6 @@ public final class Integrator {
             }
         }
         return List.copyOf(listed);
-    }
-
-    private static Executor sharedPool() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_MAX_THREADS, DEFAULT_MAX_THREADS,
-                IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "mailintegrator-attempt-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    private static ScheduledThreadPoolExecutor timers() {
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "mailintegrator-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timers.setRemoveOnCancelPolicy(true);
-        timers.setKeepAliveTime(IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS);
-        timers.allowCoreThreadTimeOut(true);
-        return timers;
     }
 
     private static SSLContext defaultSslContext() {

@@ -1,4 +1,12 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
+
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+import org.mailintegrator.core.internal.racing.Connection;
+import org.mailintegrator.core.internal.racing.ConnectionLimiter;
 
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -12,7 +20,6 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -23,14 +30,14 @@ import javax.net.ssl.SSLSocketFactory;
  * what the attempt learned on the way: the host's addresses, the phase it is in, the address that answered and the
  * failures of the others.
  */
-final class AttemptTransport {
+public final class AttemptTransport implements Connection {
     /** Hears the attempt move from one phase to the next; called on the attempt's thread, never under a lock. */
-    interface PhaseListener {
+    public interface PhaseListener {
         void changed(Phase from, Phase to);
     }
 
     /** Decides when an attempt may send its credentials. */
-    interface Gate {
+    public interface Gate {
         /**
          * Blocks until the attempt may authenticate.
          *
@@ -39,10 +46,7 @@ final class AttemptTransport {
         void awaitTurn() throws IOException;
     }
 
-    /** Tracked sockets not yet closed, across all attempts: lets tests prove that nothing is left open. */
-    static final AtomicInteger OPEN_SOCKETS = new AtomicInteger();
-
-    private final MailProtocol protocol;
+    private final ProtocolDriver driver;
     private final Security security;
     private final String hostName;
     private final int port;
@@ -52,8 +56,8 @@ final class AttemptTransport {
     private volatile List<InetSocketAddress> targets = List.of();
     private volatile Phase phase = Phase.NOT_STARTED;
     private volatile PhaseListener phaseListener = (from, to) -> { };
-    private volatile InetSocketAddress connectedAddress;
-    private volatile ConnectionLimiter.Ticket permit;
+    private volatile @Nullable InetSocketAddress connectedAddress;
+    private volatile ConnectionLimiter.@Nullable Ticket permit;
     private volatile boolean permitSuspended;
     private final List<String> addressFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Gate gate;
@@ -63,9 +67,9 @@ final class AttemptTransport {
     private volatile boolean credentialsStarted;
     private volatile boolean credentialsReleased;
 
-    AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
+    public AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
             SSLSocketFactory sslSocketFactory, Gate gate) {
-        this.protocol = candidate.protocol();
+        this.driver = ProtocolDriver.of(candidate.protocol());
         this.security = candidate.security();
         this.hostName = candidate.host();
         this.port = candidate.port();
@@ -79,7 +83,7 @@ final class AttemptTransport {
      * Sets the addresses to race, in the order RFC 8305 tries them: the resolver's first address, then
      * alternating between the address families, each family in the resolver's order.
      */
-    void addresses(List<InetAddress> resolved) {
+    public void addresses(List<InetAddress> resolved) {
         LinkedList<InetAddress> first = new LinkedList<>();
         LinkedList<InetAddress> other = new LinkedList<>();
         boolean firstIsV6 = resolved.get(0) instanceof Inet6Address;
@@ -99,7 +103,7 @@ final class AttemptTransport {
     }
 
     /** The addresses to race, in order; the port is the candidate's. */
-    List<InetSocketAddress> targets() {
+    public List<InetSocketAddress> targets() {
         return targets;
     }
 
@@ -108,12 +112,12 @@ final class AttemptTransport {
      * name up itself (an unbounded lookup); the sockets here race every address and check certificates against
      * {@link #hostName()}.
      */
-    String connectHost() {
+    public String connectHost() {
         return targets.get(0).getAddress().getHostAddress();
     }
 
     /** The candidate's host name, for TLS (SNI and the certificate check). */
-    String hostName() {
+    public String hostName() {
         return hostName;
     }
 
@@ -121,7 +125,7 @@ final class AttemptTransport {
         return addressStagger;
     }
 
-    void phase(Phase next) {
+    public void phase(Phase next) {
         Phase previous = phase;
         phase = next;
         if (previous != next) {
@@ -129,12 +133,13 @@ final class AttemptTransport {
         }
     }
 
-    void phaseListener(PhaseListener listener) {
+    public void phaseListener(PhaseListener listener) {
         this.phaseListener = listener;
     }
 
     /** The phase the attempt is in. */
-    Phase phase() {
+    @Override
+    public Phase phase() {
         return phase;
     }
 
@@ -156,16 +161,16 @@ final class AttemptTransport {
     }
 
     /** What went wrong with the addresses that did not win the race, e.g. {@code 127.0.0.5: connection refused}. */
-    List<String> addressFailures() {
+    public List<String> addressFailures() {
         return List.copyOf(addressFailures);
     }
 
     /** The address whose connection was established, or null. */
-    InetSocketAddress connectedAddress() {
+    public @Nullable InetSocketAddress connectedAddress() {
         return connectedAddress;
     }
     /** For {@code mail.<protocol>.socketFactory}: a tracked plain socket, or for implicit TLS a tracked TLS socket. */
-    SocketFactory socketFactory(boolean implicitTls) {
+    public SocketFactory socketFactory(boolean implicitTls) {
         return new SocketFactory() {
             @Override
             public Socket createSocket() throws SocketException {
@@ -207,12 +212,12 @@ final class AttemptTransport {
     }
 
     /** For {@code mail.<protocol>.ssl.socketFactory}: layers TLS over the tracked plain socket on STARTTLS. */
-    SSLSocketFactory startTlsSocketFactory() {
+    public SSLSocketFactory startTlsSocketFactory() {
         return new LayeringSslSocketFactory(this, sslSocketFactory);
     }
 
-    MailProtocol protocol() {
-        return protocol;
+    ProtocolDriver driver() {
+        return driver;
     }
 
     Security security() {
@@ -224,17 +229,15 @@ final class AttemptTransport {
             throw new SocketException("the attempt was stopped");
         }
         sockets.add(socket);
-        OPEN_SOCKETS.incrementAndGet();
     }
 
     void closed(TrackedSocket socket) {
-        if (sockets.remove(socket)) {
-            OPEN_SOCKETS.decrementAndGet();
-        }
+        sockets.remove(socket);
     }
 
     /** Closes every socket of the attempt now, from any thread; blocked reads and connects fail at once. */
-    void closeAll() {
+    @Override
+    public void closeAll() {
         closed = true;
         for (TrackedSocket socket : sockets) {
             try {
@@ -246,7 +249,7 @@ final class AttemptTransport {
     }
 
     /** The connection permit this attempt holds, so that an unanswered connect can stop counting against it. */
-    void permit(ConnectionLimiter.Ticket ticket) {
+    public void permit(ConnectionLimiter.Ticket ticket) {
         this.permit = ticket;
     }
 
@@ -269,7 +272,8 @@ final class AttemptTransport {
     }
 
     /** Whether a TCP connection to the server was established. */
-    boolean isConnected() {
+    @Override
+    public boolean isConnected() {
         return connected;
     }
 
@@ -293,7 +297,7 @@ final class AttemptTransport {
      * Closes every socket and forgets the gate. Jakarta Mail stores are finalizable and keep their session (and so
      * these factories) until the finalizer runs; detaching keeps the negotiation out of that backlog.
      */
-    void detach() {
+    public void detach() {
         closeAll();
         gate = () -> {
             throw new SocketException("the attempt has ended");
@@ -304,12 +308,12 @@ final class AttemptTransport {
      * Whether the gate let the credentials go. Jakarta Mail writes commands through a {@code PrintWriter}, which
      * swallows the exception of a gate that refused; such a session must never count as authenticated.
      */
-    boolean credentialsReleased() {
+    public boolean credentialsReleased() {
         return credentialsReleased;
     }
 
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */
-    boolean credentialsStarted() {
+    public boolean credentialsStarted() {
         return credentialsStarted;
     }
 }

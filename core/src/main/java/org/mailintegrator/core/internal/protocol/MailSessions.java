@@ -1,61 +1,62 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.protocol;
 
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.time.Duration;
 import java.util.Properties;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.angus.mail.imap.IMAPSSLStore;
-import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.pop3.POP3SSLStore;
-import org.eclipse.angus.mail.pop3.POP3Store;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
 
 /**
  * Builds the Jakarta Mail {@link Session} and {@link Store} for one candidate, with every bound set: Jakarta
  * Mail's own defaults wait forever, fall back to the JDK's socket factory when ours fails, and take STARTTLS as
- * optional.
+ * optional. Immutable and thread-safe.
  */
-final class MailSessions {
+public final class MailSessions {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final SSLSocketFactory sslSocketFactory;
 
-    MailSessions(Duration connectTimeout, Duration readTimeout, SSLSocketFactory sslSocketFactory) {
+    public MailSessions(Duration connectTimeout, Duration readTimeout, SSLSocketFactory sslSocketFactory) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.sslSocketFactory = sslSocketFactory;
     }
 
-    SSLSocketFactory sslSocketFactory() {
+    public SSLSocketFactory sslSocketFactory() {
         return sslSocketFactory;
     }
 
     /** The properties an application can use for {@code candidate}: no credentials, the caller's TLS factory. */
-    Properties properties(ProtocolCandidate candidate) {
+    public Properties properties(ProtocolCandidate candidate) {
         Properties props = common(candidate);
         props.put(prefix(candidate) + "ssl.socketFactory", sslSocketFactory);
         return props;
     }
 
-    /** The properties of one attempt: its sockets come from {@code transport}, so they can be held and closed. */
-    Properties properties(ProtocolCandidate candidate, AttemptTransport transport) {
+    /**
+     * The properties of one attempt, whose sockets come from the attempt's own factories so that they can be held
+     * and closed. {@code connectHost} is an address literal: Jakarta Mail would look a name up itself, unbounded.
+     */
+    public Properties properties(ProtocolCandidate candidate, String connectHost, SocketFactory sockets,
+            SSLSocketFactory startTlsSockets) {
         Properties props = common(candidate);
-        // Jakarta Mail would look the name up itself, without a bound; it gets an address literal instead
-        props.setProperty(prefix(candidate) + "host", transport.connectHost());
-        boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
-        props.put(prefix(candidate) + "socketFactory", transport.socketFactory(implicitTls));
-        if (!implicitTls) {
-            props.put(prefix(candidate) + "ssl.socketFactory", transport.startTlsSocketFactory());
+        props.setProperty(prefix(candidate) + "host", connectHost);
+        props.put(prefix(candidate) + "socketFactory", sockets);
+        if (candidate.security() != Security.IMPLICIT_TLS) {
+            props.put(prefix(candidate) + "ssl.socketFactory", startTlsSockets);
         }
         return props;
     }
 
     private Properties common(ProtocolCandidate candidate) {
-        String store = candidate.protocol().storeName(candidate.security());
+        ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         String prefix = prefix(candidate);
         Properties props = new Properties();
-        props.setProperty("mail.store.protocol", store);
+        props.setProperty("mail.store.protocol", driver.storeName(candidate.security()));
         props.setProperty(prefix + "host", candidate.host());
         props.setProperty(prefix + "port", Integer.toString(candidate.port()));
         props.setProperty(prefix + "connectiontimeout", Long.toString(connectTimeout.toMillis()));
@@ -69,34 +70,25 @@ final class MailSessions {
         boolean startTls = candidate.security() == Security.STARTTLS;
         props.setProperty(prefix + "starttls.enable", Boolean.toString(startTls));
         props.setProperty(prefix + "starttls.required", Boolean.toString(startTls));
-        if (candidate.protocol() == MailProtocol.IMAP) {
-            props.setProperty(prefix + "referralexception", "false");
-        }
+        driver.configure(props, prefix);
         return props;
     }
 
     private static String prefix(ProtocolCandidate candidate) {
-        return "mail." + candidate.protocol().storeName(candidate.security()) + ".";
+        return "mail." + ProtocolDriver.of(candidate.protocol()).storeName(candidate.security()) + ".";
     }
 
     /** A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}. */
-    Store newStore(ProtocolCandidate candidate, String username) {
+    public Store newStore(ProtocolCandidate candidate, String username) {
         return newStore(candidate, candidate.host(), username, properties(candidate));
     }
 
-    /** A store for one attempt: not connected, its sockets made by {@code transport}. */
-    Store newStore(ProtocolCandidate candidate, String username, AttemptTransport transport) {
-        return newStore(candidate, transport.connectHost(), username, properties(candidate, transport));
-    }
-
-    private static Store newStore(ProtocolCandidate candidate, String host, String username, Properties props) {
+    /** A store for one attempt: not connected, with the attempt's properties. */
+    public Store newStore(ProtocolCandidate candidate, String connectHost, String username, Properties props) {
         Session session = Session.getInstance(props);
-        String name = candidate.protocol().storeName(candidate.security());
-        URLName url = new URLName(name, host, candidate.port(), null, username, null);
-        boolean implicitTls = candidate.security() == Security.IMPLICIT_TLS;
-        if (candidate.protocol() == MailProtocol.IMAP) {
-            return implicitTls ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
-        }
-        return implicitTls ? new POP3SSLStore(session, url) : new POP3Store(session, url);
+        ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
+        URLName url = new URLName(driver.storeName(candidate.security()), connectHost, candidate.port(), null,
+                username, null);
+        return driver.newStore(session, url, candidate.security());
     }
 }

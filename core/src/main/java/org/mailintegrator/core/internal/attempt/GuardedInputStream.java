@@ -1,4 +1,6 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
+
+import org.mailintegrator.core.internal.classify.LimitExceededException;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -15,8 +17,6 @@ final class GuardedInputStream extends FilterInputStream {
     static final int MAX_LINE = 16 * 1024;
     static final long MAX_LITERAL = 16 * 1024;
     static final long MAX_TOTAL = 256 * 1024;
-    /** The words every limit failure carries, for the classifier. */
-    static final String LIMIT = "exceeds the limit";
 
     private final StringBuilder tail = new StringBuilder();
     private int lineLength;
@@ -46,7 +46,7 @@ final class GuardedInputStream extends FilterInputStream {
 
     private void inspect(byte b) throws IOException {
         if (++total > MAX_TOTAL) {
-            throw new IOException("the server sent more than " + MAX_TOTAL + " bytes in one attempt, which " + LIMIT);
+            throw new LimitExceededException("the server sent more than " + MAX_TOTAL + " bytes in one attempt");
         }
         if (b == '\n') {
             checkLiteral();
@@ -55,7 +55,7 @@ final class GuardedInputStream extends FilterInputStream {
             return;
         }
         if (++lineLength > MAX_LINE) {
-            throw new IOException("the server sent a line longer than " + MAX_LINE + " bytes, which " + LIMIT);
+            throw new LimitExceededException("the server sent a line longer than " + MAX_LINE + " bytes");
         }
         if (b != '\r') {
             tail.append((char) (b & 0xff));
@@ -81,7 +81,7 @@ final class GuardedInputStream extends FilterInputStream {
             return;
         }
         if (digits.length() > 18 || Long.parseLong(digits) > MAX_LITERAL) {
-            throw new IOException("the server announced a literal of " + digits + " bytes, which " + LIMIT);
+            throw new LimitExceededException("the server announced a literal of " + digits + " bytes");
         }
     }
 }

@@ -1,4 +1,7 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
+
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.Security;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,8 +223,7 @@ final class TrackedSocket extends Socket {
             return in;
         }
         InputStream guarded = new GuardedInputStream(in);
-        return transport.protocol() == MailProtocol.POP3 && transport.security() == Security.STARTTLS
-                ? new PreTlsCapabilityFilter(guarded) : guarded;
+        return transport.security() == Security.STARTTLS ? transport.driver().beforeTls(guarded) : guarded;
     }
 
     @Override

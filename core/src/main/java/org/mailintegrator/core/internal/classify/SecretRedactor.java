@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.classify;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,11 +9,11 @@ import java.util.List;
  * Removes a password, in the forms a mail protocol carries it, from text that came from a server or a library
  * (a hostile server can echo what it received into its error text).
  */
-final class SecretRedactor {
+public final class SecretRedactor {
     static final String MASK = "****";
     private final List<String> forms;
 
-    SecretRedactor(String username, String password) {
+    public SecretRedactor(String username, String password) {
         List<String> list = new ArrayList<>();
         list.add(password);
         Base64.Encoder base64 = Base64.getEncoder();
@@ -23,7 +23,7 @@ final class SecretRedactor {
         this.forms = List.copyOf(list);
     }
 
-    String redact(String text) {
+    public String redact(String text) {
         if (text == null) {
             return null;
         }

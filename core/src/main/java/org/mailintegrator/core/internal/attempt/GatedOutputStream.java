@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * The application-level output of an attempt: before the first credential-bearing command leaves, asks the
- * {@link AttemptTransport} for the candidate's turn. Commands are recognised at line starts: POP3 {@code USER},
- * {@code PASS}, {@code APOP}, {@code AUTH}; IMAP {@code <tag> LOGIN} and {@code <tag> AUTHENTICATE}.
+ * {@link AttemptTransport} for the candidate's turn. Commands are recognised at line starts, by the
+ * protocol's {@link org.mailintegrator.core.internal.protocol.ProtocolDriver}.
  */
 final class GatedOutputStream extends FilterOutputStream {
     private final AttemptTransport transport;
@@ -41,15 +41,6 @@ final class GatedOutputStream extends FilterOutputStream {
     private boolean carriesCredentials(byte[] bytes, int offset, int length) {
         String head = new String(bytes, offset, Math.min(length, 48), StandardCharsets.ISO_8859_1)
                 .toUpperCase(Locale.ROOT);
-        if (transport.protocol() == MailProtocol.POP3) {
-            return head.startsWith("USER ") || head.startsWith("PASS ") || head.startsWith("APOP ")
-                    || head.startsWith("AUTH ");
-        }
-        int space = head.indexOf(' ');
-        if (space < 0) {
-            return false;
-        }
-        String command = head.substring(space + 1);
-        return command.startsWith("LOGIN ") || command.startsWith("AUTHENTICATE ");
+        return transport.driver().carriesCredentials(head);
     }
 }

@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.protocol.pop3;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;

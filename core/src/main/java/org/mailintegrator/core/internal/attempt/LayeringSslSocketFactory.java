@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.racing;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -12,9 +12,9 @@ import java.util.Map;
  *
  * <p>This class is thread-safe.
  */
-final class ConnectionLimiter {
+public final class ConnectionLimiter {
     /** A request for a permit: granted, waiting, or given back. */
-    interface Ticket {
+    public interface Ticket {
         /**
          * Gives the permit back, or withdraws the request if it is still waiting. Idempotent. May run another
          * request's callback on this thread: call it while holding no lock that such a callback could need.
@@ -42,17 +42,17 @@ final class ConnectionLimiter {
     private final int maxPerServer;
     private final Map<String, Server> servers = new HashMap<>();
 
-    ConnectionLimiter(int maxPerServer) {
+    public ConnectionLimiter(int maxPerServer) {
         this.maxPerServer = maxPerServer;
     }
 
     /** A ticket for one connection to {@code server}; {@link Ticket#request} asks for the permit. */
-    Ticket ticket(String server) {
+    public Ticket ticket(String server) {
         return new Request(server);
     }
 
     /** Connections counted as open to {@code server} now. */
-    synchronized int open(String server) {
+    public synchronized int open(String server) {
         Server state = servers.get(server);
         return state == null ? 0 : state.open;
     }

@@ -1,45 +1,50 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal;
 
 import java.util.List;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationListener;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Calls an {@link IntegrationListener}, logging and swallowing whatever it throws. Thread-safe. */
-final class SafeListener {
+public final class SafeListener {
     private static final Logger log = LoggerFactory.getLogger(IntegrationListener.class);
 
     private final IntegrationListener listener;
 
-    SafeListener(IntegrationListener listener) {
+    public SafeListener(IntegrationListener listener) {
         this.listener = listener;
     }
 
-    boolean isNone() {
+    public boolean isNone() {
         return listener == IntegrationListener.NONE;
     }
 
-    void integrationStart(Integration integration, List<ProtocolCandidate> candidates) {
+    public void integrationStart(Integration integration, List<ProtocolCandidate> candidates) {
         call(() -> listener.integrationStart(integration, candidates), "integrationStart");
     }
 
-    void attemptStart(Integration integration, ProtocolCandidate candidate) {
+    public void attemptStart(Integration integration, ProtocolCandidate candidate) {
         call(() -> listener.attemptStart(integration, candidate), "attemptStart");
     }
 
-    void phaseStart(Integration integration, ProtocolCandidate candidate, Phase phase) {
+    public void phaseStart(Integration integration, ProtocolCandidate candidate, Phase phase) {
         call(() -> listener.phaseStart(integration, candidate, phase), "phaseStart");
     }
 
-    void phaseEnd(Integration integration, ProtocolCandidate candidate, Phase phase) {
+    public void phaseEnd(Integration integration, ProtocolCandidate candidate, Phase phase) {
         call(() -> listener.phaseEnd(integration, candidate, phase), "phaseEnd");
     }
 
-    void attemptEnd(Integration integration, Attempt attempt) {
+    public void attemptEnd(Integration integration, Attempt attempt) {
         call(() -> listener.attemptEnd(integration, attempt), "attemptEnd");
     }
 
-    void integrationEnd(Integration integration, IntegrationResult result) {
+    public void integrationEnd(Integration integration, IntegrationResult result) {
         call(() -> listener.integrationEnd(integration, result), "integrationEnd");
     }
 

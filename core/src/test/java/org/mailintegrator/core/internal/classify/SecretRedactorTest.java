@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
 
 /** RFC 8305 section 4: the first address as the resolver gave it, then the families alternate. */
 class AddressOrderTest {

@@ -1,4 +1,6 @@
-package org.mailintegrator.core;
+package org.mailintegrator.core.internal.attempt;
+
+import org.mailintegrator.core.Phase;
 
 import java.io.IOException;
 import java.io.InputStream;

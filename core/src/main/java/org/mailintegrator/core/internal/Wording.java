@@ -1,0 +1,235 @@
+package org.mailintegrator.core.internal;
+
+import java.time.Duration;
+import java.util.List;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+
+/**
+ * Every sentence the engine writes into an {@link org.mailintegrator.core.Attempt}'s detail, in one place: the
+ * voice of a help-desk person who says what happened and what it means. Text that came from a server or an
+ * exception arrives here already redacted. Stateless.
+ */
+public final class Wording {
+    private Wording() {
+    }
+
+    private static String where(ProtocolCandidate candidate) {
+        return candidate.host() + ":" + candidate.port();
+    }
+
+    private static String millis(Duration duration) {
+        return duration.toMillis() + " ms";
+    }
+
+    // How the race ended an attempt
+
+    public static String skipped(Security security, Security minimum) {
+        return "Skipped: " + describe(security) + " is below the integrator's minimum security (" + minimum
+                + "); no connection was made and no password sent.";
+    }
+
+    private static String describe(Security security) {
+        return security == Security.NONE ? "cleartext" : security.toString();
+    }
+
+    public static String cancelledWhileRunning() {
+        return "Not finished: the integration was cancelled.";
+    }
+
+    public static String cancelledBeforeStart() {
+        return "Not tried: the integration was cancelled.";
+    }
+
+    public static String deadlineWhileRunning(Duration limit, ProtocolCandidate candidate) {
+        return "Stopped: the integration's overall deadline of " + millis(limit) + " passed before "
+                + where(candidate) + " answered.";
+    }
+
+    public static String deadlineBeforeStart(Duration limit) {
+        return "Not tried: the integration's overall deadline of " + millis(limit) + " had passed.";
+    }
+
+    public static String stillQueued(ProtocolCandidate candidate) {
+        return " It was still waiting for one of the connections allowed to " + where(candidate) + " at a time.";
+    }
+
+    public static String abandoned(Duration patience, ProtocolCandidate ready) {
+        return "Given up: it had not connected within the patience window of " + millis(patience) + ", and "
+                + ready + " was ready.";
+    }
+
+    public static String notRun(String reason) {
+        return "Not tried: the executor refused to run the attempt (" + reason + ").";
+    }
+
+    public static String notNeeded(ProtocolCandidate winner) {
+        return "Not needed: " + winner + " authenticated while this candidate was still being tried.";
+    }
+
+    public static String notNeededBeforeStart() {
+        return "Not tried: a more preferred candidate had already authenticated.";
+    }
+
+    public static String stoppedAtFirstRejection(ProtocolCandidate rejecting) {
+        return "Not tried: " + rejecting + " rejected the password, and the integrator stops at the first rejection "
+                + "so that a wrong password is not sent to more servers.";
+    }
+
+    public static String attemptDeadline(ProtocolCandidate candidate, boolean loggingIn, Duration limit) {
+        return "The attempt on " + where(candidate) + " did not finish " + (loggingIn ? "its login" : "connecting")
+                + " within its deadline of " + millis(limit) + ": the server is too slow or trickles its answers.";
+    }
+
+    public static String busyRepeatedly(String busyDetail, int answers, Duration elapsed) {
+        return busyDetail + " It said so " + answers + " times in " + millis(elapsed) + "; try again later.";
+    }
+
+    // Success
+
+    public static String accepted(ProtocolCandidate candidate, String username) {
+        return "The server at " + where(candidate) + " accepted the credentials of " + username + ".";
+    }
+
+    public static String preauthenticated(ProtocolCandidate candidate) {
+        return "The server at " + where(candidate) + " authenticated the session without asking for the password "
+                + "(PREAUTH).";
+    }
+
+    /** Other addresses of the host that failed before one connected; empty when there were none. */
+    public static String addressNote(String host, List<String> failures) {
+        return failures.isEmpty() ? "" : " Addresses of " + host + " that failed: " + String.join("; ", failures)
+                + ".";
+    }
+
+    // Failures, as the classifier's rules name them
+
+    public static String preauthBeforeTls(ProtocolCandidate candidate) {
+        return "The server at " + where(candidate) + " declared the session authenticated (PREAUTH) before TLS was "
+                + "established; an unprotected session is not used.";
+    }
+
+    public static String resolveTimedOut(ProtocolCandidate candidate, Duration connectTimeout) {
+        return "The name " + candidate.host() + " could not be resolved in time: the DNS resolver did not answer "
+                + "within " + millis(connectTimeout) + ".";
+    }
+
+    public static String limitBroken(ProtocolCandidate candidate, String limit) {
+        return "The server at " + where(candidate) + " broke the limits a mail server keeps: " + limit + ".";
+    }
+
+    public static String unknownHost(ProtocolCandidate candidate) {
+        return "The host name " + candidate.host() + " does not resolve (DNS lookup failed).";
+    }
+
+    public static String refused(ProtocolCandidate candidate) {
+        return "The connection to " + where(candidate) + " was refused: nothing listens there (the service is "
+                + "stopped, or a firewall rejects it).";
+    }
+
+    public static String noRoute(ProtocolCandidate candidate) {
+        return "There is no route to " + candidate.host() + ": the network or a firewall blocks it.";
+    }
+
+    public static String connectTimedOut(ProtocolCandidate candidate, Duration connectTimeout) {
+        return "Connecting to " + where(candidate) + " did not complete within " + millis(connectTimeout)
+                + ": a firewall may be dropping the packets, or the host is down.";
+    }
+
+    public static String loginTimedOut(ProtocolCandidate candidate, Duration authTimeout) {
+        return "The server at " + where(candidate) + " did not answer the login within " + millis(authTimeout) + ".";
+    }
+
+    public static String readTimedOut(ProtocolCandidate candidate, Duration readTimeout) {
+        return "The server at " + where(candidate) + " accepted the connection but did not answer within "
+                + millis(readTimeout) + ".";
+    }
+
+    public static String tlsFailed(ProtocolCandidate candidate, String reason) {
+        return "A secure connection to " + where(candidate) + " could not be established: " + reason + ".";
+    }
+
+    public static String certificateExpired() {
+        return "its certificate has expired";
+    }
+
+    public static String certificateNotYetValid() {
+        return "its certificate is not valid yet";
+    }
+
+    public static String certificateForAnotherName(ProtocolCandidate candidate) {
+        return "its certificate does not name " + candidate.host();
+    }
+
+    public static String certificateUntrusted() {
+        return "its certificate is not issued by a trusted authority";
+    }
+
+    public static String noTlsOnPort() {
+        return "it does not speak TLS on this port";
+    }
+
+    public static String handshakeFailed(String said) {
+        return "the TLS handshake failed (" + said + ")";
+    }
+
+    public static String startTlsNotOffered(ProtocolCandidate candidate, String command) {
+        return "The server at " + where(candidate) + " does not offer " + command
+                + ", so the credentials were not sent over the unprotected connection.";
+    }
+
+    public static String startTlsRefused(ProtocolCandidate candidate, String command) {
+        return "The server at " + where(candidate) + " refused " + command
+                + ", so the credentials were not sent over the unprotected connection.";
+    }
+
+    public static String busy(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " is up but cannot serve this account now: \"" + said + "\"";
+    }
+
+    public static String closedUnexpectedly(ProtocolCandidate candidate) {
+        return "The server at " + where(candidate) + " closed the connection unexpectedly.";
+    }
+
+    public static String reset(ProtocolCandidate candidate) {
+        return "The connection to " + where(candidate) + " was reset by the server or a device on the way.";
+    }
+
+    public static String broken(ProtocolCandidate candidate, String said) {
+        return "The connection to " + where(candidate) + " was broken: " + said + ".";
+    }
+
+    public static String tlsRequired(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " refuses to take credentials without TLS (" + said
+                + "); use a candidate with TLS.";
+    }
+
+    public static String loginDisabledAdvertised() {
+        return "it advertises LOGINDISABLED, so the password was not sent";
+    }
+
+    public static String mechanismRejected(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " does not accept the login method the client used (" + said
+                + "); this says nothing about the password.";
+    }
+
+    public static String serviceDisabled(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " says " + candidate.protocol()
+                + " is not enabled for this account: \"" + said + "\"";
+    }
+
+    public static String credentialsRejected(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " rejected the credentials"
+                + (said.isBlank() ? "." : ": \"" + said + "\"");
+    }
+
+    public static String unclassified(ProtocolCandidate candidate) {
+        return "The attempt on " + where(candidate) + " failed in a way the integrator could not classify; its log "
+                + "has the details.";
+    }
+
+    public static String notSpeaking(ProtocolCandidate candidate, MailProtocol protocol, String said) {
+        return "The server at " + where(candidate) + " did not speak " + protocol + " as expected: " + said + ".";
+    }
+}

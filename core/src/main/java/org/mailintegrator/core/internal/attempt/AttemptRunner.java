@@ -1,0 +1,176 @@
+package org.mailintegrator.core.internal.attempt;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationListener.Integration;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.Wording;
+import org.mailintegrator.core.internal.classify.FailureClassifier;
+import org.mailintegrator.core.internal.classify.SecretRedactor;
+import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
+import org.mailintegrator.core.internal.classify.Verdict;
+import org.mailintegrator.core.internal.planning.HostLookups;
+import org.mailintegrator.core.internal.protocol.MailSessions;
+import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+import org.mailintegrator.core.internal.racing.Race;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tries of one integration's attempts: resolve, connect, TLS, greeting, login, each through Jakarta Mail
+ * on sockets the attempt owns, reporting to the candidate's {@link Race.Lane} and to the listener. Thread-safe:
+ * each try runs on a thread of its own.
+ */
+public final class AttemptRunner {
+    private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+
+    /** How attempts reach servers, fixed for an integrator's life. */
+    public record Settings(MailSessions sessions, FailureClassifier classifier, Duration addressStagger,
+            Duration authTimeout, SafeListener listener) {
+    }
+
+    private final Settings settings;
+    private final Integration integration;
+    private final Credentials credentials;
+    private final SecretRedactor redactor;
+    private final HostLookups lookups;
+
+    public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups) {
+        this.settings = settings;
+        this.integration = integration;
+        this.credentials = credentials;
+        this.redactor = new SecretRedactor(credentials.username(), credentials.password());
+        this.lookups = lookups;
+    }
+
+    /** One try of {@code lane}'s candidate; on the calling thread, which it holds until the try is over. */
+    public void run(Race.Lane lane) {
+        ProtocolCandidate candidate = lane.candidate();
+        SafeListener listener = settings.listener();
+        AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(),
+                settings.authTimeout(), settings.sessions().sslSocketFactory(), () -> awaitTurn(lane));
+        transport.phaseListener((from, to) -> {
+            if (to == Phase.CONNECT) {
+                lane.connecting();
+            }
+            if (from != Phase.NOT_STARTED) {
+                listener.phaseEnd(integration, candidate, from);
+            }
+            listener.phaseStart(integration, candidate, to);
+        });
+        Race.Start start = lane.begin(transport);
+        if (start == Race.Start.STOPPED) {
+            return;
+        }
+        transport.permit(lane.permit());
+        if (start == Race.Start.FIRST) {
+            listener.attemptStart(integration, candidate);
+        }
+        Race.TryEnd end = attempt(lane, transport);
+        Attempt recorded = lane.end(end);
+        // the listener hears the end outside the race's monitor; the integration completes only after it has
+        if (end.phase() != Phase.NOT_STARTED) {
+            listener.phaseEnd(integration, candidate, end.phase());
+        }
+        if (recorded != null) {
+            listener.attemptEnd(integration, recorded);
+        }
+        lane.announced(recorded != null);
+    }
+
+    private Race.TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
+        ProtocolCandidate candidate = lane.candidate();
+        ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
+        transport.phase(Phase.RESOLVE);
+        Store store = null;
+        Throwable failure = null;
+        boolean authenticated = false;
+        try {
+            transport.addresses(lookups.addresses(candidate.host()));
+            MailSessions sessions = settings.sessions();
+            store = sessions.newStore(candidate, transport.connectHost(), credentials.username(),
+                    sessions.properties(candidate, transport.connectHost(), transport.socketFactory(
+                            candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory()));
+            store.connect(transport.connectHost(), candidate.port(), credentials.username(), credentials.password());
+            boolean preauthenticated = !transport.credentialsStarted();
+            if (!preauthenticated && !transport.credentialsReleased()) {
+                throw new IOException("the credentials were held back, yet Jakarta Mail reported a login");
+            }
+            if (candidate.security() != Security.NONE && !driver.isTls(store)
+                    || candidate.security() == Security.STARTTLS && preauthenticated) {
+                // a PREAUTH greeting arrives before TLS, so on a STARTTLS candidate anyone on the path could
+                // have forged it: such a session is never trusted, even if TLS follows
+                throw new UnprotectedSessionException();
+            }
+            authenticated = true;
+            lane.won();
+        } catch (MessagingException | IOException | RuntimeException | Error e) {
+            // even an Error must finish the attempt, or the integration would wait for it forever
+            failure = e;
+        } finally {
+            if (store != null) {
+                closeQuietly(store);
+            }
+            transport.detach();
+        }
+        Phase phase = transport.phase();
+        String addressNote = transport.targets().size() < 2 ? ""
+                : Wording.addressNote(transport.hostName(), transport.addressFailures());
+        if (authenticated || failure == null) {
+            String detail = transport.credentialsStarted() ? Wording.accepted(candidate, credentials.username())
+                    : Wording.preauthenticated(candidate);
+            return new Race.TryEnd(Outcome.AUTHENTICATED, detail + addressNote, null, phase,
+                    transport.connectedAddress());
+        }
+        Verdict verdict;
+        try {
+            verdict = settings.classifier().classify(failure, candidate, transport.credentialsStarted(), redactor);
+        } catch (RuntimeException | Error bug) {
+            // the attempt must end whatever happens here, or the integration would wait for it forever
+            log.error("Could not classify the failure of {}", candidate, bug);
+            return new Race.TryEnd(Outcome.PROTOCOL_ERROR, Wording.unclassified(candidate), null, phase,
+                    transport.connectedAddress());
+        }
+        log.trace("{} failed ({} rule)", candidate, verdict.rule(), verdict.cause());
+        return new Race.TryEnd(verdict.outcome(), verdict.detail() + addressNote, verdict.cause(), phase,
+                transport.connectedAddress());
+    }
+
+    /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */
+    private void awaitTurn(Race.Lane lane) throws IOException {
+        CompletableFuture<@Nullable Void> turn = lane.readyForTurn();
+        try {
+            turn.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to authenticate");
+        } catch (ExecutionException e) {
+            throw new IOException("waiting for the turn failed", e.getCause());
+        }
+        lane.startLogin();
+        if (!lane.candidate().security().protectsCredentials()) {
+            log.warn("Sending the credentials of {} in cleartext to {}: the policy lists this candidate without TLS",
+                    integration.emailAddress(), lane.candidate());
+        }
+    }
+
+    private static void closeQuietly(Store store) {
+        try {
+            store.close();
+        } catch (MessagingException | RuntimeException e) {
+            log.trace("closing a store failed", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package org.mailintegrator.core.internal.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.IntegrationListener.Integration;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.SystemTimeline;
+import org.mailintegrator.core.internal.Timeline;
+import org.mailintegrator.core.internal.attempt.AttemptRunner;
+import org.mailintegrator.core.internal.planning.HostLookups;
+import org.mailintegrator.core.internal.planning.Plan;
+import org.mailintegrator.core.internal.racing.Race;
+import org.mailintegrator.core.spi.HostResolver;
+
+/**
+ * The engine of one integrator: plans a chain into routes, races them, and runs each attempt on the executor. It
+ * holds the integrator's settings and nothing of any one integration. Immutable and thread-safe.
+ */
+public final class Engine {
+    /** The most attempts the shared pool runs at once. */
+    public static final int SHARED_POOL_THREADS = 128;
+
+    private static final Executor SHARED_POOL = sharedPool();
+
+    private final Race.Rules rules;
+    private final AttemptRunner.Settings attempts;
+    private final Executor executor;
+    private final Security minimumSecurity;
+    private final HostResolver resolver;
+    private final Duration connectTimeout;
+
+    /**
+     * @param executor where attempts run; null for the library's shared pool
+     */
+    public Engine(Race.Rules rules, AttemptRunner.Settings attempts, @Nullable Executor executor,
+            Security minimumSecurity, HostResolver resolver, Duration connectTimeout) {
+        this.rules = rules;
+        this.attempts = attempts;
+        this.executor = executor != null ? executor : SHARED_POOL;
+        this.minimumSecurity = minimumSecurity;
+        this.resolver = resolver;
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** The real timeline every integrator uses. */
+    public static Timeline timeline() {
+        return SystemTimeline.INSTANCE;
+    }
+
+    /** A race for one integration, not started yet. */
+    public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates) {
+        HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
+        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups);
+        return new Race(rules, integration, Plan.routes(candidates, minimumSecurity),
+                lane -> executor.execute(() -> runner.run(lane)));
+    }
+
+    private static Executor sharedPool() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(SHARED_POOL_THREADS, SHARED_POOL_THREADS,
+                SystemTimeline.IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, "mailintegrator-attempt-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+}

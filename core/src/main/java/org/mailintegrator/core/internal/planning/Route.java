@@ -1,0 +1,46 @@
+package org.mailintegrator.core.internal.planning;
+
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.ProtocolCandidate;
+
+/**
+ * One candidate of the chain as the engine will treat it: its place in the preference order, the server its
+ * connections count against, and whether it is to be skipped (with the sentence that says why). Immutable.
+ */
+public final class Route {
+    private final int index;
+    private final ProtocolCandidate candidate;
+    private final @Nullable String skipped;
+
+    Route(int index, ProtocolCandidate candidate, @Nullable String skipped) {
+        this.index = index;
+        this.candidate = candidate;
+        this.skipped = skipped;
+    }
+
+    /** The place in the preference order, 0 for the most preferred. */
+    public int index() {
+        return index;
+    }
+
+    public ProtocolCandidate candidate() {
+        return candidate;
+    }
+
+    /** The server the candidate's connections count against: host and port as the candidate names them. */
+    public String server() {
+        return candidate.host().toLowerCase(Locale.ROOT) + ":" + candidate.port();
+    }
+
+    /** Why the candidate is not tried at all, if it is not. */
+    public Optional<String> skipped() {
+        return Optional.ofNullable(skipped);
+    }
+
+    @Override
+    public String toString() {
+        return index + ": " + candidate + (skipped == null ? "" : " (skipped)");
+    }
+}

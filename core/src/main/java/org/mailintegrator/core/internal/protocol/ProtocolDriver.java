@@ -1,0 +1,51 @@
+package org.mailintegrator.core.internal.protocol;
+
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.Properties;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.protocol.imap.ImapDriver;
+import org.mailintegrator.core.internal.protocol.pop3.Pop3Driver;
+
+/**
+ * Everything the engine knows about one mail protocol: its Jakarta Mail store and properties, which commands carry
+ * credentials, what must be distrusted before TLS, and how its failures read. One implementation per protocol;
+ * implementations are stateless and thread-safe.
+ */
+public interface ProtocolDriver {
+    /** The driver for {@code protocol}. */
+    static ProtocolDriver of(MailProtocol protocol) {
+        return protocol == MailProtocol.IMAP ? ImapDriver.INSTANCE : Pop3Driver.INSTANCE;
+    }
+
+    /** Jakarta Mail's name for the store: {@code imap}, {@code imaps}, {@code pop3}, {@code pop3s}. */
+    String storeName(Security security);
+
+    /** A new, unconnected store of this protocol. */
+    Store newStore(Session session, URLName url, Security security);
+
+    /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
+    void configure(Properties properties, String prefix);
+
+    /**
+     * Whether a command line sent by the client carries credentials, so that it must wait for the candidate's
+     * turn. {@code head} is the start of the line, upper-cased.
+     */
+    boolean carriesCredentials(String head);
+
+    /** Wraps the input read before TLS on a STARTTLS candidate: nothing the server says before TLS is trusted. */
+    InputStream beforeTls(InputStream in);
+
+    /** Whether the connected store runs over TLS. */
+    boolean isTls(Store store);
+
+    /** The command that upgrades to TLS: {@code STARTTLS} or {@code STLS}. */
+    String startTlsCommand();
+
+    /** What a failure message of this protocol's store means, in the library's words, if it is one it knows. */
+    Optional<String> knownFailure(String failureMessage);
+}

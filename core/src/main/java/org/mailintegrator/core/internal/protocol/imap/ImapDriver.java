@@ -1,0 +1,69 @@
+package org.mailintegrator.core.internal.protocol.imap;
+
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.Properties;
+import org.eclipse.angus.mail.imap.IMAPSSLStore;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+
+/** IMAP (RFC 9051) through Angus Mail's IMAP store. Stateless. */
+public final class ImapDriver implements ProtocolDriver {
+    /** The one instance. */
+    public static final ImapDriver INSTANCE = new ImapDriver();
+
+    private ImapDriver() {
+    }
+
+    @Override
+    public String storeName(Security security) {
+        return security == Security.IMPLICIT_TLS ? "imaps" : "imap";
+    }
+
+    @Override
+    public Store newStore(Session session, URLName url, Security security) {
+        return security == Security.IMPLICIT_TLS ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
+    }
+
+    @Override
+    public void configure(Properties properties, String prefix) {
+        // a LOGIN referral would send the client, and its credentials, to another server
+        properties.setProperty(prefix + "referralexception", "false");
+    }
+
+    /** {@code <tag> LOGIN} and {@code <tag> AUTHENTICATE}. */
+    @Override
+    public boolean carriesCredentials(String head) {
+        int space = head.indexOf(' ');
+        if (space < 0) {
+            return false;
+        }
+        String command = head.substring(space + 1);
+        return command.startsWith("LOGIN ") || command.startsWith("AUTHENTICATE ");
+    }
+
+    /** Angus reads the capabilities again after STARTTLS, so nothing needs filtering. */
+    @Override
+    public InputStream beforeTls(InputStream in) {
+        return in;
+    }
+
+    @Override
+    public boolean isTls(Store store) {
+        return store instanceof IMAPStore && ((IMAPStore) store).isSSL();
+    }
+
+    @Override
+    public String startTlsCommand() {
+        return "STARTTLS";
+    }
+
+    @Override
+    public Optional<String> knownFailure(String failureMessage) {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,66 @@
+package org.mailintegrator.core.internal.protocol.pop3;
+
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.URLName;
+import java.io.InputStream;
+import java.util.Optional;
+import java.util.Properties;
+import org.eclipse.angus.mail.pop3.POP3SSLStore;
+import org.eclipse.angus.mail.pop3.POP3Store;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+
+/** POP3 (RFC 1939, STLS from RFC 2595) through Angus Mail's POP3 store. Stateless. */
+public final class Pop3Driver implements ProtocolDriver {
+    /** The one instance. */
+    public static final Pop3Driver INSTANCE = new Pop3Driver();
+
+    private Pop3Driver() {
+    }
+
+    @Override
+    public String storeName(Security security) {
+        return security == Security.IMPLICIT_TLS ? "pop3s" : "pop3";
+    }
+
+    @Override
+    public Store newStore(Session session, URLName url, Security security) {
+        return security == Security.IMPLICIT_TLS ? new POP3SSLStore(session, url) : new POP3Store(session, url);
+    }
+
+    @Override
+    public void configure(Properties properties, String prefix) {
+        // nothing beyond the common settings
+    }
+
+    /** {@code USER}, {@code PASS}, {@code APOP} and {@code AUTH}. */
+    @Override
+    public boolean carriesCredentials(String head) {
+        return head.startsWith("USER ") || head.startsWith("PASS ") || head.startsWith("APOP ")
+                || head.startsWith("AUTH ");
+    }
+
+    /** Drops a PIPELINING capability seen before STLS, which Angus would otherwise trust after it. */
+    @Override
+    public InputStream beforeTls(InputStream in) {
+        return new PreTlsCapabilityFilter(in);
+    }
+
+    @Override
+    public boolean isTls(Store store) {
+        return store instanceof POP3Store && ((POP3Store) store).isSSL();
+    }
+
+    @Override
+    public String startTlsCommand() {
+        return "STLS";
+    }
+
+    /** Angus reports a greeting other than {@code +OK} as "Connect failed". */
+    @Override
+    public Optional<String> knownFailure(String failureMessage) {
+        return "Connect failed".equals(failureMessage) ? Optional.of("its greeting was not \"+OK\"")
+                : Optional.empty();
+    }
+}

@@ -1,0 +1,662 @@
+package org.mailintegrator.core.internal.racing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationListener.Integration;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.Timeline;
+import org.mailintegrator.core.internal.Wording;
+import org.mailintegrator.core.internal.planning.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules of one integration's race: who may start, who may authenticate, who is given up, and when it is over.
+ * Candidates are tried concurrently, but decided strictly by preference.
+ *
+ * <ol>
+ *   <li>Candidate 1 starts at once. A next one starts when the stagger delay has passed since the previous one
+ *       began its TCP connect, or as soon as the previous one has failed, but only while every launched candidate
+ *       that has not failed is still without a TCP connection: connections are raced, not servers, and a server
+ *       that accepted the connection is waited for (Happy Eyeballs, RFC 8305, applied to the chain).</li>
+ *   <li>Before it starts, a candidate waits for a permit to open a connection to its server
+ *       ({@link ConnectionLimiter}); no further candidate starts meanwhile, so a candidate waiting for its turn
+ *       never holds a permit that a more preferred one needs.</li>
+ *   <li>Before its first credential-bearing command an attempt asks for its turn: a candidate may authenticate
+ *       only when every more preferred one has failed. So credentials go to one candidate at a time, most
+ *       preferred first, and the selection is the one a sequential walk would make.</li>
+ *   <li>A candidate whose server answers busy is tried again with backoff (250 ms doubling to 4 s), keeping its
+ *       place and its permit, within the busy window and the integration's deadline.</li>
+ *   <li>The first candidate that authenticates wins; every less preferred attempt still running is stopped and
+ *       recorded as not needed.</li>
+ *   <li>With a patience window, once it has passed since the start, a more preferred candidate whose TCP
+ *       connection is not even established is given up ({@link Outcome#ABANDONED}) in favour of a less preferred
+ *       one that is ready to authenticate; one that has connected is still waited for.</li>
+ *   <li>Every attempt has a deadline of its own before its login (time spent waiting for its turn not counted)
+ *       and one for its login, and the integration has an overall deadline; cancelling stops everything at
+ *       once.</li>
+ * </ol>
+ *
+ * <p>The race does no I/O: a {@link Starter} runs each attempt, which reports to its {@link Lane}. Time comes from
+ * a {@link Timeline}, so the rules can be driven by a manual clock. All state is guarded by this object's monitor;
+ * sockets are closed, permits given back and listeners called outside it. Thread-safe.
+ */
+public final class Race {
+    private static final Logger log = LoggerFactory.getLogger(Race.class);
+    private static final Duration FIRST_BUSY_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(4);
+
+    /** Runs one try of a lane's attempt, on a thread of its own; may refuse with a {@link RejectedExecutionException}. */
+    @FunctionalInterface
+    public interface Starter {
+        void start(Lane lane);
+    }
+
+    /**
+     * The race's settings: {@code stagger} null for a sequential walk, {@code patience} null for none;
+     * {@code loginBudget} bounds a login from the moment the turn is given.
+     */
+    public record Rules(@Nullable Duration stagger, @Nullable Duration patience, Duration attemptTimeout,
+            Duration loginBudget, Duration integrationTimeout, Duration busyRetryWindow, boolean stopOnAuthFailure,
+            ConnectionLimiter limiter, Timeline timeline, SafeListener listener) {
+    }
+
+    /** How a try began. */
+    public enum Start {
+        /** The lane was stopped before this try could begin; it is finished, there is nothing to do. */
+        STOPPED,
+        /** The candidate's first try. */
+        FIRST,
+        /** Another try after a busy answer. */
+        RETRY
+    }
+
+    /** How a try ended, as the attempt saw it; the race turns it into the lane's {@link Attempt} or a retry. */
+    public record TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
+            @Nullable InetSocketAddress address) {
+    }
+
+    /**
+     * PENDING: not launched; QUEUED: waiting for a connection permit or a thread; CONNECTING: resolving,
+     * connecting, TLS, greeting; READY: waiting for its turn to authenticate; AUTHENTICATING; BACKING_OFF: the
+     * server said it was busy, a retry is scheduled; FINISHED.
+     */
+    private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, BACKING_OFF, FINISHED }
+
+    private final Rules rules;
+    private final Timeline timeline;
+    private final Integration integration;
+    private final Starter starter;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
+    private final List<Timeline.Scheduled> timers = new ArrayList<>();
+    private long startNanos;
+    private int nextToLaunch;
+    private int winner = -1;
+    private boolean patienceOver;
+    private boolean ended;
+    private boolean completed;
+
+    public Race(Rules rules, Integration integration, List<Route> routes, Starter starter) {
+        this.rules = rules;
+        this.timeline = rules.timeline();
+        this.integration = integration;
+        this.starter = starter;
+        for (Route route : routes) {
+            Lane lane = new Lane(route);
+            route.skipped().ifPresent(reason -> {
+                lane.state = State.FINISHED;
+                lane.attempt = Attempt.of(route.candidate(), Outcome.SKIPPED, Duration.ZERO, reason);
+            });
+            lanes.add(lane);
+        }
+    }
+
+    /** Starts the race; the future completes when every attempt has finished and told the listener so. */
+    public synchronized CompletableFuture<IntegrationResult> start() {
+        startNanos = timeline.nanoTime();
+        schedule(this::deadlinePassed, rules.integrationTimeout());
+        if (rules.patience() != null) {
+            schedule(this::patienceOver, rules.patience());
+        }
+        launchNext();
+        return result;
+    }
+
+    /** The lane of the candidate at {@code index} in preference order. */
+    public Lane lane(int index) {
+        return lanes.get(index);
+    }
+
+    /** Stops every attempt now; the ones that had not finished are recorded as not tried. */
+    public void cancel() {
+        endAll(Wording.cancelledWhileRunning(), Wording.cancelledBeforeStart(), Outcome.NOT_TRIED, true);
+    }
+
+    private void deadlinePassed() {
+        endAll(null, Wording.deadlineBeforeStart(rules.integrationTimeout()), Outcome.TIMED_OUT, false);
+    }
+
+    private void endAll(@Nullable String runningDetail, String unlaunchedDetail, Outcome outcome,
+            boolean pendingToo) {
+        List<Lane> stopped = new ArrayList<>();
+        synchronized (this) {
+            if (ended || completed) {
+                return;
+            }
+            ended = true;
+            for (Lane lane : lanes) {
+                if (!lane.resolved() && (pendingToo || lane.state != State.PENDING)) {
+                    String detail = runningDetail != null ? runningDetail
+                            : Wording.deadlineWhileRunning(rules.integrationTimeout(), lane.candidate);
+                    stopped.add(lane.stop(outcome, detail));
+                }
+            }
+            settleUnlaunched(unlaunchedDetail);
+            completeIfDone();
+        }
+        stopped.forEach(Lane::closeSockets);
+    }
+
+    private void patienceOver() {
+        List<Lane> stopped;
+        synchronized (this) {
+            patienceOver = true;
+            stopped = grantTurn();
+            completeIfDone();
+        }
+        stopped.forEach(Lane::closeSockets);
+    }
+
+    /**
+     * Launches the next candidate in order, if a further one may start ({@link #mayLaunchMore()}). It first waits
+     * for a permit to open a connection to its server; its stagger starts when its TCP connect does.
+     */
+    private void launchNext() {
+        while (nextToLaunch < lanes.size() && lanes.get(nextToLaunch).state == State.FINISHED) {
+            nextToLaunch++;
+        }
+        if (ended || winner >= 0 || nextToLaunch >= lanes.size() || !mayLaunchMore()) {
+            completeIfDone();
+            return;
+        }
+        Lane lane = lanes.get(nextToLaunch++);
+        lane.state = State.QUEUED;
+        ConnectionLimiter.Ticket ticket = rules.limiter().ticket(lane.route.server());
+        lane.ticket = ticket;
+        ticket.request(() -> submit(lane));
+    }
+
+    /**
+     * Connections are raced, not servers: a further candidate may start only while every launched, unresolved one
+     * has its connection permit and none of them has connected (a connected server is alive, and is waited for).
+     */
+    private boolean mayLaunchMore() {
+        for (Lane lane : lanes.subList(0, nextToLaunch)) {
+            if (!lane.resolved() && (lane.state == State.QUEUED || lane.isAlive())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hands a lane's try to the starter; runs outside this race's monitor. */
+    private void submit(Lane lane) {
+        try {
+            starter.start(lane);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                lane.finish(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                        Wording.notRun(String.valueOf(e.getMessage()))));
+            }
+        }
+    }
+
+    /** Gives a connection permit back on the timeline's thread, where no race's monitor is held. */
+    private void releaseLater(ConnectionLimiter.@Nullable Ticket ticket) {
+        if (ticket != null) {
+            timeline.execute(ticket::release);
+        }
+    }
+
+    /**
+     * Lets the most preferred unresolved candidate authenticate if it is ready. After the patience window, first
+     * gives up more preferred candidates that have not connected while a less preferred one is ready.
+     *
+     * @return the lanes given up, whose sockets the caller closes outside the monitor
+     */
+    private List<Lane> grantTurn() {
+        List<Lane> givenUp = new ArrayList<>();
+        if (ended || winner >= 0) {
+            return givenUp;
+        }
+        if (patienceOver) {
+            Lane ready = lanes.stream().filter(lane -> lane.state == State.READY && !lane.resolved()).findFirst()
+                    .orElse(null);
+            if (ready != null) {
+                for (Lane higher : lanes.subList(0, ready.route.index())) {
+                    boolean tcpConnected = higher.connection != null && higher.connection.isConnected();
+                    if (!higher.resolved() && !tcpConnected
+                            && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
+                        givenUp.add(higher.stop(Outcome.ABANDONED,
+                                Wording.abandoned(rules.patience(), ready.candidate)));
+                    }
+                }
+            }
+        }
+        for (Lane lane : lanes) {
+            if (!lane.resolved()) {
+                if (lane.state == State.READY && lane.turn != null) {
+                    lane.turn.complete(null);
+                }
+                break;
+            }
+        }
+        return givenUp;
+    }
+
+    private void settleUnlaunched(String detail) {
+        for (Lane lane : lanes) {
+            if (lane.state == State.PENDING) {
+                lane.state = State.FINISHED;
+                lane.attempt = Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO, detail);
+            }
+        }
+        nextToLaunch = lanes.size();
+    }
+
+    /**
+     * Completes the integration once every attempt has finished and told the listener so. The listener's last
+     * events and the result's completion are handed to the timeline's thread, so that neither runs under this
+     * monitor.
+     */
+    private void completeIfDone() {
+        if (completed || lanes.stream().anyMatch(lane -> lane.attempt == null || lane.endPending)) {
+            return;
+        }
+        completed = true;
+        timers.forEach(Timeline.Scheduled::cancel);
+        List<Attempt> attempts = new ArrayList<>();
+        List<Attempt> unannounced = new ArrayList<>();
+        for (Lane lane : lanes) {
+            Attempt attempt = lane.attempt;
+            attempts.add(attempt);
+            if (!lane.endEmitted) {
+                unannounced.add(attempt);
+            }
+        }
+        IntegrationResult done = IntegrationResult.of(integration.emailAddress(), attempts,
+                Duration.ofNanos(timeline.nanoTime() - startNanos));
+        SafeListener listener = rules.listener();
+        timeline.execute(() -> {
+            unannounced.forEach(attempt -> listener.attemptEnd(integration, attempt));
+            listener.integrationEnd(integration, done);
+            result.complete(done);
+        });
+    }
+
+    private void schedule(Runnable action, Duration delay) {
+        timers.add(timeline.schedule(action, delay));
+    }
+
+    /**
+     * One candidate's place in the race, and the attempt's way to report to it. The attempt calls, in order:
+     * {@link #begin}, {@link #connecting()} when its TCP connect starts, {@link #readyForTurn()} and
+     * {@link #startLogin()} before its credentials, {@link #won()} if they were accepted, then {@link #end} and
+     * {@link #announced}. Thread-safe: every method takes the race's monitor.
+     */
+    public final class Lane {
+        private final Route route;
+        private final ProtocolCandidate candidate;
+        private State state = State.PENDING;
+        private @Nullable CompletableFuture<@Nullable Void> turn;
+        private @Nullable Attempt attempt;
+        private @Nullable Outcome stopOutcome;
+        private @Nullable String stopDetail;
+        private @Nullable Connection connection;
+        private ConnectionLimiter.@Nullable Ticket ticket;
+        private Timeline.@Nullable Scheduled watchdog;
+        private Timeline.@Nullable Scheduled retry;
+        private long firstStart;
+        private boolean started;
+        private boolean endPending;
+        private boolean staggerPending;
+        private boolean endEmitted;
+        private int busyAnswers;
+        private @Nullable String lastBusy;
+        private Phase lastPhase = Phase.NOT_STARTED;
+
+        private Lane(Route route) {
+            this.route = route;
+            this.candidate = route.candidate();
+        }
+
+        public ProtocolCandidate candidate() {
+            return candidate;
+        }
+
+        /** The connection permit this lane holds while it runs. */
+        public ConnectionLimiter.@Nullable Ticket permit() {
+            synchronized (Race.this) {
+                return ticket;
+            }
+        }
+
+        /** The attempt recorded for this lane, once it has one. */
+        public @Nullable Attempt attempt() {
+            synchronized (Race.this) {
+                return attempt;
+            }
+        }
+
+        /** Whether this lane can no longer win or block others: finished, or stopped by the race. */
+        private boolean resolved() {
+            return attempt != null || stopOutcome != null;
+        }
+
+        /** Connected, or known to be up: waiting for its turn, authenticating, or backing off from a busy answer. */
+        private boolean isAlive() {
+            return state == State.READY || state == State.AUTHENTICATING || state == State.BACKING_OFF
+                    || state == State.CONNECTING && connection != null && connection.isConnected();
+        }
+
+        /**
+         * A try begins on {@code tryConnection}. The pre-login deadline starts now. If the lane was stopped
+         * meanwhile, it is finished here and the try must not run.
+         */
+        public Start begin(Connection tryConnection) {
+            synchronized (Race.this) {
+                if (stopOutcome != null) {
+                    if (attempt == null) {
+                        finish(Attempt.of(candidate, stopOutcome, elapsed(), stopDetail).withPhase(lastPhase));
+                    }
+                    return Start.STOPPED;
+                }
+                boolean first = !started;
+                if (first) {
+                    started = true;
+                    firstStart = timeline.nanoTime();
+                }
+                state = State.CONNECTING;
+                connection = tryConnection;
+                armWatchdog(rules.attemptTimeout());
+                staggerPending = first && rules.stagger() != null;
+                return first ? Start.FIRST : Start.RETRY;
+            }
+        }
+
+        /**
+         * The try's TCP connect starts. The stagger runs from here: it is the grace period for the connection to
+         * be established before the next candidate may start (resolving and setting up are not counted, so that
+         * a busy machine does not start candidates that a calm one would not).
+         */
+        public void connecting() {
+            synchronized (Race.this) {
+                Duration stagger = rules.stagger();
+                if (!staggerPending || stagger == null || resolved() || nextToLaunch >= lanes.size()) {
+                    return;
+                }
+                staggerPending = false;
+                int expected = nextToLaunch;
+                schedule(() -> {
+                    synchronized (Race.this) {
+                        if (nextToLaunch == expected) {
+                            launchNext();
+                        }
+                    }
+                }, stagger);
+            }
+        }
+
+        /**
+         * The attempt is ready to send its credentials. The returned future completes when it may (or when the
+         * lane was stopped, which {@link #startLogin()} then reports). The pre-login deadline pauses meanwhile.
+         */
+        public CompletableFuture<@Nullable Void> readyForTurn() {
+            List<Lane> givenUp;
+            CompletableFuture<@Nullable Void> myTurn = new CompletableFuture<>();
+            synchronized (Race.this) {
+                cancelWatchdog();
+                turn = myTurn;
+                if (resolved()) {
+                    myTurn.complete(null);
+                    return myTurn;
+                }
+                state = State.READY;
+                givenUp = grantTurn();
+            }
+            givenUp.forEach(Lane::closeSockets);
+            return myTurn;
+        }
+
+        /**
+         * The turn was given: the login starts, with its own deadline.
+         *
+         * @throws IOException if the lane was stopped instead (it lost, or the integration ended)
+         */
+        public void startLogin() throws IOException {
+            synchronized (Race.this) {
+                if (stopOutcome != null) {
+                    throw new IOException("stopped before authenticating: " + stopDetail);
+                }
+                state = State.AUTHENTICATING;
+                armWatchdog(rules.loginBudget());
+            }
+        }
+
+        /** The credentials were accepted: this lane wins, and every less preferred one still running is stopped. */
+        public void won() {
+            List<Lane> losers = new ArrayList<>();
+            synchronized (Race.this) {
+                winner = route.index();
+                for (Lane lane : lanes.subList(route.index() + 1, lanes.size())) {
+                    if (!lane.resolved() && lane.state != State.PENDING) {
+                        losers.add(lane.stop(Outcome.NOT_TRIED, Wording.notNeeded(candidate)));
+                    }
+                }
+                settleUnlaunched(Wording.notNeededBeforeStart());
+            }
+            losers.forEach(Lane::closeSockets);
+        }
+
+        /**
+         * The try is over. Returns the attempt recorded for the lane, which the caller announces to the listener
+         * and then confirms with {@link #announced}; or null when the race keeps the lane going (a retry after a
+         * busy answer) or had already recorded its attempt.
+         */
+        public @Nullable Attempt end(TryEnd end) {
+            synchronized (Race.this) {
+                cancelWatchdog();
+                endPending = true;
+                lastPhase = end.phase();
+                if (attempt != null) {
+                    return null;
+                }
+                Duration elapsed = elapsed();
+                Attempt outcome;
+                if (end.outcome() == Outcome.AUTHENTICATED) {
+                    outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed, end.detail());
+                } else if (stopOutcome != null) {
+                    outcome = Attempt.of(candidate, stopOutcome, elapsed, stopDetail);
+                } else if (end.outcome() == Outcome.BUSY && retryWhenBusy(end.detail())) {
+                    return null;
+                } else {
+                    String detail = end.outcome() == Outcome.BUSY && busyAnswers > 1
+                            ? Wording.busyRepeatedly(end.detail(), busyAnswers, elapsed) : end.detail();
+                    outcome = Attempt.of(candidate, end.outcome(), elapsed, detail);
+                    if (end.cause() != null) {
+                        outcome = outcome.withCause(end.cause());
+                    }
+                }
+                outcome = outcome.withPhase(end.phase());
+                if (end.address() != null) {
+                    outcome = outcome.withAddress(end.address());
+                }
+                finish(outcome);
+                return outcome;
+            }
+        }
+
+        /** The end of the try has been told to the listener (if there was an attempt to tell). */
+        public void announced(boolean attemptEndEmitted) {
+            synchronized (Race.this) {
+                endPending = false;
+                endEmitted |= attemptEndEmitted;
+                completeIfDone();
+            }
+        }
+
+        /** Time since the candidate's first try began; zero before. */
+        public Duration elapsed() {
+            synchronized (Race.this) {
+                return started ? Duration.ofNanos(timeline.nanoTime() - firstStart) : Duration.ZERO;
+            }
+        }
+
+        /**
+         * Marks the lane stopped (caller holds the monitor); returns it so the caller can close its sockets. A lane
+         * that is not running (waiting for a connection permit, or backing off from a busy server) is finished at
+         * once.
+         */
+        private Lane stop(Outcome outcome, String detail) {
+            if (resolved()) {
+                return this;
+            }
+            stopOutcome = outcome;
+            stopDetail = detail;
+            if (turn != null) {
+                turn.complete(null);
+            }
+            boolean idle = state == State.BACKING_OFF || state == State.QUEUED && ticket != null && ticket.withdraw();
+            if (idle) {
+                if (retry != null) {
+                    retry.cancel();
+                }
+                Outcome recorded = outcome;
+                String recordedDetail = detail;
+                if (state == State.BACKING_OFF && lastBusy != null && outcome == Outcome.TIMED_OUT) {
+                    recorded = Outcome.BUSY;
+                    recordedDetail = lastBusy;
+                } else if (state == State.QUEUED && outcome == Outcome.TIMED_OUT) {
+                    recordedDetail = detail + Wording.stillQueued(candidate);
+                }
+                attempt = Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase);
+                state = State.FINISHED;
+                releaseLater(ticket);
+                ticket = null;
+            }
+            return this;
+        }
+
+        private void closeSockets() {
+            Connection current;
+            synchronized (Race.this) {
+                current = connection;
+            }
+            if (current != null) {
+                current.closeAll();
+            }
+        }
+
+        /**
+         * After a busy answer: schedules another try with backoff while the busy window and the integration's
+         * deadline allow. The lane keeps its connection permit meanwhile and counts as alive, so that no less
+         * preferred candidate is started or allowed to authenticate in its place.
+         *
+         * @return whether a retry was scheduled
+         */
+        private boolean retryWhenBusy(String detail) {
+            busyAnswers++;
+            lastBusy = detail;
+            long backoff = Math.min(FIRST_BUSY_BACKOFF.toNanos() << Math.min(busyAnswers - 1, 16),
+                    MAX_BUSY_BACKOFF.toNanos());
+            long now = timeline.nanoTime();
+            long windowEnd = firstStart + rules.busyRetryWindow().toNanos();
+            long integrationEnd = startNanos + rules.integrationTimeout().toNanos();
+            if (ended || winner >= 0 || now + backoff >= Math.min(windowEnd, integrationEnd)) {
+                return false;
+            }
+            log.debug("{} is busy; trying again in {} ms: {}", candidate, Duration.ofNanos(backoff).toMillis(),
+                    detail);
+            state = State.BACKING_OFF;
+            retry = timeline.schedule(this::retry, Duration.ofNanos(backoff));
+            return true;
+        }
+
+        private void retry() {
+            synchronized (Race.this) {
+                if (state != State.BACKING_OFF || resolved()) {
+                    return;
+                }
+                state = State.QUEUED;
+            }
+            submit(this);
+        }
+
+        private void finish(Attempt finished) {
+            attempt = finished;
+            state = State.FINISHED;
+            releaseLater(ticket);
+            ticket = null;
+            log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
+                    finished.detail());
+            List<Lane> stopped = new ArrayList<>();
+            if (rules.stopOnAuthFailure() && finished.outcome() == Outcome.AUTH_FAILED && !ended) {
+                ended = true;
+                String detail = Wording.stoppedAtFirstRejection(candidate);
+                for (Lane lane : lanes) {
+                    if (!lane.resolved() && lane.state != State.PENDING) {
+                        stopped.add(lane.stop(Outcome.NOT_TRIED, detail));
+                    }
+                }
+                settleUnlaunched(detail);
+            }
+            if (!finished.outcome().isAuthenticated()) {
+                launchNext();
+            }
+            stopped.addAll(grantTurn());
+            // these sockets belong to other threads blocked in I/O; closing a socket does not block
+            stopped.forEach(Lane::closeSockets);
+            completeIfDone();
+        }
+
+        private void armWatchdog(Duration limit) {
+            watchdog = timeline.schedule(() -> {
+                Lane stopped;
+                synchronized (Race.this) {
+                    if (resolved() || state == State.READY || state == State.BACKING_OFF) {
+                        return;
+                    }
+                    boolean loggingIn = connection != null && connection.phase() == Phase.LOGIN;
+                    stopped = stop(Outcome.TIMED_OUT, Wording.attemptDeadline(candidate, loggingIn, limit));
+                }
+                stopped.closeSockets();
+            }, limit);
+        }
+
+        private void cancelWatchdog() {
+            if (watchdog != null) {
+                watchdog.cancel();
+                watchdog = null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            synchronized (Race.this) {
+                return route + " " + state;
+            }
+        }
+    }
+}

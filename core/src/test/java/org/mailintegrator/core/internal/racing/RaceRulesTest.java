@@ -1,0 +1,382 @@
+package org.mailintegrator.core.internal.racing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationListener;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.Phase;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.planning.Plan;
+
+/**
+ * The race's rules on a manual clock: who starts when, who may authenticate, who is given up, the deadlines and
+ * the busy backoff. No socket and no waiting: each test moves time by hand and plays the attempts' part.
+ */
+class RaceRulesTest {
+    private static final ProtocolCandidate IMAPS = candidate(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993);
+    private static final ProtocolCandidate POP3S = candidate(MailProtocol.POP3, Security.IMPLICIT_TLS, 995);
+    private static final ProtocolCandidate IMAP = candidate(MailProtocol.IMAP, Security.NONE, 143);
+
+    private final ManualTimeline time = new ManualTimeline();
+    private final List<ProtocolCandidate> started = new ArrayList<>();
+    private final List<FakeConnection> connections = new ArrayList<>();
+    private @Nullable Duration stagger = Duration.ofMillis(250);
+    private @Nullable Duration patience;
+    private Duration attemptTimeout = Duration.ofSeconds(40);
+    private Duration integrationTimeout = Duration.ofMinutes(2);
+    private boolean stopOnAuthFailure;
+    private Race race;
+    private CompletableFuture<IntegrationResult> result;
+
+    /** What the race sees of an attempt's sockets. */
+    private static final class FakeConnection implements Connection {
+        boolean connected;
+        boolean closed;
+        Phase phase = Phase.CONNECT;
+
+        @Override
+        public boolean isConnected() {
+            return connected;
+        }
+
+        @Override
+        public Phase phase() {
+            return phase;
+        }
+
+        @Override
+        public void closeAll() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void theNextCandidateStartsOnlyWhenTheStaggerHasPassedSinceTheConnectBegan() {
+        start(IMAPS, POP3S, IMAP);
+        assertThat(started).containsExactly(IMAPS);
+
+        time.advance(Duration.ofSeconds(3));   // resolving and setting up do not count
+        assertThat(started).containsExactly(IMAPS);
+
+        connecting(0);
+        time.advance(Duration.ofMillis(249));
+        assertThat(started).containsExactly(IMAPS);
+        time.advance(Duration.ofMillis(1));
+        assertThat(started).containsExactly(IMAPS, POP3S);
+    }
+
+    @Test
+    void aConnectedServerIsWaitedForAndNothingElseStarts() {
+        start(IMAPS, POP3S);
+        connecting(0);
+        connections.get(0).connected = true;
+
+        time.advance(Duration.ofSeconds(30));
+
+        assertThat(started).containsExactly(IMAPS);
+    }
+
+    @Test
+    void aFailureStartsTheNextCandidateAtOnce() {
+        start(IMAPS, POP3S);
+        connecting(0);
+
+        end(0, Outcome.REFUSED);
+
+        assertThat(started).containsExactly(IMAPS, POP3S);
+    }
+
+    @Test
+    void onlyTheMostPreferredLiveCandidateMayAuthenticate() throws IOException {
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(1).connected = true;
+
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+        time.advance(Duration.ofSeconds(5));
+        assertThat(popTurn).as("POP waits while IMAP is still being tried").isNotDone();
+
+        end(0, Outcome.AUTH_FAILED);
+
+        assertThat(popTurn).isDone();
+        race.lane(1).startLogin();
+    }
+
+    @Test
+    void theWinnerStopsEveryLessPreferredAttemptAndTheResultSaysWhy() throws IOException {
+        start(IMAPS, POP3S, IMAP);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+
+        connections.get(0).connected = true;
+        assertThat(race.lane(0).readyForTurn()).isDone();
+        race.lane(0).startLogin();
+        race.lane(0).won();
+        assertThat(connections.get(1).closed).as("the less preferred attempt's sockets are closed").isTrue();
+
+        end(0, Outcome.AUTHENTICATED);
+        end(1, Outcome.NETWORK_ERROR);   // what its closed socket made of it
+        time.runDue();
+
+        assertThat(result).isDone();
+        assertThat(result.join().attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result.join().attempts().get(1).detail()).startsWith("Not needed: " + IMAPS);
+        assertThat(result.join().attempts().get(2).detail())
+                .isEqualTo("Not tried: a more preferred candidate had already authenticated.");
+    }
+
+    @Test
+    void afterThePatienceWindowAnUnconnectedCandidateIsGivenUpForAReadyOne() {
+        patience = Duration.ofSeconds(2);
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(1).connected = true;
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+
+        time.advance(Duration.ofMillis(1_749));
+        assertThat(popTurn).isNotDone();
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(popTurn).isDone();
+        assertThat(connections.get(0).closed).isTrue();
+        assertThat(end(0, Outcome.TIMED_OUT).outcome()).isEqualTo(Outcome.ABANDONED);
+    }
+
+    @Test
+    void patienceNeverGivesUpAServerThatHasConnected() {
+        patience = Duration.ofSeconds(2);
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(0).connected = true;   // connected after POP3 started: alive, waited for
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(popTurn).isNotDone();
+        assertThat(connections.get(0).closed).isFalse();
+    }
+
+    @Test
+    void anAttemptThatDoesNotReachItsLoginInTimeIsStoppedAtItsDeadline() {
+        attemptTimeout = Duration.ofSeconds(5);
+        start(IMAPS);
+        connecting(0);
+        connections.get(0).connected = true;
+        connections.get(0).phase = Phase.GREETING;
+
+        time.advance(Duration.ofMillis(4_999));
+        assertThat(connections.get(0).closed).isFalse();
+        time.advance(Duration.ofMillis(1));
+        assertThat(connections.get(0).closed).isTrue();
+
+        Attempt attempt = end(0, Outcome.NETWORK_ERROR);
+        assertThat(attempt.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt.detail()).contains("did not finish connecting within its deadline of 5000 ms");
+    }
+
+    @Test
+    void waitingForTheTurnDoesNotCountAgainstTheAttemptsDeadline() {
+        attemptTimeout = Duration.ofSeconds(5);
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(1).connected = true;
+        race.lane(1).readyForTurn();
+
+        time.advance(Duration.ofSeconds(4));   // IMAP's own deadline is close, POP3 has waited since 250 ms
+        end(0, Outcome.TIMED_OUT);
+        time.advance(Duration.ofSeconds(30));
+
+        assertThat(connections.get(1).closed).as("POP3 was waiting for its turn, not slow").isFalse();
+    }
+
+    @Test
+    void theLoginHasADeadlineOfItsOwn() throws IOException {
+        start(IMAPS);
+        connecting(0);
+        connections.get(0).connected = true;
+        time.advance(Duration.ofSeconds(30));   // greeting after 30 s: within the 40 s pre-login deadline
+        race.lane(0).readyForTurn();
+        race.lane(0).startLogin();
+        connections.get(0).phase = Phase.LOGIN;
+
+        time.advance(Duration.ofMillis(39_999));
+        assertThat(connections.get(0).closed).isFalse();
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(connections.get(0).closed).isTrue();
+        assertThat(end(0, Outcome.PROTOCOL_ERROR).detail()).contains("did not finish its login");
+    }
+
+    @Test
+    void aBusyServerIsRetriedWithDoublingBackoffKeepingItsPlace() {
+        start(IMAPS, POP3S);
+        List<Duration> retries = new ArrayList<>();
+        connecting(0);
+        for (int answer = 1; answer <= 6; answer++) {
+            connections.get(connections.size() - 1).connected = true;
+            assertThat(race.lane(0).end(tryEnd(Outcome.BUSY))).as("retried, not recorded").isNull();
+            race.lane(0).announced(false);
+            int before = started.size();
+            Duration waited = Duration.ZERO;
+            while (started.size() == before) {
+                time.advance(Duration.ofMillis(50));
+                waited = waited.plusMillis(50);
+            }
+            retries.add(waited);
+            assertThat(started.get(started.size() - 1)).as("the same candidate again, never POP3").isEqualTo(IMAPS);
+        }
+
+        assertThat(retries).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4));
+    }
+
+    @Test
+    void aServerStillBusyWhenTheWindowEndsIsRecordedAsBusyAndTheChainMovesOn() {
+        start(IMAPS, POP3S);
+        connecting(0);
+        Attempt recorded = null;
+        int answers = 0;
+        while (recorded == null) {
+            answers++;
+            recorded = race.lane(0).end(tryEnd(Outcome.BUSY));
+            race.lane(0).announced(recorded != null);
+            if (recorded == null) {
+                int before = started.size();
+                while (started.size() == before) {
+                    time.advance(Duration.ofMillis(50));
+                }
+            }
+        }
+
+        assertThat(recorded.outcome()).isEqualTo(Outcome.BUSY);
+        assertThat(recorded.elapsed()).isLessThanOrEqualTo(Duration.ofSeconds(20));
+        assertThat(recorded.detail()).contains("It said so " + answers + " times");
+        assertThat(started).endsWith(POP3S);
+    }
+
+    @Test
+    void theOverallDeadlineStopsWhatRunsAndSettlesWhatNeverStarted() {
+        integrationTimeout = Duration.ofSeconds(10);
+        start(IMAPS, POP3S);
+        connecting(0);
+        connections.get(0).connected = true;
+
+        time.advance(Duration.ofSeconds(10));
+        assertThat(connections.get(0).closed).isTrue();
+        end(0, Outcome.NETWORK_ERROR);
+        time.runDue();
+
+        assertThat(result.join().attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.TIMED_OUT, Outcome.NOT_TRIED);
+        assertThat(result.join().attempts().get(0).detail()).contains("overall deadline of 10000 ms");
+        assertThat(result.join().attempts().get(1).detail()).contains("deadline of 10000 ms had passed");
+        assertThat(result.join().elapsed()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void stopAtTheFirstRejectionSendsThePasswordNowhereElse() {
+        stopOnAuthFailure = true;
+        start(IMAPS, POP3S, IMAP);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+
+        end(0, Outcome.AUTH_FAILED);
+
+        assertThat(popTurn).as("woken, to be refused").isDone();
+        assertThatThrownBy(() -> race.lane(1).startLogin()).isInstanceOf(IOException.class);
+        assertThat(started).containsExactly(IMAPS, POP3S);
+        end(1, Outcome.NETWORK_ERROR);
+        time.runDue();
+        assertThat(result.join().attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.AUTH_FAILED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+    }
+
+    @Test
+    void cancellingEndsTheRaceAtOnce() {
+        start(IMAPS, POP3S);
+        connecting(0);
+
+        race.cancel();
+        assertThat(connections.get(0).closed).isTrue();
+        end(0, Outcome.NETWORK_ERROR);
+        time.runDue();
+
+        assertThat(result.join().attempts()).extracting(Attempt::detail).containsExactly(
+                "Not finished: the integration was cancelled.", "Not tried: the integration was cancelled.");
+    }
+
+    @Test
+    void aSequentialWalkStartsTheNextOnlyAfterAFailure() {
+        stagger = null;
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofSeconds(9));
+        assertThat(started).containsExactly(IMAPS);
+
+        end(0, Outcome.TIMED_OUT);
+
+        assertThat(started).containsExactly(IMAPS, POP3S);
+    }
+
+    // the attempts' part
+
+    private void start(ProtocolCandidate... candidates) {
+        SafeListener listener = new SafeListener(IntegrationListener.NONE);
+        Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, Duration.ofSeconds(40),
+                integrationTimeout, Duration.ofSeconds(20), stopOnAuthFailure, new ConnectionLimiter(8), time,
+                listener);
+        race = new Race(rules, new IntegrationListener.Integration(1, "dave@example.com"),
+                Plan.routes(List.of(candidates), Security.NONE), lane -> {
+                    started.add(lane.candidate());
+                    FakeConnection connection = new FakeConnection();
+                    connections.add(connection);
+                    lane.begin(connection);
+                });
+        result = race.start();
+    }
+
+    /** The most recent try of the candidate at {@code index} begins its TCP connect. */
+    private void connecting(int index) {
+        race.lane(index).connecting();
+    }
+
+    private Attempt end(int index, Outcome outcome) {
+        Attempt attempt = race.lane(index).end(tryEnd(outcome));
+        race.lane(index).announced(attempt != null);
+        assertThat(attempt).isNotNull();
+        return attempt;
+    }
+
+    private static Race.TryEnd tryEnd(Outcome outcome) {
+        return new Race.TryEnd(outcome, "the attempt says " + outcome, null, Phase.CONNECT, null);
+    }
+
+    private static ProtocolCandidate candidate(MailProtocol protocol, Security security, int port) {
+        return ProtocolCandidate.of(protocol, security, "mail.example.com", port);
+    }
+}
