@@ -52,12 +52,24 @@ public final class ProtocolCandidate {
         return port;
     }
 
-    /** A copy of this candidate on another host, e.g. to route a policy's standard host to a test server. */
+    /**
+     * A copy of this candidate on another host, e.g. to route a policy's standard host to a test server.
+     *
+     * @deprecated routing belongs to the testkit ({@code Routing}); build the candidate you mean with
+     *     {@link #of(MailProtocol, Security, String, int)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public ProtocolCandidate withHost(String newHost) {
         return of(protocol, security, newHost, port);
     }
 
-    /** A copy of this candidate on another port, e.g. to route a policy's standard port to a test server. */
+    /**
+     * A copy of this candidate on another port, e.g. to route a policy's standard port to a test server.
+     *
+     * @deprecated routing belongs to the testkit ({@code Routing}); build the candidate you mean with
+     *     {@link #of(MailProtocol, Security, String, int)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public ProtocolCandidate withPort(int newPort) {
         return of(protocol, security, host, newPort);
     }

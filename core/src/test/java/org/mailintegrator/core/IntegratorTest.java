@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.jakarta.JakartaMail;
 
 /** The integrator's arguments are checked before any network I/O; a listening socket proves nothing connected. */
 class IntegratorTest {
@@ -90,7 +91,7 @@ class IntegratorTest {
         Integrator integrator = Integrator.builder().policy(a -> List.of(reachable))
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(4)).build();
 
-        var props = integrator.sessionProperties(
+        var props = JakartaMail.sessionProperties(integrator,
                 ProtocolCandidate.of(MailProtocol.POP3, Security.STARTTLS, "pop.example.com", 110));
 
         assertThat(props.getProperty("mail.pop3.connectiontimeout")).isEqualTo("3000");
@@ -106,7 +107,7 @@ class IntegratorTest {
         IntegrationResult notIntegrated = IntegrationResult.of(account.emailAddress(),
                 List.of(Attempt.of(reachable, Outcome.REFUSED, Duration.ofMillis(1), "refused")), Duration.ofMillis(1));
 
-        assertThatThrownBy(() -> integrator.openStore(account, notIntegrated))
+        assertThatThrownBy(() -> JakartaMail.openStore(integrator, account, notIntegrated))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not integrated");
     }
 

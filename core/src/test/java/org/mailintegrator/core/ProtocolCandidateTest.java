@@ -14,9 +14,9 @@ class ProtocolCandidateTest {
 
         assertThat(candidate).isEqualTo(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "example.com", 993))
                 .hasSameHashCodeAs(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "example.com", 993))
-                .isNotEqualTo(candidate.withPort(143));
+                .isNotEqualTo(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "example.com", 143));
         assertThat(candidate).hasToString("IMAP/IMPLICIT_TLS example.com:993");
-        assertThat(candidate.withHost("::1")).hasToString("IMAP/IMPLICIT_TLS [::1]:993");
+        assertThat(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "::1", 993)).hasToString("IMAP/IMPLICIT_TLS [::1]:993");
     }
 
     @ParameterizedTest

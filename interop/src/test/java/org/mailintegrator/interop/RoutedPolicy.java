@@ -28,7 +28,8 @@ public final class RoutedPolicy implements PreferencePolicy {
     @Override
     public List<ProtocolCandidate> candidates(MailAccount account) {
         return policy.candidates(account).stream()
-                .map(candidate -> candidate.withPort(server.portFor(candidate.port())))
+                .map(candidate -> ProtocolCandidate.of(candidate.protocol(), candidate.security(), candidate.host(),
+                        server.portFor(candidate.port())))
                 .toList();
     }
 

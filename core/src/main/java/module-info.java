@@ -1,0 +1,15 @@
+/**
+ * Mail Integrator's engine: the API ({@code org.mailintegrator.core}), the extension points
+ * ({@code org.mailintegrator.core.spi}) and the bridge to Jakarta Mail ({@code org.mailintegrator.core.jakarta}).
+ * The {@code internal} packages are the engine's and are not exported.
+ */
+module org.mailintegrator.core {
+    requires transitive jakarta.mail;
+    requires org.eclipse.angus.mail;
+    requires org.slf4j;
+    requires static org.jspecify;
+
+    exports org.mailintegrator.core;
+    exports org.mailintegrator.core.spi;
+    exports org.mailintegrator.core.jakarta;
+}

@@ -1,0 +1,9 @@
+/**
+ * Planning: a policy's chain turned into routes (minimum security applied, the server each counts against) and the host lookups of one integration, each bounded by the connect timeout.
+ *
+ * <p>Not API: this package is not exported from the module and may change in any release.
+ */
+@NullMarked
+package org.mailintegrator.core.internal.planning;
+
+import org.jspecify.annotations.NullMarked;
