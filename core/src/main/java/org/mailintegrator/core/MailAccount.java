@@ -75,13 +75,18 @@ public final class MailAccount {
         return protocolHosts.getOrDefault(protocol, host);
     }
 
-    /** The per-protocol host given for {@code protocol}, if any. */
+    /**
+     * The per-protocol host given for {@code protocol}, if any.
+     *
+     * @deprecated one accessor answers the question a policy has: use {@link #host(MailProtocol)}
+     */
+    @Deprecated(since = "0.1.0", forRemoval = true)
     public Optional<String> protocolHost(MailProtocol protocol) {
         Objects.requireNonNull(protocol, "protocol");
         return Optional.ofNullable(protocolHosts.get(protocol));
     }
 
-    /** The password. Package-private: only the negotiation reads it. */
+    /** The password. Package-private: only the integrator reads it, to hand it to the engine. */
     String password() {
         return password;
     }
