@@ -33,6 +33,11 @@ class HostileEchoTest {
             server.get();
             assertThat(attempt.outcome()).isEqualTo(Outcome.AUTH_FAILED);
             assertThat(attempt.detail()).contains("you sent PASS ****").doesNotContain(PASSWORD);
+            assertThat(attempt.cause()).as("the failure is kept for the log").isPresent();
+            java.io.StringWriter trace = new java.io.StringWriter();
+            attempt.cause().get().printStackTrace(new java.io.PrintWriter(trace));
+            assertThat(trace.toString()).contains("AuthenticationFailedException", "you sent PASS ****")
+                    .doesNotContain(PASSWORD);
         }
     }
 

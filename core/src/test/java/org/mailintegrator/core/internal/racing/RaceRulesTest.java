@@ -18,6 +18,7 @@ import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.ManualTimeline;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.planning.Plan;
 

@@ -1,16 +1,15 @@
-package org.mailintegrator.core.internal.racing;
+package org.mailintegrator.core.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import org.mailintegrator.core.internal.Timeline;
 
 /**
  * A timeline whose clock moves only when the test says so: {@link #advance} runs every task that falls due, in
  * order of due time, each at its own moment. Tasks run on the test's thread.
  */
-final class ManualTimeline implements Timeline {
+public final class ManualTimeline implements Timeline {
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private long now = 1_000_000_000L;
     private long sequence;
@@ -57,7 +56,7 @@ final class ManualTimeline implements Timeline {
     }
 
     /** Moves the clock forward by {@code duration}, running what falls due on the way. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         long target;
         synchronized (this) {
             target = now + duration.toNanos();
@@ -81,12 +80,12 @@ final class ManualTimeline implements Timeline {
     }
 
     /** Runs what is due now (work handed off with {@link #execute}), without moving the clock. */
-    void runDue() {
+    public void runDue() {
         advance(Duration.ZERO);
     }
 
     /** Delays of the tasks still pending, from now, for assertions. */
-    synchronized List<Duration> pendingDelays() {
+    public synchronized List<Duration> pendingDelays() {
         List<Duration> delays = new ArrayList<>();
         for (Task task : tasks) {
             if (!task.cancelled) {

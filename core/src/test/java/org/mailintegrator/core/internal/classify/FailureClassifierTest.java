@@ -1,0 +1,87 @@
+package org.mailintegrator.core.internal.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
+
+/** The rules in their order: the most certain evidence decides, and the failure is kept, redacted. */
+class FailureClassifierTest {
+    private static final ProtocolCandidate IMAPS =
+            ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "mail.example.com", 993);
+    private static final ProtocolCandidate POP3 =
+            ProtocolCandidate.of(MailProtocol.POP3, Security.STARTTLS, "mail.example.com", 110);
+    private final FailureClassifier classifier =
+            new FailureClassifier(Duration.ofSeconds(10), Duration.ofSeconds(11), Duration.ofSeconds(30));
+    private final SecretRedactor redactor = new SecretRedactor("alice@example.com", "s3cret-pw");
+
+    @Test
+    void anExceptionTypeInTheChainWinsOverTheWordsAroundIt() {
+        MessagingException failure = new MessagingException("server is busy", new ConnectException("refused"));
+
+        Verdict verdict = classifier.classify(failure, IMAPS, false, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(verdict.rule()).isEqualTo("refused");
+    }
+
+    @Test
+    void aTimeoutDuringTheLoginIsTheLoginsTimeout() {
+        MessagingException failure = new MessagingException("read failed", new SocketTimeoutException("Read timed out"));
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(verdict.detail()).isEqualTo("The server at mail.example.com:993 did not answer the login within 30000 ms.");
+    }
+
+    @Test
+    void aRejectedLoginKeepsTheServersWordsAndTheCauseWithoutThePassword() {
+        AuthenticationFailedException failure = new AuthenticationFailedException("[AUTHENTICATIONFAILED] s3cret-pw is wrong");
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.AUTH_FAILED);
+        assertThat(verdict.rule()).isEqualTo("credentials");
+        assertThat(verdict.detail()).doesNotContain("s3cret-pw").contains("AUTHENTICATIONFAILED");
+        assertThat(verdict.cause()).hasToString("jakarta.mail.AuthenticationFailedException: [AUTHENTICATIONFAILED] "
+                + "****** is wrong".replace("******", redactor.redact("s3cret-pw")));
+        assertThat(verdict.cause().getStackTrace()).isEqualTo(failure.getStackTrace());
+    }
+
+    @Test
+    void onAStartTlsCandidateAFailureBeforeTheLoginIsTheUpgrades() {
+        MessagingException failure = new MessagingException("-ERR no");
+
+        Verdict verdict = classifier.classify(failure, POP3, false, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(verdict.detail()).contains("refused STLS");
+    }
+
+    @Test
+    void aBusyAnswerIsQuotedFromTheServer() {
+        MessagingException failure = new MessagingException("NO [UNAVAILABLE] Maximum number of connections reached");
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.BUSY);
+        assertThat(verdict.detail()).endsWith("\"NO [UNAVAILABLE] Maximum number of connections reached\"");
+    }
+
+    @Test
+    void whatNoRuleRecognisesIsAProtocolError() {
+        Verdict verdict = classifier.classify(new MessagingException("* BYE what?"), IMAPS, false, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
+        assertThat(verdict.rule()).isEqualTo("protocol");
+    }
+}
