@@ -22,9 +22,11 @@ public final class Attempt {
     private final Phase phase;
     private final @Nullable InetSocketAddress address;
     private final @Nullable Throwable cause;
+    private final @Nullable Provenance provenance;
 
     private Attempt(ProtocolCandidate candidate, Outcome outcome, Duration elapsed, String detail, Phase phase,
-            @Nullable InetSocketAddress address, @Nullable Throwable cause) {
+            @Nullable InetSocketAddress address, @Nullable Throwable cause,
+            @Nullable Provenance provenance) {
         this.candidate = candidate;
         this.outcome = outcome;
         this.elapsed = elapsed;
@@ -32,6 +34,7 @@ public final class Attempt {
         this.phase = phase;
         this.address = address;
         this.cause = cause;
+        this.provenance = provenance;
     }
 
     /**
@@ -48,19 +51,19 @@ public final class Attempt {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null, null);
+        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null, null, null);
     }
 
     /** A copy of this attempt that ended in {@code phase}. */
     public Attempt withPhase(Phase phase) {
         return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address,
-                cause);
+                cause, provenance);
     }
 
     /** A copy of this attempt that talked to the server at {@code address}. */
     public Attempt withAddress(InetSocketAddress address) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"),
-                cause);
+                cause, provenance);
     }
 
     /** The candidate that was tried. */
@@ -115,7 +118,21 @@ public final class Attempt {
      */
     public Attempt withCause(Throwable cause) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address,
-                Objects.requireNonNull(cause, "cause"));
+                Objects.requireNonNull(cause, "cause"), provenance);
+    }
+
+    /**
+     * Where the candidate's host came from, when discovery found it; empty for hosts the caller or the policy
+     * named.
+     */
+    public Optional<Provenance> provenance() {
+        return Optional.ofNullable(provenance);
+    }
+
+    /** A copy of this attempt whose candidate's host came from {@code provenance}. */
+    public Attempt withProvenance(Provenance provenance) {
+        return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause,
+                Objects.requireNonNull(provenance, "provenance"));
     }
 
     @Override
@@ -128,12 +145,13 @@ public final class Attempt {
         }
         Attempt that = (Attempt) other;
         return candidate.equals(that.candidate) && outcome == that.outcome && elapsed.equals(that.elapsed)
-                && detail.equals(that.detail) && phase == that.phase && Objects.equals(address, that.address);
+                && detail.equals(that.detail) && phase == that.phase && Objects.equals(address, that.address)
+                && Objects.equals(provenance, that.provenance);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(candidate, outcome, elapsed, detail, phase, address);
+        return Objects.hash(candidate, outcome, elapsed, detail, phase, address, provenance);
     }
 
     /**
@@ -149,6 +167,10 @@ public final class Attempt {
         if (address != null) {
             out.append(" via ").append(address);
         }
-        return out.append(" in ").append(elapsed.toMillis()).append(" ms: ").append(detail).toString();
+        out.append(" in ").append(elapsed.toMillis()).append(" ms: ").append(detail);
+        if (provenance != null) {
+            out.append(" [host from ").append(provenance).append(']');
+        }
+        return out.toString();
     }
 }

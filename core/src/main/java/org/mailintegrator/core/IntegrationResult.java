@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of integrating one account: every candidate's {@link Attempt}, in preference order, and the
@@ -16,11 +17,14 @@ public final class IntegrationResult {
     private final String emailAddress;
     private final List<Attempt> attempts;
     private final Duration elapsed;
+    private final @Nullable DiscoveredHosts discovered;
 
-    private IntegrationResult(String emailAddress, List<Attempt> attempts, Duration elapsed) {
+    private IntegrationResult(String emailAddress, List<Attempt> attempts, Duration elapsed,
+            @Nullable DiscoveredHosts discovered) {
         this.emailAddress = emailAddress;
         this.attempts = attempts;
         this.elapsed = elapsed;
+        this.discovered = discovered;
     }
 
     /**
@@ -37,7 +41,7 @@ public final class IntegrationResult {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new IntegrationResult(emailAddress, List.copyOf(attempts), elapsed);
+        return new IntegrationResult(emailAddress, List.copyOf(attempts), elapsed, null);
     }
 
     /** The address of the account that was integrated. */
@@ -95,6 +99,16 @@ public final class IntegrationResult {
         return elapsed;
     }
 
+    /** What discovery found, when the integrator ran it (no host given, {@code discovery(...)} set). */
+    public Optional<DiscoveredHosts> discovered() {
+        return Optional.ofNullable(discovered);
+    }
+
+    /** A copy of this result that records what discovery found. */
+    public IntegrationResult withDiscovered(DiscoveredHosts discovered) {
+        return new IntegrationResult(emailAddress, attempts, elapsed, Objects.requireNonNull(discovered, "discovered"));
+    }
+
     /** Results are equal when they are for the same address, with equal attempts and elapsed time. */
     @Override
     public boolean equals(Object other) {
@@ -122,6 +136,11 @@ public final class IntegrationResult {
                 .append(" in ").append(elapsed.toMillis()).append(" ms");
         for (int i = 0; i < attempts.size(); i++) {
             out.append(System.lineSeparator()).append("  ").append(i + 1).append(". ").append(attempts.get(i));
+        }
+        if (discovered != null) {
+            for (String note : discovered.notes()) {
+                out.append(System.lineSeparator()).append("  Discovery: ").append(note);
+            }
         }
         for (Attempt busy : busyBeforeSelected()) {
             out.append(System.lineSeparator()).append("  Note: ").append(busy.candidate())

@@ -16,16 +16,20 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.CoreAccess;
 import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.attempt.AttemptRunner;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.engine.Engine;
+import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.racing.ConnectionLimiter;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.jakarta.JakartaMail;
+import org.mailintegrator.core.spi.DiscoveryContext;
+import org.mailintegrator.core.spi.HostDiscovery;
 import org.mailintegrator.core.spi.HostResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +145,9 @@ public final class Integrator {
     private final MailSessions sessions;
     private final SafeListener listener;
     private final Engine engine;
+    private final @Nullable HostDiscovery discovery;
+    private final DiscoveryContext discoveryContext;
+    private final HostApproval approval;
 
     private Integrator(Builder builder) {
         this.policy = builder.policy;
@@ -166,6 +173,9 @@ public final class Integrator {
                 listener);
         this.engine = new Engine(rules, attempts, builder.executor, builder.minimumSecurity, builder.resolver,
                 connectTimeout);
+        this.discovery = builder.discovery;
+        this.discoveryContext = DiscoveryContext.of(sslContext, builder.resolver);
+        this.approval = builder.approval;
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -183,7 +193,8 @@ public final class Integrator {
      *     stopped and the interrupt flag is kept
      */
     public IntegrationResult integrate(MailAccount account) {
-        Race negotiation = negotiation(account);
+        Objects.requireNonNull(account, "account");
+        Race negotiation = negotiation(account, discovered(account));
         CompletableFuture<IntegrationResult> result = negotiation.start();
         try {
             return logged(account, result.get());
@@ -205,8 +216,27 @@ public final class Integrator {
      * closes its sockets.
      */
     public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
-        Race negotiation = negotiation(account);
+        Objects.requireNonNull(account, "account");
         CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
+        if (!needsDiscovery(account)) {
+            race(account, negotiation(account, null), caller);
+            return caller;
+        }
+        CompletableFuture.supplyAsync(() -> discovered(account), engine.executor()).whenComplete((found, failure) -> {
+            if (failure != null) {
+                caller.completeExceptionally(failure);
+            } else if (!caller.isDone()) {
+                try {
+                    race(account, negotiation(account, found), caller);
+                } catch (RuntimeException e) {
+                    caller.completeExceptionally(e);
+                }
+            }
+        });
+        return caller;
+    }
+
+    private void race(MailAccount account, Race negotiation, CompletableFuture<IntegrationResult> caller) {
         caller.whenComplete((result, failure) -> {
             if (caller.isCancelled()) {
                 negotiation.cancel();
@@ -219,16 +249,31 @@ public final class Integrator {
                 caller.complete(logged(account, result));
             }
         });
-        return caller;
     }
 
-    private Race negotiation(MailAccount account) {
-        Objects.requireNonNull(account, "account");
-        List<ProtocolCandidate> candidates = candidatesFor(account);
+    private boolean needsDiscovery(MailAccount account) {
+        return discovery != null && !(account.givesHost(MailProtocol.IMAP) && account.givesHost(MailProtocol.POP3));
+    }
+
+    /** What discovery finds for {@code account}, or null when it does not run (not set, or the caller gave hosts). */
+    private @Nullable DiscoveredHosts discovered(MailAccount account) {
+        HostDiscovery finder = discovery;
+        if (finder == null || !needsDiscovery(account)) {
+            return null;
+        }
+        DiscoveredHosts found = finder.discover(account, discoveryContext);
+        return Objects.requireNonNull(found, () -> "the discovery " + finder + " returned null");
+    }
+
+    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered) {
+        List<ProtocolCandidate> candidates = candidatesFor(account, discovered);
         IntegrationListener.Integration integration = new IntegrationListener.Integration(
                 INTEGRATIONS.incrementAndGet(), account.emailAddress());
         listener.integrationStart(integration, candidates);
-        return engine.race(integration, new Credentials(account.username(), account.password()), candidates);
+        CredentialRelease release = discovered == null ? CredentialRelease.CALLER_HOSTS
+                : CredentialRelease.discovered(account, discovered, approval);
+        return engine.race(integration, new Credentials(account.username(), account.password()), candidates,
+                release, discovered);
     }
 
     private static IntegrationResult logged(MailAccount account, IntegrationResult result) {
@@ -326,8 +371,9 @@ public final class Integrator {
         return maxConnectionsPerServer;
     }
 
-    private List<ProtocolCandidate> candidatesFor(MailAccount account) {
-        List<ProtocolCandidate> listed = Objects.requireNonNull(policy.candidates(account),
+    private List<ProtocolCandidate> candidatesFor(MailAccount account, @Nullable DiscoveredHosts discovered) {
+        List<ProtocolCandidate> listed = Objects.requireNonNull(
+                discovered == null ? policy.candidates(account) : policy.candidates(account, discovered),
                 "the policy returned null instead of a list of candidates");
         if (listed.isEmpty()) {
             throw new IllegalArgumentException("the policy returned no candidate for " + account.emailAddress());
@@ -374,8 +420,31 @@ public final class Integrator {
         private Duration busyRetryWindow = DEFAULT_BUSY_RETRY_WINDOW;
         private HostResolver resolver = HostResolver.SYSTEM;
         private IntegrationListener listener = IntegrationListener.NONE;
+        private @Nullable HostDiscovery discovery;
+        private HostApproval approval = HostApproval.NONE;
 
         private Builder() {
+        }
+
+        /**
+         * Finds the servers from the address when the caller gives no host: typically
+         * {@code org.mailintegrator.discovery.Discovery.standard()} (artifact {@code mailintegrator-discovery}).
+         * What it finds is offered to the policy ({@link PreferencePolicy#candidates(MailAccount, DiscoveredHosts)});
+         * credentials go only to hosts within the address's domain, hosts from a trusted source, or hosts
+         * {@linkplain #approveHosts(HostApproval) approved}. Without it the integrator tries the policy's hosts.
+         */
+        public Builder discovery(HostDiscovery discovery) {
+            this.discovery = Objects.requireNonNull(discovery, "discovery");
+            return this;
+        }
+
+        /**
+         * Decides on hosts that discovery proposed from a source that is not trusted (default: none approved; such
+         * candidates are skipped and say why).
+         */
+        public Builder approveHosts(HostApproval approval) {
+            this.approval = Objects.requireNonNull(approval, "approval");
+            return this;
         }
 
         /**

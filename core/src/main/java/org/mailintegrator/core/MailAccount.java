@@ -25,6 +25,7 @@ public final class MailAccount {
     private final String password;
     private final String host;
     private final Map<MailProtocol, String> protocolHosts;
+    private final boolean hostGiven;
 
     private MailAccount(Builder builder) {
         this.emailAddress = builder.emailAddress;
@@ -32,6 +33,7 @@ public final class MailAccount {
         this.password = Objects.requireNonNull(builder.password, "password is required");
         this.host = builder.host != null ? builder.host : domainOf(builder.emailAddress);
         this.protocolHosts = Map.copyOf(builder.protocolHosts);
+        this.hostGiven = builder.host != null;
     }
 
     /**
@@ -75,6 +77,20 @@ public final class MailAccount {
         return protocolHosts.getOrDefault(protocol, host);
     }
 
+    /** The domain of the email address, in ASCII (an internationalised domain name in its IDNA form). */
+    public String domain() {
+        return domainOf(emailAddress);
+    }
+
+    /**
+     * Whether the caller gave the host for {@code protocol} (a per-protocol host, or the account host), rather than
+     * leaving it to the address's domain or to discovery.
+     */
+    public boolean givesHost(MailProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        return hostGiven || protocolHosts.containsKey(protocol);
+    }
+
     /**
      * The per-protocol host given for {@code protocol}, if any.
      *
@@ -96,7 +112,7 @@ public final class MailAccount {
         Builder builder = new Builder(emailAddress);
         builder.username = username.equals(defaultUsername(emailAddress)) ? null : username;
         builder.password = password;
-        builder.host = host.equals(domainOf(emailAddress)) ? null : host;
+        builder.host = hostGiven ? host : null;
         builder.protocolHosts.putAll(protocolHosts);
         return builder;
     }
@@ -113,12 +129,12 @@ public final class MailAccount {
         MailAccount that = (MailAccount) other;
         return emailAddress.equals(that.emailAddress) && username.equals(that.username)
                 && password.equals(that.password) && host.equals(that.host)
-                && protocolHosts.equals(that.protocolHosts);
+                && protocolHosts.equals(that.protocolHosts) && hostGiven == that.hostGiven;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(emailAddress, username, host, protocolHosts);
+        return Objects.hash(emailAddress, username, host, protocolHosts, hostGiven);
     }
 
     /** Shows everything but the password, which appears as {@code ****}. */

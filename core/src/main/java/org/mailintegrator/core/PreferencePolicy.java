@@ -20,4 +20,14 @@ import java.util.List;
 public interface PreferencePolicy {
     /** The candidates to try for {@code account}, most preferred first. */
     List<ProtocolCandidate> candidates(MailAccount account);
+
+    /**
+     * The candidates to try for {@code account} when discovery has run: by default the candidates for the account
+     * with the best host discovery found per protocol ({@link DiscoveredHosts#applyTo(MailAccount)}), so that a
+     * policy written for {@link MailAccount#host(MailProtocol)} needs no change. A policy overrides this to use
+     * discovered ports and security as well, or the servers as discovery found them.
+     */
+    default List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
+        return candidates(discovered.applyTo(account));
+    }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 
 /**
@@ -32,6 +33,16 @@ public final class Wording {
 
     private static String describe(Security security) {
         return security == Security.NONE ? "cleartext" : security.toString();
+    }
+
+    public static String notOffered(String reason) {
+        return "Skipped: " + reason + "; no connection was made.";
+    }
+
+    public static String untrustedHost(String host, Provenance provenance, String address, String domain) {
+        return "Skipped: " + host + " was proposed by " + provenance + ", and it is outside " + domain
+                + ", so it may not receive the credentials of " + address + " unless the caller approves it "
+                + "(Integrator.builder().approveHosts(...)); no connection was made.";
     }
 
     public static String cancelledWhileRunning() {

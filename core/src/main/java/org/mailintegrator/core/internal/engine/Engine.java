@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
@@ -15,6 +16,7 @@ import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SystemTimeline;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.attempt.AttemptRunner;
+import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.Plan;
 import org.mailintegrator.core.internal.racing.Race;
@@ -55,12 +57,21 @@ public final class Engine {
         return SystemTimeline.INSTANCE;
     }
 
-    /** A race for one integration, not started yet. */
-    public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates) {
+    /**
+     * A race for one integration, not started yet. {@code release} decides which hosts may receive the
+     * credentials; {@code discovered} is what discovery found, when it ran.
+     */
+    public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates,
+            CredentialRelease release, @Nullable DiscoveredHosts discovered) {
         HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
         AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups);
-        return new Race(rules, integration, Plan.routes(candidates, minimumSecurity),
-                lane -> executor.execute(() -> runner.run(lane)));
+        return new Race(rules, integration, Plan.routes(candidates, minimumSecurity, release),
+                lane -> executor.execute(() -> runner.run(lane)), discovered);
+    }
+
+    /** Where attempts run: the caller's executor, or the library's shared pool. */
+    public Executor executor() {
+        return executor;
     }
 
     private static Executor sharedPool() {

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 
 /**
  * One candidate of the chain as the engine will treat it: its place in the preference order, the server its
@@ -13,11 +14,18 @@ public final class Route {
     private final int index;
     private final ProtocolCandidate candidate;
     private final @Nullable String skipped;
+    private final @Nullable Provenance provenance;
 
-    Route(int index, ProtocolCandidate candidate, @Nullable String skipped) {
+    Route(int index, ProtocolCandidate candidate, @Nullable String skipped, @Nullable Provenance provenance) {
         this.index = index;
         this.candidate = candidate;
         this.skipped = skipped;
+        this.provenance = provenance;
+    }
+
+    /** Where the candidate's host came from, when discovery named it. */
+    public Optional<Provenance> provenance() {
+        return Optional.ofNullable(provenance);
     }
 
     /** The place in the preference order, 0 for the most preferred. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Outcome;
@@ -98,6 +99,7 @@ public final class Race {
     private final Timeline timeline;
     private final Integration integration;
     private final Starter starter;
+    private final @Nullable DiscoveredHosts discovered;
     private final List<Lane> lanes = new ArrayList<>();
     private final CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
     private final List<Timeline.Scheduled> timers = new ArrayList<>();
@@ -109,6 +111,13 @@ public final class Race {
     private boolean completed;
 
     public Race(Rules rules, Integration integration, List<Route> routes, Starter starter) {
+        this(rules, integration, routes, starter, null);
+    }
+
+    /** A race whose result records what discovery found ({@code discovered}, when it ran). */
+    public Race(Rules rules, Integration integration, List<Route> routes, Starter starter,
+            @Nullable DiscoveredHosts discovered) {
+        this.discovered = discovered;
         this.rules = rules;
         this.timeline = rules.timeline();
         this.integration = integration;
@@ -117,7 +126,7 @@ public final class Race {
             Lane lane = new Lane(route);
             route.skipped().ifPresent(reason -> {
                 lane.state = State.FINISHED;
-                lane.attempt = Attempt.of(route.candidate(), Outcome.SKIPPED, Duration.ZERO, reason);
+                lane.attempt = lane.traced(Attempt.of(route.candidate(), Outcome.SKIPPED, Duration.ZERO, reason));
             });
             lanes.add(lane);
         }
@@ -270,7 +279,7 @@ public final class Race {
         for (Lane lane : lanes) {
             if (lane.state == State.PENDING) {
                 lane.state = State.FINISHED;
-                lane.attempt = Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO, detail);
+                lane.attempt = lane.traced(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO, detail));
             }
         }
         nextToLaunch = lanes.size();
@@ -296,8 +305,9 @@ public final class Race {
                 unannounced.add(attempt);
             }
         }
-        IntegrationResult done = IntegrationResult.of(integration.emailAddress(), attempts,
+        IntegrationResult of = IntegrationResult.of(integration.emailAddress(), attempts,
                 Duration.ofNanos(timeline.nanoTime() - startNanos));
+        IntegrationResult done = discovered == null ? of : of.withDiscovered(discovered);
         SafeListener listener = rules.listener();
         timeline.execute(() -> {
             unannounced.forEach(attempt -> listener.attemptEnd(integration, attempt));
@@ -358,6 +368,11 @@ public final class Race {
             synchronized (Race.this) {
                 return attempt;
             }
+        }
+
+        /** {@code attempt}, with where its host came from when discovery named it. */
+        private Attempt traced(Attempt attempt) {
+            return route.provenance().map(attempt::withProvenance).orElse(attempt);
         }
 
         /** Whether this lane can no longer win or block others: finished, or stopped by the race. */
@@ -504,7 +519,7 @@ public final class Race {
                     outcome = outcome.withAddress(end.address());
                 }
                 finish(outcome);
-                return outcome;
+                return attempt;
             }
         }
 
@@ -551,7 +566,7 @@ public final class Race {
                 } else if (state == State.QUEUED && outcome == Outcome.TIMED_OUT) {
                     recordedDetail = detail + Wording.stillQueued(candidate);
                 }
-                attempt = Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase);
+                attempt = traced(Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase));
                 state = State.FINISHED;
                 releaseLater(ticket);
                 ticket = null;
@@ -604,7 +619,8 @@ public final class Race {
             submit(this);
         }
 
-        private void finish(Attempt finished) {
+        private void finish(Attempt outcome) {
+            Attempt finished = traced(outcome);
             attempt = finished;
             state = State.FINISHED;
             releaseLater(ticket);

@@ -1,0 +1,90 @@
+package org.mailintegrator.core.internal.planning;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.HostApproval;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.internal.Wording;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may receive an account's credentials. Hosts the caller or the policy named, hosts within the address's domain
+ * (the domain itself or a name under it) and hosts from a trusted source may; a host that only an untrusted source
+ * proposed (an MX outside the domain, plain HTTP, a guess outside the domain) needs the caller's
+ * {@link HostApproval}. A candidate that may not is skipped before any connection. Also skips the services the
+ * domain says it does not offer. Thread-safe.
+ */
+public final class CredentialRelease {
+    private static final Logger log = LoggerFactory.getLogger(CredentialRelease.class);
+
+    /** No discovery ran: every host came from the caller or the policy. */
+    public static final CredentialRelease CALLER_HOSTS = new CredentialRelease(null, null, HostApproval.NONE);
+
+    private final @Nullable MailAccount account;
+    private final @Nullable DiscoveredHosts discovered;
+    private final HostApproval approval;
+
+    private CredentialRelease(@Nullable MailAccount account, @Nullable DiscoveredHosts discovered,
+            HostApproval approval) {
+        this.account = account;
+        this.discovered = discovered;
+        this.approval = approval;
+    }
+
+    /** The rule for an account whose hosts discovery found. */
+    public static CredentialRelease discovered(MailAccount account, DiscoveredHosts discovered, HostApproval approval) {
+        return new CredentialRelease(account, discovered, approval);
+    }
+
+    /** Where {@code candidate}'s host came from, when discovery named it. */
+    Optional<Provenance> provenance(ProtocolCandidate candidate) {
+        if (discovered == null) {
+            return Optional.empty();
+        }
+        List<Provenance> found = discovered.provenances(candidate.host());
+        return found.stream().filter(Provenance::isTrusted).findFirst().or(() -> found.stream().findFirst());
+    }
+
+    /** Why {@code candidate} must not be tried, if it must not. */
+    Optional<String> refusal(ProtocolCandidate candidate) {
+        if (discovered == null || account == null) {
+            return Optional.empty();
+        }
+        Optional<String> notOffered = discovered.notOffered(candidate.protocol(), candidate.security());
+        if (notOffered.isPresent()) {
+            return Optional.of(Wording.notOffered(notOffered.get()));
+        }
+        List<Provenance> found = discovered.provenances(candidate.host());
+        if (found.isEmpty() || withinDomain(candidate.host(), account.domain())
+                || found.stream().anyMatch(Provenance::isTrusted)) {
+            return Optional.empty();
+        }
+        Provenance first = found.get(0);
+        if (approved(candidate.host(), first)) {
+            return Optional.empty();
+        }
+        return Optional.of(Wording.untrustedHost(candidate.host(), first, account.emailAddress(), account.domain()));
+    }
+
+    private boolean approved(String host, Provenance provenance) {
+        try {
+            return approval.approve(account, host, provenance);
+        } catch (RuntimeException e) {
+            log.warn("The host approval {} threw for {}; not approved", approval, host, e);
+            return false;
+        }
+    }
+
+    /** Whether {@code host} is {@code domain} or a name under it. */
+    static boolean withinDomain(String host, String domain) {
+        String h = host.toLowerCase(Locale.ROOT);
+        String d = domain.toLowerCase(Locale.ROOT);
+        return h.equals(d) || h.endsWith("." + d);
+    }
+}
