@@ -1,0 +1,126 @@
+package org.mailintegrator.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.spi.DiscoveryContext;
+import org.mailintegrator.core.spi.HostResolver;
+
+/** Sources run together and are decided by priority, within the deadline, whatever a source does. */
+class DiscoveryPriorityTest {
+    private static final MailAccount ACCOUNT = MailAccount.builder("alice@example.com").password("pw").build();
+
+    @Test
+    void aHigherSourceWinsEvenWhenALowerOneAnswersFirst() throws Exception {
+        CountDownLatch lowerAnswered = new CountDownLatch(1);
+        Source higher = source("higher", query -> {
+            assertThat(lowerAnswered.await(5, TimeUnit.SECONDS)).isTrue();
+            return new Findings().add(endpoint("imap.example.com", Provenance.Kind.AUTOCONFIG));
+        });
+        Source lower = source("lower", query -> {
+            lowerAnswered.countDown();
+            return new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS));
+        });
+
+        DiscoveredHosts found = new Discovery(List.of(higher, lower), Duration.ofSeconds(5))
+                .discover(ACCOUNT, context());
+
+        assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("imap.example.com");
+        assertThat(found.notes()).anyMatch(note -> note.startsWith("higher decided"));
+    }
+
+    @Test
+    void aSourceThatFindsNothingOrFailsLetsTheNextDecide() {
+        Source empty = source("empty", query -> Findings.nothing("empty: no entry for example.com"));
+        Source failing = source("failing", query -> {
+            throw new IOException("HTTP 500");
+        });
+        Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS)));
+
+        DiscoveredHosts found = new Discovery(List.of(empty, failing, guess), Duration.ofSeconds(5))
+                .discover(ACCOUNT, context());
+
+        assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("mail.example.com");
+        assertThat(found.notes()).contains("empty: no entry for example.com", "failing: HTTP 500");
+    }
+
+    @Test
+    void aSourceThatHangsIsCutOffAtTheDeadlineAndTheOthersStillCount() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Source hanging = source("hanging", query -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return new Findings();
+        });
+        Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS)));
+        long start = System.nanoTime();
+
+        DiscoveredHosts found = new Discovery(List.of(hanging, guess), Duration.ofMillis(300))
+                .discover(ACCOUNT, context());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("mail.example.com");
+        assertThat(found.notes()).contains("hanging: no answer within the discovery deadline");
+        assertThat(interrupted.getCount()).as("the hanging source was interrupted").isZero();
+    }
+
+    @Test
+    void aWithdrawnServiceIsAnAnswerThatDecides() {
+        Source srv = source("srv", query -> new Findings().notOffered(MailProtocol.POP3, Security.IMPLICIT_TLS,
+                "_pop3s._tcp.example.com says POP3 over TLS is not offered"));
+        Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS)));
+
+        DiscoveredHosts found = new Discovery(List.of(srv, guess), Duration.ofSeconds(5)).discover(ACCOUNT, context());
+
+        assertThat(found.notOffered(MailProtocol.POP3, Security.IMPLICIT_TLS)).isPresent();
+        assertThat(found.endpoints()).isEmpty();
+    }
+
+    interface Lookup {
+        Findings find(Query query) throws IOException, InterruptedException;
+    }
+
+    private static Source source(String name, Lookup lookup) {
+        return new Source() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Findings find(Query query) throws IOException, InterruptedException {
+                return lookup.find(query);
+            }
+        };
+    }
+
+    private static Endpoint endpoint(String host, Provenance.Kind kind) {
+        return Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, host, 993),
+                Provenance.of(kind, "test " + kind, kind != Provenance.Kind.GUESS));
+    }
+
+    private static DiscoveryContext context() {
+        try {
+            return DiscoveryContext.of(SSLContext.getDefault(), HostResolver.SYSTEM);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
