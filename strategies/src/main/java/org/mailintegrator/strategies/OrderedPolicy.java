@@ -1,8 +1,12 @@
 package org.mailintegrator.strategies;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.PreferencePolicy;
@@ -34,6 +38,31 @@ public final class OrderedPolicy implements PreferencePolicy {
         for (Step step : steps) {
             String host = step.host != null ? step.host : account.host(step.protocol);
             candidates.add(ProtocolCandidate.of(step.protocol, step.security, host, step.port));
+        }
+        return List.copyOf(candidates);
+    }
+
+    /**
+     * With discovery: one candidate per step, in the steps' order. A step meets the server discovery found for its
+     * protocol and security, on that server's host and port (an autoconfig or SRV record may name another port);
+     * a step discovery found nothing for uses the best host found for its protocol and the step's port. A step
+     * with a fixed host keeps it. A candidate two steps lead to is listed once.
+     */
+    @Override
+    public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
+        Objects.requireNonNull(account, "account");
+        Objects.requireNonNull(discovered, "discovered");
+        MailAccount withFound = discovered.applyTo(account);
+        Set<ProtocolCandidate> candidates = new LinkedHashSet<>();
+        for (Step step : steps) {
+            if (step.host != null || account.givesHost(step.protocol)) {
+                String host = step.host != null ? step.host : account.host(step.protocol);
+                candidates.add(ProtocolCandidate.of(step.protocol, step.security, host, step.port));
+                continue;
+            }
+            candidates.add(discovered.best(step.protocol, step.security).map(Endpoint::candidate)
+                    .orElseGet(() -> ProtocolCandidate.of(step.protocol, step.security,
+                            withFound.host(step.protocol), step.port)));
         }
         return List.copyOf(candidates);
     }

@@ -6,7 +6,12 @@ import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
 
+import java.util.List;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * Ready {@link PreferencePolicy}s. Each is stateless and thread-safe, and resolves every candidate on the
@@ -32,6 +37,26 @@ public final class Policies {
             .then(POP3, IMPLICIT_TLS, 995)
             .then(POP3, NONE, 110)
             .build();
+
+    private static final PreferencePolicy DISCOVERED = new PreferencePolicy() {
+        @Override
+        public List<ProtocolCandidate> candidates(MailAccount account) {
+            return SECURE.candidates(account);
+        }
+
+        @Override
+        public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
+            if (discovered.isEmpty()) {
+                return SECURE.candidates(account, discovered);
+            }
+            return discovered.endpoints().stream().map(Endpoint::candidate).distinct().toList();
+        }
+
+        @Override
+        public String toString() {
+            return "Policies.discovered()";
+        }
+    };
 
     private Policies() {
     }
@@ -79,6 +104,15 @@ public final class Policies {
      */
     public static PreferencePolicy popOnly() {
         return POP_ONLY;
+    }
+
+    /**
+     * The servers exactly as discovery found them, in discovery's order (the deciding source's own order), with
+     * their ports and security. Without discovery (or when it found nothing) it falls back to
+     * {@link #secure()}, BlackBerry's order without cleartext.
+     */
+    public static PreferencePolicy discovered() {
+        return DISCOVERED;
     }
 
     /**
