@@ -1,7 +1,6 @@
 package org.mailintegrator.discovery;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -192,8 +191,9 @@ final class DnsClient {
                 answer.completeExceptionally(e);
             }
         });
-        // The hard bound: whatever dnsjava does, the answer is given up at the timeout.
-        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS).execute(() ->
+        // The hard bound: whatever dnsjava does, the answer is given up at the timeout. Run on the JDK's delay
+        // thread itself (not the common pool, which may be busy), as it only completes the future.
+        CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS, Runnable::run).execute(() ->
                 answer.completeExceptionally(new IOException(what + ": no answer from " + describe(targets)
                         + " within " + timeout.toMillis() + " ms")));
         // given up (answered, timed out, cancelled): dnsjava's tries end at their own, shorter, timeouts
@@ -248,7 +248,7 @@ final class DnsClient {
             throw e;
         } catch (TimeoutException e) {
             lookup.cancel(false);
-            throw new InterruptedIOException(type + " " + name + ": no answer within " + timeout.toMillis() + " ms");
+            throw new IOException(type + " " + name + ": no answer within " + timeout.toMillis() + " ms");
         } catch (CancellationException e) {
             throw new IOException(type + " " + name + ": the lookup was cancelled", e);
         } catch (ExecutionException e) {
