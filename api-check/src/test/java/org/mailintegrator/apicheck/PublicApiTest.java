@@ -38,6 +38,11 @@ class PublicApiTest {
     }
 
     @Test
+    void discovery() throws IOException {
+        check("mailintegrator-discovery", "org.mailintegrator.discovery.Discovery", "org.mailintegrator.discovery");
+    }
+
+    @Test
     void testkit() throws IOException {
         check("mailintegrator-testkit", "org.mailintegrator.testkit.MailServerFixture",
                 "org.mailintegrator.testkit");
