@@ -1,6 +1,7 @@
 package org.mailintegrator.discovery;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,12 +43,34 @@ public final class Discovery implements HostDiscovery {
 
     private static final ThreadPoolExecutor LOOKUPS = lookupPool();
 
+    /** The default bound of each source's own lookups, in milliseconds. */
+    public static final long DEFAULT_SOURCE_TIMEOUT_MILLIS = 4_000;
+
     private final List<Source> sources;
     private final Duration deadline;
+    private final Duration sourceTimeout;
 
     Discovery(List<Source> sources, Duration deadline) {
+        this(sources, deadline, deadline);
+    }
+
+    Discovery(List<Source> sources, Duration deadline, Duration sourceTimeout) {
         this.sources = List.copyOf(sources);
         this.deadline = deadline;
+        this.sourceTimeout = sourceTimeout.compareTo(deadline) < 0 ? sourceTimeout : deadline;
+    }
+
+    /**
+     * Every source, with the defaults: autoconfig over HTTPS only, the system's DNS, the bundled ISPDB, guesses;
+     * {@value #DEFAULT_DEADLINE_MILLIS} ms in all, {@value #DEFAULT_SOURCE_TIMEOUT_MILLIS} ms per source.
+     */
+    public static Discovery standard() {
+        return builder().build();
+    }
+
+    /** A discovery with other settings. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** The sources in priority order. */
@@ -61,7 +84,7 @@ public final class Discovery implements HostDiscovery {
         Objects.requireNonNull(context, "context");
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
-        Query query = new Query(account.domain(), account, context, deadline);
+        Query query = new Query(account.domain(), account, context, sourceTimeout);
         List<Future<Findings>> running = new ArrayList<>();
         for (Source source : sources) {
             running.add(LOOKUPS.submit(() -> source.find(query)));
@@ -136,5 +159,86 @@ public final class Discovery implements HostDiscovery {
         List<String> names = new ArrayList<>();
         sources.forEach(source -> names.add(source.name()));
         return "Discovery" + names + " within " + deadline.toMillis() + " ms";
+    }
+
+    /** Settings of a {@link Discovery}; every setter checks its argument at once. Not thread-safe. */
+    public static final class Builder {
+        private Duration deadline = Duration.ofMillis(DEFAULT_DEADLINE_MILLIS);
+        private Duration sourceTimeout = Duration.ofMillis(DEFAULT_SOURCE_TIMEOUT_MILLIS);
+        private boolean plainHttp;
+        private boolean liveIspdb;
+        private boolean guesses = true;
+        private List<InetSocketAddress> dnsServers = List.of();
+
+        private Builder() {
+        }
+
+        /** The bound of a whole search (default {@value #DEFAULT_DEADLINE_MILLIS} ms). */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive(deadline, "deadline");
+            return this;
+        }
+
+        /** The bound of each source's own lookups (default {@value #DEFAULT_SOURCE_TIMEOUT_MILLIS} ms). */
+        public Builder sourceTimeout(Duration timeout) {
+            this.sourceTimeout = positive(timeout, "sourceTimeout");
+            return this;
+        }
+
+        /**
+         * Also fetches autoconfig over plain HTTP. Off by default: anyone on the path can forge such an answer, so
+         * the hosts it names are untrusted (credentials go there only within the address's domain or when
+         * approved).
+         */
+        public Builder allowPlainHttp() {
+            this.plainHttp = true;
+            return this;
+        }
+
+        /**
+         * Also asks Mozilla's live ISPDB ({@code autoconfig.thunderbird.net}) when the bundled copy does not know
+         * the domain. Off by default: it tells a third party which domain is being set up.
+         */
+        public Builder liveIspdb() {
+            this.liveIspdb = true;
+            return this;
+        }
+
+        /** Asks these DNS servers (any port) instead of the system's. */
+        public Builder dnsServers(List<InetSocketAddress> servers) {
+            List<InetSocketAddress> copy = List.copyOf(Objects.requireNonNull(servers, "servers"));
+            if (copy.isEmpty()) {
+                throw new IllegalArgumentException("dnsServers must name at least one server");
+            }
+            this.dnsServers = copy;
+            return this;
+        }
+
+        /** Does not guess names ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). */
+        public Builder withoutGuesses() {
+            this.guesses = false;
+            return this;
+        }
+
+        public Discovery build() {
+            DnsClient dns = dnsServers.isEmpty() ? DnsClient.system() : DnsClient.using(dnsServers);
+            Source ispdb = new IspdbSource(liveIspdb);
+            Source autoconfig = new AutoconfigSource(plainHttp);
+            List<Source> sources = new ArrayList<>(List.of(autoconfig, new SrvSource(dns), ispdb,
+                    new MxSource(new MxLookup(dns), List.of(ispdb, autoconfig))));
+            if (guesses) {
+                sources.add(new GuessSource());
+            }
+            return new Discovery(sources, deadline, sourceTimeout);
+        }
+
+        private static Duration positive(Duration duration, String name) {
+            Objects.requireNonNull(duration, name);
+            if (duration.isNegative() || duration.isZero() || duration.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(name + " must be between 1 ms and " + Integer.MAX_VALUE
+                        + " ms, was " + duration);
+            }
+            return duration;
+        }
     }
 }
