@@ -1,0 +1,102 @@
+package org.mailintegrator.discovery;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
+
+/**
+ * The provider's own autoconfig document (Thunderbird's clientConfig 1.1), fetched from
+ * {@code https://autoconfig.<domain>/mail/config-v1.1.xml} and
+ * {@code https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml}, in that order of preference.
+ *
+ * <p>The address is kept private: the {@code emailaddress} query parameter Thunderbird adds is not sent, so the
+ * provider learns only that someone looks up its domain; placeholders in the document are filled in locally. Both
+ * URLs are fetched concurrently and the first good answer in the order above wins (the first URL's answer is
+ * waited for, within the deadline, before the second one's is taken), so the result does not depend on which
+ * server is faster. A good answer is status 200 with a well-formed document naming at least one usable IMAP or
+ * POP3 server. Redirects are not followed; bodies are capped at 1 MiB (see {@link CappedHttp}).
+ *
+ * <p>Servers from an HTTPS URL are trusted: the document comes from the domain's own web server, authenticated by
+ * its certificate under the integrator's TLS context. The plain {@code http://} variants are asked only when the
+ * source is built with {@code allowPlainHttp}, after the HTTPS ones, and what they name is not trusted (anyone on
+ * the path could have written it).
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class AutoconfigSource implements Source {
+    private final Function<String, List<URI>> locations;
+
+    /** HTTPS only. */
+    AutoconfigSource() {
+        this(false);
+    }
+
+    /** With {@code allowPlainHttp}, the {@code http://} variants are asked too, after the HTTPS ones. */
+    AutoconfigSource(boolean allowPlainHttp) {
+        this(domain -> standardLocations(domain, allowPlainHttp));
+    }
+
+    /** With other URLs for a domain, most preferred first (tests point it at a loopback server). */
+    AutoconfigSource(Function<String, List<URI>> locations) {
+        this.locations = Objects.requireNonNull(locations, "locations");
+    }
+
+    /** The standard URLs for {@code domain}, most preferred first. */
+    static List<URI> standardLocations(String domain, boolean allowPlainHttp) {
+        String host = domain.toLowerCase(Locale.ROOT);
+        List<String> schemes = allowPlainHttp ? List.of("https", "http") : List.of("https");
+        List<URI> uris = new ArrayList<>();
+        for (String scheme : schemes) {
+            uris.add(URI.create(scheme + "://autoconfig." + host + "/mail/config-v1.1.xml"));
+            uris.add(URI.create(scheme + "://" + host + "/.well-known/autoconfig/mail/config-v1.1.xml"));
+        }
+        return List.copyOf(uris);
+    }
+
+    @Override
+    public String name() {
+        return "autoconfig";
+    }
+
+    @Override
+    public Findings find(Query query) throws InterruptedException {
+        List<URI> uris;
+        try {
+            uris = List.copyOf(locations.apply(query.domain()));
+        } catch (IllegalArgumentException e) {
+            return Findings.nothing("autoconfig: no URL for the domain " + query.domain() + " (" + e.getMessage()
+                    + ")");
+        }
+        List<String> notes = new ArrayList<>();
+        CappedHttp.Answer<List<ProtocolCandidate>> answer = CappedHttp.firstGood("autoconfig", uris,
+                query.context().sslContext(), query.timeout(), ClientConfig.reader(query.account()), notes);
+        Findings findings = new Findings();
+        notes.forEach(findings::note);
+        if (answer == null) {
+            if (uris.isEmpty()) {
+                findings.note("autoconfig: no URL to ask for " + query.domain());
+            }
+            return findings;
+        }
+        URI uri = answer.uri();
+        Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, uri.toString(),
+                "https".equalsIgnoreCase(uri.getScheme()));
+        for (ProtocolCandidate candidate : answer.value()) {
+            findings.add(Endpoint.of(candidate, provenance));
+        }
+        findings.note("autoconfig " + uri + ": " + answer.value().size() + " server"
+                + (answer.value().size() == 1 ? "" : "s"));
+        return findings;
+    }
+
+    @Override
+    public String toString() {
+        return "AutoconfigSource";
+    }
+}

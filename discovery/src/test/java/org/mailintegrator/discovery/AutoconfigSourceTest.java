@@ -1,0 +1,297 @@
+package org.mailintegrator.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.spi.DiscoveryContext;
+import org.mailintegrator.core.spi.HostResolver;
+import org.mailintegrator.testkit.TestCertificates;
+
+/**
+ * Autoconfig against a real HTTPS server on loopback: what it finds and with which provenance, and the bounds on
+ * everything a web server can do wrong (404, redirects, huge or endless bodies, silence, an untrusted certificate).
+ */
+class AutoconfigSourceTest {
+    private static final TestCertificates CERTIFICATES = TestCertificates.forHosts("127.0.0.1");
+    private static final MailAccount ACCOUNT = MailAccount.builder("alice@example.org").password("s3cret!").build();
+    private static final String PATH = "/mail/config-v1.1.xml";
+    private static final String WELL_KNOWN = "/.well-known/autoconfig/mail/config-v1.1.xml";
+    private static final String DOCUMENT = ClientConfigTest.document(
+            ClientConfigTest.server("imap", "imap.%EMAILDOMAIN%", "993", "SSL")
+            + ClientConfigTest.server("pop3", "pop.example.org", "995", "SSL")
+            + ClientConfigTest.server("exchange", "outlook.example.org", "443", "SSL"));
+
+    private LoopbackWebServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static Query query(Duration timeout) {
+        return query(CERTIFICATES.clientSslContext(), timeout);
+    }
+
+    private static Query query(SSLContext sslContext, Duration timeout) {
+        return new Query("example.org", ACCOUNT, DiscoveryContext.of(sslContext, HostResolver.SYSTEM), timeout);
+    }
+
+    private AutoconfigSource source(String... paths) {
+        return new AutoconfigSource(domain -> {
+            assertThat(domain).isEqualTo("example.org");
+            return List.of(paths).stream().map(server::uri).toList();
+        });
+    }
+
+    @Test
+    void theProvidersServersWithTheirProvenanceAndNoAddressSent() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).document(PATH, DOCUMENT);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, server.uri(PATH).toString(), true);
+        assertThat(findings.endpoints()).containsExactly(
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
+                        provenance),
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.example.org", 995),
+                        provenance));
+        assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("\"exchange\""));
+        assertThat(server.requests()).singleElement()
+                .satisfies(uri -> assertThat(uri.getRawQuery()).isNull());
+        assertThat(String.join("\n", findings.notes())).doesNotContain("s3cret!").doesNotContain("alice");
+    }
+
+    @Test
+    void aNotFoundGivesANoteAndNoEndpoint() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 404, null);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.decides()).isFalse();
+        assertThat(findings.notes()).containsExactly("autoconfig " + server.uri(PATH) + ": HTTP 404");
+    }
+
+    @Test
+    void theSecondUrlAnswersWhenTheFirstHasNothing() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 404, null).document(WELL_KNOWN, DOCUMENT);
+
+        Findings findings = source(PATH, WELL_KNOWN).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> assertThat(
+                endpoint.provenance().origin()).isEqualTo(server.uri(WELL_KNOWN).toString()));
+        assertThat(findings.notes()).first().isEqualTo("autoconfig " + server.uri(PATH) + ": HTTP 404");
+    }
+
+    @Test
+    void theFirstUrlWinsEvenWhenTheSecondAnswersFirst() throws Exception {
+        CountDownLatch secondAnswered = new CountDownLatch(1);
+        server = LoopbackWebServer.https(CERTIFICATES)
+                .handle(PATH, exchange -> {
+                    awaitOrFail(secondAnswered);
+                    LoopbackWebServer.respond(exchange, 200, DOCUMENT, null);
+                })
+                .handle(WELL_KNOWN, exchange -> {
+                    LoopbackWebServer.respond(exchange, 200, ClientConfigTest.document(
+                            ClientConfigTest.server("imap", "other.example.org", "993", "SSL")), null);
+                    secondAnswered.countDown();
+                });
+
+        Findings findings = source(PATH, WELL_KNOWN).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).extracting(endpoint -> endpoint.candidate().host())
+                .containsExactly("imap.example.org", "pop.example.org");
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 301, "https://elsewhere.example/config.xml")
+                .document("/config.xml", DOCUMENT);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString()
+                .contains("HTTP 301").contains("not followed");
+        assertThat(server.requests()).extracting(URI::getPath).containsExactly(PATH);
+    }
+
+    @Test
+    void aHugeBodyFailsAtTheCapWithoutReadingItAll() throws Exception {
+        long fifty = 50L << 20;
+        AtomicLong written = new AtomicLong();
+        AtomicBoolean cutOff = new AtomicBoolean();
+        CountDownLatch handlerDone = new CountDownLatch(1);
+        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+            try {
+                streamBody(exchange, fifty, 0, written);
+            } catch (IOException e) {
+                cutOff.set(true);
+            } finally {
+                handlerDone.countDown();
+            }
+        });
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(20)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString()
+                .contains("larger than the " + CappedHttp.MAX_BODY_BYTES + " bytes accepted");
+        assertThat(handlerDone.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(cutOff).isTrue();
+        assertThat(written.get()).isLessThan(fifty);
+    }
+
+    @Test
+    void aDeclaredLengthBeyondTheCapIsRefusedBeforeReading() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+            try {
+                streamBody(exchange, 2L << 20, 2L << 20, new AtomicLong());
+            } catch (IOException expected) {
+                // the client hung up
+            }
+        });
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(20)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString().contains("declares " + (2L << 20) + " bytes");
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsBoundedByTheTimeout() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> server.awaitRelease());
+
+        long start = System.nanoTime();
+        Findings findings = source(PATH).find(query(Duration.ofMillis(500)));
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString().contains("no answer within 500 ms");
+        assertThat(elapsed).isLessThan(5_000);
+    }
+
+    @Test
+    void aBodyThatStallsIsBoundedByTheTimeout() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream body = exchange.getResponseBody();
+            body.write("<clientConfig>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.flush();
+            server.awaitRelease();
+        });
+
+        long start = System.nanoTime();
+        Findings findings = source(PATH).find(query(Duration.ofMillis(500)));
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString().contains("no answer within 500 ms");
+        assertThat(elapsed).isLessThan(5_000);
+    }
+
+    @Test
+    void anUntrustedCertificateGivesANoteAndNoEndpoint() throws Exception {
+        server = LoopbackWebServer.https(CERTIFICATES).document(PATH, DOCUMENT);
+        SSLContext otherCa = TestCertificates.forHosts("127.0.0.1").clientSslContext();
+
+        Findings findings = source(PATH).find(query(otherCa, Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString()
+                .startsWith("autoconfig " + server.uri(PATH) + ": TLS failed");
+    }
+
+    @Test
+    void aDocumentOverPlainHttpIsNotTrusted() throws Exception {
+        server = LoopbackWebServer.http().document(PATH, DOCUMENT);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> {
+            assertThat(endpoint.provenance().isTrusted()).isFalse();
+            assertThat(endpoint.provenance().origin()).startsWith("http://");
+        });
+    }
+
+    @Test
+    void anInterruptedLookupStopsPromptly() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+            asked.countDown();
+            server.awaitRelease();
+        });
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            Future<Findings> lookup = thread.submit(() -> source(PATH).find(query(Duration.ofSeconds(60))));
+            assertThat(asked.await(10, TimeUnit.SECONDS)).isTrue();
+
+            lookup.cancel(true);
+            thread.shutdown();
+
+            assertThat(thread.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    @Test
+    void theStandardUrlsAreHttpsUnlessPlainHttpIsAllowed() {
+        assertThat(AutoconfigSource.standardLocations("Example.ORG", false)).containsExactly(
+                URI.create("https://autoconfig.example.org/mail/config-v1.1.xml"),
+                URI.create("https://example.org/.well-known/autoconfig/mail/config-v1.1.xml"));
+        assertThat(AutoconfigSource.standardLocations("example.org", true)).containsExactly(
+                URI.create("https://autoconfig.example.org/mail/config-v1.1.xml"),
+                URI.create("https://example.org/.well-known/autoconfig/mail/config-v1.1.xml"),
+                URI.create("http://autoconfig.example.org/mail/config-v1.1.xml"),
+                URI.create("http://example.org/.well-known/autoconfig/mail/config-v1.1.xml"));
+    }
+
+    /** Writes {@code total} bytes of spaces in 64 KiB chunks; {@code declared} 0 means chunked. */
+    private static void streamBody(HttpExchange exchange, long total, long declared, AtomicLong written)
+            throws IOException {
+        exchange.sendResponseHeaders(200, declared);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        try (OutputStream body = exchange.getResponseBody()) {
+            while (written.get() < total) {
+                body.write(chunk);
+                written.addAndGet(chunk.length);
+            }
+        }
+    }
+
+    private static void awaitOrFail(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(10, TimeUnit.SECONDS)) {
+                throw new IOException("the other request never came");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
