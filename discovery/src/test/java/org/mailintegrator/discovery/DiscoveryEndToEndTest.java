@@ -1,0 +1,156 @@
+package org.mailintegrator.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.Integrator;
+import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.spi.HostResolver;
+import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.MailServerExtension;
+import org.mailintegrator.testkit.MailServerFixture;
+import org.mailintegrator.testkit.Service;
+import org.mailintegrator.testkit.TestCertificates;
+
+/**
+ * From an address alone, with the real sources wired as {@link Discovery} wires them: a real DNS server (SRV, MX),
+ * a real web server (autoconfig), GreenMail for the mailbox, and a listener that stands for an attacker and counts
+ * every connection and byte it gets.
+ */
+class DiscoveryEndToEndTest {
+    private static final String PASSWORD = "correct horse";
+    private static final TestCertificates CERTIFICATES =
+            TestCertificates.forHosts("imap.example.test", "imap.hosted.test", "127.0.0.1");
+
+    @RegisterExtension
+    static final MailServerExtension server = MailServerExtension.with(MailServerFixture.builder()
+            .certificates(CERTIFICATES)
+            .user("alice@example.test", PASSWORD)
+            .user("bob@company.test", PASSWORD));
+
+    private TestDnsServer dns;
+    private LoopbackWebServer web;
+    private ServerSocket attacker;
+    private final AtomicInteger attackerConnections = new AtomicInteger();
+    private final AtomicInteger attackerBytes = new AtomicInteger();
+    private Thread acceptor;
+
+    @BeforeEach
+    void start() throws IOException {
+        dns = TestDnsServer.start();
+        attacker = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(() -> {
+            while (!attacker.isClosed()) {
+                try (Socket socket = attacker.accept(); InputStream in = socket.getInputStream()) {
+                    attackerConnections.incrementAndGet();
+                    socket.setSoTimeout(2_000);
+                    while (in.read() >= 0) {
+                        attackerBytes.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    if (attacker.isClosed()) {
+                        return;
+                    }
+                }
+            }
+        });
+        acceptor.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        dns.close();
+        if (web != null) {
+            web.close();
+        }
+        attacker.close();
+        acceptor.join(5_000);
+    }
+
+    @Test
+    void aHostileAutoconfigOverPlainHttpGetsNoCredentialInAnyForm() throws IOException {
+        web = LoopbackWebServer.http().document("/mail/config-v1.1.xml", ClientConfigTest.document(
+                ClientConfigTest.server("imap", "mail.attacker.test", Integer.toString(attacker.getLocalPort()),
+                        "plain")));
+        Discovery discovery = new Discovery(List.of(new AutoconfigSource(domain ->
+                List.of(web.uri("/mail/config-v1.1.xml")))), Duration.ofSeconds(5));
+
+        IntegrationResult result = integrator(discovery).integrate(account("alice@example.test"));
+
+        Attempt attempt = result.attempts().get(0);
+        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.SKIPPED);
+        assertThat(attempt.provenance()).hasValueSatisfying(p -> assertThat(p.isTrusted()).isFalse());
+        assertThat(attackerConnections).as("the attacker's listener was never contacted").hasValue(0);
+        assertThat(attackerBytes).hasValue(0);
+    }
+
+    @Test
+    void aDomainWithOnlySrvRecordsIntegrates() throws IOException {
+        dns.srv("_imaps._tcp.example.test", 0, 0, server.get().port(Service.IMAPS), "imap.example.test");
+        Discovery discovery = new Discovery(List.of(
+                new AutoconfigSource(domain -> List.of(URI.create("https://127.0.0.1:1/mail/config-v1.1.xml"))),
+                new SrvSource(DnsClient.using(List.of(dns.address()))), new GuessSource()), Duration.ofSeconds(5));
+
+        IntegrationResult result = integrator(discovery).integrate(account("alice@example.test"));
+
+        assertThat(result.isIntegrated()).as(result.toString()).isTrue();
+        assertThat(result.attempts().get(0).provenance()).hasValueSatisfying(
+                p -> assertThat(p.kind()).isEqualTo(Provenance.Kind.SRV));
+        assertThat(result.toString()).contains("Discovery: srv decided");
+    }
+
+    @Test
+    void aCustomDomainHostedElsewhereIsFoundByMxAndUsedOnceApproved() throws IOException {
+        dns.mx("company.test", 10, "mx1.hosted.test");
+        web = LoopbackWebServer.https(CERTIFICATES).document("/mail/config-v1.1.xml", ClientConfigTest.document(
+                ClientConfigTest.server("imap", "imap.hosted.test", Integer.toString(server.get().port(Service.IMAPS)),
+                        "SSL")));
+        Source providerAutoconfig = new AutoconfigSource(domain -> {
+            assertThat(domain).isEqualTo("hosted.test");
+            return List.of(web.uri("/mail/config-v1.1.xml"));
+        });
+        Discovery discovery = new Discovery(List.of(new MxSource(new MxLookup(DnsClient.using(List.of(dns.address()))),
+                List.of(providerAutoconfig))), Duration.ofSeconds(5));
+
+        IntegrationResult refused = integrator(discovery).integrate(account("bob@company.test"));
+        IntegrationResult approved = Integrator.builder().policy(Policies.discovered()).discovery(discovery)
+                .approveHosts((account, host, provenance) -> host.equals("imap.hosted.test"))
+                .resolver(loopback()).sslContext(CERTIFICATES.clientSslContext()).build()
+                .integrate(account("bob@company.test"));
+
+        assertThat(refused.attempts().get(0).outcome()).as(refused.toString()).isEqualTo(Outcome.SKIPPED);
+        assertThat(refused.attempts().get(0).detail()).contains("imap.hosted.test was proposed by MX");
+        assertThat(approved.isIntegrated()).as(approved.toString()).isTrue();
+        assertThat(approved.attempts().get(0).provenance().orElseThrow().origin())
+                .startsWith("company.test MX mx1.hosted.test, then AUTOCONFIG https://");
+    }
+
+    private Integrator integrator(Discovery discovery) {
+        return Integrator.builder().policy(Policies.discovered()).discovery(discovery).resolver(loopback())
+                .sslContext(CERTIFICATES.clientSslContext()).connectTimeout(Duration.ofSeconds(3)).build();
+    }
+
+    private static HostResolver loopback() {
+        return host -> List.of(InetAddress.getLoopbackAddress());
+    }
+
+    private static MailAccount account(String address) {
+        return MailAccount.builder(address).password(PASSWORD).build();
+    }
+}
