@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -242,7 +243,11 @@ final class FrontDoor implements Closeable {
                 return;
             }
             workers.execute(() -> pump(fromServer, toClient, client));
-            pump(fromClient, toServer, server);
+            if (kind == Fault.Kind.RESET) {
+                pumpWholeLines(fromClient, toServer, server);
+            } else {
+                pump(fromClient, toServer, server);
+            }
         }
 
         /**
@@ -342,6 +347,39 @@ final class FrontDoor implements Closeable {
                 }
             } catch (IOException ended) {
                 // one side closed: the other side is closed below
+            } finally {
+                closeQuietly(toClose);
+            }
+        }
+
+        /**
+         * Relays what the client sends up to its last complete line, so that a reset in the middle of a command
+         * ends the backend's connection between two commands: GreenMail takes the end of a connection inside a
+         * command for a broken client and logs it with stack traces, although the reset is what the test asked for.
+         */
+        private void pumpWholeLines(InputStream from, OutputStream to, Socket toClose) {
+            byte[] buffer = new byte[8192];
+            ByteArrayOutputStream pending = new ByteArrayOutputStream();
+            try {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    int lineEnd = n - 1;
+                    while (lineEnd >= 0 && buffer[lineEnd] != '\n') {
+                        lineEnd--;
+                    }
+                    if (lineEnd < 0) {
+                        pending.write(buffer, 0, n);
+                        continue;
+                    }
+                    pending.write(buffer, 0, lineEnd + 1);
+                    hold();
+                    pending.writeTo(to);
+                    to.flush();
+                    pending.reset();
+                    pending.write(buffer, lineEnd + 1, n - lineEnd - 1);
+                }
+            } catch (IOException ended) {
+                // one side closed, or the fault reset the client: the other side is closed below
             } finally {
                 closeQuietly(toClose);
             }
