@@ -2,6 +2,7 @@ package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class IntegrationListenerTest {
 
         IntegrationResult result = integrator(List.of(imaps, pop3s), recorder).integrate(server.get().account(ADDRESS));
 
-        assertThat(result.selected()).contains(imaps);
+        assertThat(result).hasSelected(imaps);
         assertThat(recorder.events()).first().isEqualTo("integrationStart 2");
         assertThat(recorder.events()).last().isEqualTo("integrationEnd " + imaps + " AUTHENTICATED");
         assertThat(recorder.eventsOf(imaps)).containsExactly("attemptStart " + imaps,
@@ -94,7 +95,7 @@ class IntegrationListenerTest {
                     "java.lang.IllegalStateException: listener bug");
         }
 
-        assertThat(result.attempts()).extracting(Attempt::outcome).containsExactly(Outcome.AUTHENTICATED);
+        assertThat(result).hasOutcomes(Outcome.AUTHENTICATED);
     }
 
     /** A warning, with its stack trace, for an exception the listener above throws. */
