@@ -84,7 +84,7 @@ public final class HostileMailServer implements AutoCloseable {
         this.referral = builder.referral;
         this.bombSize = builder.bombSize;
         this.literalSize = builder.literalSize;
-        this.name = "hostile-" + SERVERS.incrementAndGet() + "-" + service + "-" + behaviour;
+        this.name = "hostile-" + SERVERS.incrementAndGet() + "-" + service.name() + "-" + behaviour;
         try {
             listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
@@ -229,7 +229,7 @@ public final class HostileMailServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HostileMailServer{" + service + " " + behaviour + " on " + host() + ":" + port() + "}";
+        return "HostileMailServer{" + service.name() + " " + behaviour + " on " + host() + ":" + port() + "}";
     }
 
     Map<String, String> users() {
