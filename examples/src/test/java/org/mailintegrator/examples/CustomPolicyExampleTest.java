@@ -5,12 +5,12 @@ import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.STARTTLS;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -43,8 +43,7 @@ class CustomPolicyExampleTest {
             assertThat(selected.protocol()).isEqualTo(IMAP);
             assertThat(selected.security()).isEqualTo(IMPLICIT_TLS);
         });
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
+        assertThat(result).hasOutcomes(Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .startsWith("bob@example.com: integrated with IMAP/IMPLICIT_TLS 127.0.0.1:")
                 .contains("IMAP/STARTTLS").contains("NOT_TRIED");
@@ -61,8 +60,7 @@ class CustomPolicyExampleTest {
 
             IntegrationResult result = integrator.integrate(server.account("bob@example.com"));
 
-            assertThat(result.attempts()).extracting(Attempt::outcome)
-                    .containsExactly(Outcome.REFUSED, Outcome.AUTHENTICATED);
+            assertThat(result).hasOutcomes(Outcome.REFUSED, Outcome.AUTHENTICATED);
             assertThat(server.receivedInCleartext("secret")).isFalse();
         }
     }
@@ -78,9 +76,8 @@ class CustomPolicyExampleTest {
 
             IntegrationResult result = integrator.integrate(server.account("bob@example.com"));
 
-            assertThat(result.isIntegrated()).isFalse();
-            assertThat(result.attempts()).extracting(Attempt::outcome)
-                    .containsExactly(Outcome.REFUSED, Outcome.TLS_FAILED);
+            assertThat(result).isNotIntegrated();
+            assertThat(result).hasOutcomes(Outcome.REFUSED, Outcome.TLS_FAILED);
             assertThat(server.receivedInCleartext("secret")).isFalse();
             assertThat(result.attempts().get(1).detail()).contains("credentials were not sent");
         }

@@ -1,6 +1,7 @@
 package org.mailintegrator.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class MicrometerListenerTest {
 
         IntegrationResult result = integrator.integrate(server.get().account("alice@example.com"));
 
-        assertThat(result.isIntegrated()).isTrue();
+        assertThat(result).isIntegrated();
         assertThat(registry.get("mailintegrator.integrations").tag("integrated", "true").timer().count())
                 .isEqualTo(1);
         assertThat(registry.get("mailintegrator.attempts").tag("outcome", "REFUSED").tag("protocol", "IMAP")

@@ -3,10 +3,10 @@ package org.mailintegrator.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailintegrator.core.IntegrationResult;
@@ -19,10 +19,11 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.Fault;
+import org.mailintegrator.testkit.HostileMailServer;
 import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
-import org.mailintegrator.testkit.PreferencePolicyContract;
 import org.mailintegrator.testkit.Routing;
+import org.mailintegrator.testkit.ServerBehaviour;
 import org.mailintegrator.testkit.Service;
 import org.mailintegrator.testkit.StartTls;
 import org.mailintegrator.testkit.TestCertificates;
@@ -189,15 +190,27 @@ class TestkitReadmeTest {
         }
     }
 
-    // --- "A contract for your own policy"
-    @Nested
-    class MyPolicyTest extends PreferencePolicyContract {
-        @Override
-        protected PreferencePolicy policy() {
-            return Policies.ordered()
-                    .then(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993)
-                    .then(MailProtocol.IMAP, Security.STARTTLS, 143)
-                    .build();
+    // --- "Hostile servers": a behaviour of your own
+    @Test
+    void aServerBehaviourOfYourOwn() {
+        ServerBehaviour locked = new ServerBehaviour() {
+            @Override
+            public Step login(Connection connection, Login login) throws IOException {
+                connection.sendLine(connection.service().protocol() == MailProtocol.IMAP
+                        ? login.command().tag() + " NO [ALERT] Account locked: call the help desk"
+                        : "-ERR Account locked: call the help desk");
+                return Step.ANSWERED;
+            }
+        };
+        try (HostileMailServer server = HostileMailServer.builder(Service.IMAP, locked).user("alice@example.com", "pw").start()) {
+            IntegrationResult result = Integrator.builder()
+                    .policy(account -> List.of(server.candidate(Security.STARTTLS)))
+                    .sslContext(server.clientSslContext()).build()
+                    .integrate(server.account("alice@example.com"));
+
+            assertThat(result).attempt(1).hasOutcome(Outcome.AUTH_FAILED).hasDetailContaining("Account locked");
         }
     }
+
+    // --- "A contract for your own policy": MyPolicyTest, a class of its own, as in the README
 }

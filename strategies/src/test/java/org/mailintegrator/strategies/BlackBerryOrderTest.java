@@ -5,6 +5,7 @@ import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class BlackBerryOrderTest {
     void selectsImapOverTlsWhenEverythingIsUp() {
         IntegrationResult result = integrate(account());
 
-        assertThat(result.selected()).contains(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
+        assertThat(result).hasSelected(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
         assertThat(outcomes(result)).containsExactly(
                 Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
     }
@@ -57,7 +58,7 @@ class BlackBerryOrderTest {
 
         IntegrationResult result = integrate(account());
 
-        assertThat(result.selected()).contains(candidate(POP3, IMPLICIT_TLS, Service.POP3S));
+        assertThat(result).hasSelected(candidate(POP3, IMPLICIT_TLS, Service.POP3S));
         assertThat(outcomes(result)).containsExactly(
                 Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
     }
@@ -69,9 +70,9 @@ class BlackBerryOrderTest {
 
         IntegrationResult result = integrate(account());
 
-        assertThat(result.selected()).contains(candidate(POP3, IMPLICIT_TLS, Service.POP3S));
+        assertThat(result).hasSelected(candidate(POP3, IMPLICIT_TLS, Service.POP3S));
         Attempt imap = result.attempts().get(0);
-        assertThat(imap.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(imap).hasOutcome(Outcome.TIMED_OUT);
         assertThat(imap.elapsed()).isGreaterThanOrEqualTo(TIMEOUT);
     }
 
@@ -82,7 +83,7 @@ class BlackBerryOrderTest {
 
         IntegrationResult result = integrate(account());
 
-        assertThat(result.selected()).contains(candidate(IMAP, NONE, Service.IMAP));
+        assertThat(result).hasSelected(candidate(IMAP, NONE, Service.IMAP));
         assertThat(outcomes(result)).containsExactly(
                 Outcome.REFUSED, Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
     }
@@ -102,7 +103,7 @@ class BlackBerryOrderTest {
     void wrongPasswordFailsEveryCandidate() {
         IntegrationResult result = integrate(account().toBuilder().password("not-the-password").build());
 
-        assertThat(result.isIntegrated()).isFalse();
+        assertThat(result).isNotIntegrated();
         assertThat(outcomes(result)).containsOnly(Outcome.AUTH_FAILED);
     }
 
@@ -120,7 +121,7 @@ class BlackBerryOrderTest {
 
             IntegrationResult result = integrator(routed, server.get().clientSslContext()).integrate(advanced);
 
-            assertThat(result.selected()).contains(
+            assertThat(result).hasSelected(
                     ProtocolCandidate.of(POP3, IMPLICIT_TLS, "127.0.0.2", popHost.port(Service.POP3S)));
             assertThat(outcomes(result)).containsExactly(
                     Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
@@ -177,8 +178,8 @@ class BlackBerryOrderTest {
             text = log.text();
         }
 
-        assertThat(failed.isIntegrated()).isFalse();
-        assertThat(succeeded.selected()).contains(candidate(IMAP, NONE, Service.IMAP));
+        assertThat(failed).isNotIntegrated();
+        assertThat(succeeded).hasSelected(candidate(IMAP, NONE, Service.IMAP));
         assertThat(text).contains("WARN").contains("cleartext").contains(candidate(IMAP, NONE, Service.IMAP).toString());
         for (String secret : List.of(PASSWORD, "Wr0ng-Pa55word")) {
             assertThat(text).doesNotContain(secret);

@@ -6,6 +6,7 @@ import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 
 import static org.mailintegrator.core.Security.STARTTLS;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 
@@ -50,7 +51,7 @@ class SecurityOptionsTest {
 
         IntegrationResult result = integrator(Policies.secure()).build().integrate(account(PASSWORD));
 
-        assertThat(result.selected()).contains(candidate(IMAP, STARTTLS, Service.IMAP));
+        assertThat(result).hasSelected(candidate(IMAP, STARTTLS, Service.IMAP));
         assertThat(server.get().receivedInCleartext(PASSWORD)).isFalse();
     }
 
@@ -63,9 +64,8 @@ class SecurityOptionsTest {
 
         IntegrationResult result = integrator(Policies.secure()).build().integrate(account(PASSWORD));
 
-        assertThat(result.isIntegrated()).isFalse();
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.REFUSED, Outcome.REFUSED, Outcome.TLS_FAILED, Outcome.TLS_FAILED);
+        assertThat(result).isNotIntegrated();
+        assertThat(result).hasOutcomes(Outcome.REFUSED, Outcome.REFUSED, Outcome.TLS_FAILED, Outcome.TLS_FAILED);
         assertThat(server.get().received()).noneMatch(command -> command.line().contains(PASSWORD));
     }
 
@@ -77,9 +77,8 @@ class SecurityOptionsTest {
         IntegrationResult result = integrator(Policies.blackBerry()).minimumSecurity(STARTTLS).build()
                 .integrate(account(PASSWORD));
 
-        assertThat(result.isIntegrated()).isFalse();
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.REFUSED, Outcome.REFUSED, Outcome.SKIPPED, Outcome.SKIPPED);
+        assertThat(result).isNotIntegrated();
+        assertThat(result).hasOutcomes(Outcome.REFUSED, Outcome.REFUSED, Outcome.SKIPPED, Outcome.SKIPPED);
         assertThat(result.attempts().get(2).detail()).contains("cleartext", "minimum security", "no password");
         assertThat(server.get().received(Service.IMAP)).isEmpty();
         assertThat(server.get().received(Service.POP3)).isEmpty();
@@ -90,9 +89,8 @@ class SecurityOptionsTest {
         IntegrationResult result = integrator(Policies.secure()).minimumSecurity(IMPLICIT_TLS).build()
                 .integrate(account(PASSWORD));
 
-        assertThat(result.selected()).contains(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.SKIPPED, Outcome.SKIPPED);
+        assertThat(result).hasSelected(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
+        assertThat(result).hasOutcomes(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.SKIPPED, Outcome.SKIPPED);
     }
 
     @Test
@@ -100,8 +98,8 @@ class SecurityOptionsTest {
         IntegrationResult result = integrator(Policies.blackBerry()).stopOnAuthFailure().stagger(Duration.ZERO)
                 .build().integrate(account("not-the-password"));
 
-        assertThat(result.attempts()).extracting(Attempt::outcome).as(result + "\n" + server.get().received())
-                .containsExactly(Outcome.AUTH_FAILED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result).as(result + "\n" + server.get().received())
+                .hasOutcomes(Outcome.AUTH_FAILED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(1).detail()).contains("stops at the first rejection");
         long logins = server.get().received().stream()
                 .filter(command -> command.line().toUpperCase().matches("(\\S+ LOGIN .*|PASS .*|USER .*)")).count();

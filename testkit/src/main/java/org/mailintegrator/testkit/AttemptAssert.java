@@ -5,8 +5,10 @@ import static org.mailintegrator.testkit.AssertionText.bounds;
 import static org.mailintegrator.testkit.AssertionText.millis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.MailProtocol;
@@ -31,9 +33,9 @@ import org.mailintegrator.core.Security;
  */
 public final class AttemptAssert extends AbstractAssert<AttemptAssert, Attempt> {
     private final String name;
-    private final IntegrationResult result;
+    private final @Nullable IntegrationResult result;
 
-    AttemptAssert(Attempt actual, String name, IntegrationResult result) {
+    AttemptAssert(Attempt actual, String name, @Nullable IntegrationResult result) {
         super(actual, AttemptAssert.class);
         this.name = name;
         this.result = result;
@@ -50,6 +52,24 @@ public final class AttemptAssert extends AbstractAssert<AttemptAssert, Attempt> 
         isNotNull();
         if (actual.outcome() != expected) {
             fail("Expecting " + name + " to have outcome " + expected + ", but it was " + actual.outcome());
+        }
+        return this;
+    }
+
+    /**
+     * Checks that the outcome is one of {@code expected}, for a server whose misbehaviour may end an attempt in more
+     * than one acceptable way (e.g. {@link Outcome#TLS_FAILED} or {@link Outcome#TIMED_OUT}).
+     *
+     * @throws IllegalArgumentException if no outcome is given
+     */
+    public AttemptAssert hasOutcomeIn(Outcome... expected) {
+        List<Outcome> outcomes = List.of(expected);
+        if (outcomes.isEmpty()) {
+            throw new IllegalArgumentException("expected must name at least one outcome");
+        }
+        isNotNull();
+        if (!outcomes.contains(actual.outcome())) {
+            fail("Expecting " + name + " to have one of the outcomes " + outcomes + ", but it was " + actual.outcome());
         }
         return this;
     }

@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -19,7 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.mailintegrator.core.MailProtocol;
@@ -32,6 +37,8 @@ import org.mailintegrator.core.MailProtocol;
  */
 final class FrontDoor implements Closeable {
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** How long a connection waits for GreenMail to end its session once the client has left. */
+    private static final long BACKEND_END_MILLIS = 2_000;
     private static final byte[] GARBAGE =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -94,7 +101,7 @@ final class FrontDoor implements Closeable {
             fillAcceptQueue();
         } else {
             ServerSocket current = listener;
-            acceptor = new Thread(() -> acceptLoop(current), "testkit-" + service + "-accept-" + port);
+            acceptor = new Thread(() -> acceptLoop(current), "testkit-" + service.name() + "-accept-" + port);
             acceptor.setDaemon(true);
             acceptor.start();
         }
@@ -241,8 +248,59 @@ final class FrontDoor implements Closeable {
             if (!overTls && !negotiate(fromServer, toServer, kind == Fault.Kind.STALL_TLS)) {
                 return;
             }
-            workers.execute(() -> pump(fromServer, toClient, client));
-            pump(fromClient, toServer, server);
+            Socket toClose = client;
+            Future<?> answers = workers.submit(() -> relayAnswers(fromServer, toClient, toClose));
+            if (kind == Fault.Kind.RESET) {
+                pumpWholeLines(fromClient, toServer);
+            } else {
+                pump(fromClient, toServer);
+            }
+            awaitBackendEnd(answers);
+        }
+
+        /**
+         * Relays GreenMail's answers to the client. When the client is gone, goes on reading (and discarding) them
+         * until GreenMail ends its side, so that GreenMail never writes into a closed socket: it reports that with
+         * stack traces, although a client that leaves is what many tests ask for.
+         */
+        private void relayAnswers(InputStream fromServer, OutputStream to, Socket toClose) {
+            byte[] buffer = new byte[8192];
+            boolean clientGone = false;
+            try {
+                int n;
+                while ((n = fromServer.read(buffer)) >= 0) {
+                    if (clientGone) {
+                        continue;
+                    }
+                    try {
+                        hold();
+                        to.write(buffer, 0, n);
+                        to.flush();
+                    } catch (IOException clientClosed) {
+                        clientGone = true;
+                        closeQuietly(toClose);
+                    }
+                }
+            } catch (IOException ended) {
+                // the backend closed, or the fixture is closing
+            } finally {
+                closeQuietly(toClose);
+            }
+        }
+
+        /**
+         * The client has left: tells GreenMail (end of its input, at a command boundary) and waits a moment for it
+         * to end the session itself, before the connection is closed.
+         */
+        private void awaitBackendEnd(Future<?> answers) {
+            try {
+                server.shutdownOutput();
+                answers.get(BACKEND_END_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (IOException | ExecutionException | TimeoutException | RuntimeException notCleanly) {
+                // the connection is closed below all the same
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /**
@@ -331,7 +389,8 @@ final class FrontDoor implements Closeable {
             out.flush();
         }
 
-        private void pump(InputStream from, OutputStream to, Socket toClose) {
+        /** Relays what the client sends to GreenMail until either side ends. */
+        private void pump(InputStream from, OutputStream to) {
             byte[] buffer = new byte[8192];
             try {
                 int n;
@@ -341,9 +400,38 @@ final class FrontDoor implements Closeable {
                     to.flush();
                 }
             } catch (IOException ended) {
-                // one side closed: the other side is closed below
-            } finally {
-                closeQuietly(toClose);
+                // one side closed: the caller ends the other
+            }
+        }
+
+        /**
+         * Relays what the client sends up to its last complete line, so that a reset in the middle of a command
+         * ends the backend's connection between two commands: GreenMail takes the end of a connection inside a
+         * command for a broken client and logs it with stack traces, although the reset is what the test asked for.
+         */
+        private void pumpWholeLines(InputStream from, OutputStream to) {
+            byte[] buffer = new byte[8192];
+            ByteArrayOutputStream pending = new ByteArrayOutputStream();
+            try {
+                int n;
+                while ((n = from.read(buffer)) >= 0) {
+                    int lineEnd = n - 1;
+                    while (lineEnd >= 0 && buffer[lineEnd] != '\n') {
+                        lineEnd--;
+                    }
+                    if (lineEnd < 0) {
+                        pending.write(buffer, 0, n);
+                        continue;
+                    }
+                    pending.write(buffer, 0, lineEnd + 1);
+                    hold();
+                    pending.writeTo(to);
+                    to.flush();
+                    pending.reset();
+                    pending.write(buffer, lineEnd + 1, n - lineEnd - 1);
+                }
+            } catch (IOException ended) {
+                // one side closed, or the fault reset the client: the caller ends the other
             }
         }
 
@@ -359,12 +447,10 @@ final class FrontDoor implements Closeable {
             }
         }
 
+        /** Resets the client's connection; GreenMail's ends when the relaying stops (see awaitBackendEnd). */
         private void reset() throws IOException {
             raw.setSoLinger(true, 0);
             raw.close();
-            if (server != null) {
-                server.close();
-            }
         }
 
         void close() {

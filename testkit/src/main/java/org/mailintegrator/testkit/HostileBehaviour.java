@@ -1,7 +1,10 @@
 package org.mailintegrator.testkit;
 
-import java.util.EnumSet;
-import java.util.Set;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.mailintegrator.core.MailProtocol;
 
 /**
@@ -13,48 +16,135 @@ import org.mailintegrator.core.MailProtocol;
  * advertises {@code AUTH=PLAIN} or {@code SASL} after TLS, so a client that sends {@code AUTHENTICATE} or
  * {@code AUTH} trusted something it should not have (and is answered {@code NO}/{@code -ERR}).
  *
- * <p>Some behaviours exist in one protocol only; see {@link #appliesTo(MailProtocol)}. This enum is immutable and
- * thread-safe.
+ * <p>Each constant is a {@link ServerBehaviour}: it overrides the hooks it needs, and a test that needs a behaviour
+ * not listed here writes its own {@link ServerBehaviour} rather than a new constant. Some behaviours exist in one
+ * protocol only; see {@link #appliesTo(MailProtocol)}. This enum is immutable and thread-safe.
  */
-public enum HostileBehaviour {
+public enum HostileBehaviour implements ServerBehaviour {
     /** No misbehaviour: a correct server, as a baseline or as the next candidate of a chain. */
     HONEST,
 
     /** {@code STARTTLS}/{@code STLS} is not advertised, as when a man in the middle strips it. */
-    STARTTLS_STRIPPED,
+    STARTTLS_STRIPPED {
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            return withoutStartTls(standard);
+        }
+    },
     /** {@code STARTTLS} is advertised but answered {@code NO} (IMAP), {@code STLS} answered {@code -ERR} (POP3). */
-    STARTTLS_REFUSED,
+    STARTTLS_REFUSED {
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            connection.sendLine(isImap(connection) ? command.tag() + " NO STARTTLS is not available now"
+                    : "-ERR STLS not available now");
+            return Step.ANSWERED;
+        }
+    },
     /** {@code STARTTLS} is advertised but answered {@code BAD}. IMAP only. */
-    STARTTLS_BAD,
+    STARTTLS_BAD {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            connection.sendLine(command.tag() + " BAD STARTTLS not understood");
+            return Step.ANSWERED;
+        }
+    },
     /**
      * {@code STARTTLS}/{@code STLS} is answered strangely and then nothing more: IMAP an untagged {@code * OK} and no
      * tagged answer, POP3 no answer at all.
      */
-    STARTTLS_SILENCE,
+    STARTTLS_SILENCE {
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            if (isImap(connection)) {
+                connection.sendLine("* OK Thinking about it");
+            }
+            connection.fallSilent();
+            return Step.CLOSE;
+        }
+    },
     /**
      * {@code STARTTLS}/{@code STLS} is accepted ({@code OK}/{@code +OK}), but when the client starts its handshake the
      * server answers with bytes that are not TLS.
      */
-    STARTTLS_JUNK,
+    STARTTLS_JUNK {
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            connection.sendLine(isImap(connection) ? command.tag() + " OK Begin TLS negotiation now"
+                    : "+OK Begin TLS negotiation");
+            if (connection.clientSendsWithin(HANDSHAKE_WAIT)) {
+                connection.send(NOT_TLS);
+            }
+            connection.fallSilent();
+            return Step.CLOSE;
+        }
+    },
     /**
      * The greeting is {@code * PREAUTH}: the session is declared authenticated before anything else, and
      * {@code STARTTLS} is not advertised. On an implicit TLS service this is legitimate. IMAP only.
      */
-    PREAUTH,
+    PREAUTH {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            return withoutStartTls(standard);
+        }
+
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            return preauthGreeting(connection);
+        }
+    },
     /**
      * A forged {@code * PREAUTH} greeting that advertises {@code STARTTLS} and really upgrades, after which the
      * server behaves as a normal server that has authenticated nobody: what a man in the middle achieves by
      * replacing the greeting of a real server and passing the rest through. A client that believes the greeting
      * skips the login and reports an account it never authenticated. IMAP only.
      */
-    PREAUTH_THEN_STARTTLS,
+    PREAUTH_THEN_STARTTLS {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            return preauthGreeting(connection);
+        }
+    },
     /**
      * Response injection: the server answers {@code STARTTLS}/{@code STLS} with its {@code OK} and, in the same TCP
      * write, forged answers to the commands the client sends next (IMAP: {@code * CAPABILITY IMAP4rev1 AUTH=PLAIN}
      * with tagged {@code OK}s for the next two tags; POP3: a {@code CAPA} answer with {@code SASL PLAIN} and
      * {@code +OK}s), then does the real handshake. The real post-TLS capabilities offer neither.
      */
-    RESPONSE_INJECTION,
+    RESPONSE_INJECTION {
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            String tag = command.tag();
+            if (isImap(connection)) {
+                connection.send(tag + " OK Begin TLS negotiation now\r\n"
+                        + "* CAPABILITY IMAP4rev1 AUTH=PLAIN X-INJECTED\r\n"
+                        + nextTag(tag, 1) + " OK CAPABILITY completed\r\n"
+                        + nextTag(tag, 2) + " OK LOGIN completed\r\n");
+            } else {
+                connection.send("+OK Begin TLS negotiation\r\n"
+                        + "+OK Capability list follows\r\nSASL PLAIN\r\nX-INJECTED\r\n.\r\n"
+                        + "+OK\r\n"
+                        + "+OK Logged in.\r\n");
+            }
+            connection.upgradeToTls();
+            return Step.ANSWERED;
+        }
+    },
     /**
      * Data sent before TLS that must not be trusted after it: IMAP a greeting whose capabilities say
      * {@code AUTH=PLAIN LOGINDISABLED}, {@code [ALERT]}s and a second capability list before the {@code STARTTLS}
@@ -63,72 +153,341 @@ public enum HostileBehaviour {
      * sends {@code PASS} before {@code USER} is answered (seen by waiting 250 ms before answering {@code USER}) kept
      * the pre-TLS capability, and its {@code PASS} is answered {@code -ERR}.
      */
-    UNTRUSTED_PRE_TLS_DATA,
+    UNTRUSTED_PRE_TLS_DATA {
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            if (connection.overTls()) {
+                return standard;
+            }
+            List<String> untrusted = new ArrayList<>();
+            if (isImap(connection)) {
+                untrusted.addAll(standard);
+                untrusted.addAll(List.of("AUTH=PLAIN", "LOGINDISABLED", "X-PRE-TLS"));
+            } else {
+                untrusted.addAll(List.of("SASL PLAIN", "PIPELINING", "X-PRE-TLS"));
+                untrusted.addAll(standard.stream().filter("STLS"::equals).toList());
+            }
+            return untrusted;
+        }
+
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            if (!isImap(connection) || connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine("* OK [CAPABILITY " + String.join(" ", connection.capabilities())
+                    + "] HostileMailServer ready");
+            return Step.ANSWERED;
+        }
+
+        @Override
+        public Step startTls(Connection connection, Command command) throws IOException {
+            if (!isImap(connection)) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine("* OK [ALERT] Your password expires today: confirm it at http://evil.example/");
+            connection.sendLine("* CAPABILITY IMAP4rev1 AUTH=PLAIN LOGINDISABLED X-PRE-TLS");
+            connection.sendLine(command.tag() + " OK Begin TLS negotiation now");
+            connection.upgradeToTls();
+            return Step.ANSWERED;
+        }
+
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            if (!isImap(connection) && command.is("USER")) {
+                // PIPELINING was offered before TLS only: a client that kept it sends PASS before USER is answered
+                connection.attributes().put(PIPELINED, connection.clientSendsWithin(PIPELINING_WINDOW));
+            }
+            return Step.DEFAULT;
+        }
+
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            if (Boolean.TRUE.equals(connection.attributes().get(PIPELINED))) {
+                connection.sendLine(
+                        "-ERR PASS came before USER was answered: PIPELINING is not offered on this connection");
+                return Step.ANSWERED;
+            }
+            return Step.DEFAULT;
+        }
+    },
     /**
      * {@code LOGIN} is answered {@code NO [REFERRAL <url>]}, the url set with
      * {@link HostileMailServer.Builder#referral(String)}. IMAP only.
      */
-    LOGIN_REFERRAL,
+    LOGIN_REFERRAL {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            connection.sendLine(login.command().tag() + " NO [REFERRAL " + connection.server().referral()
+                    + "] Your mailbox lives on another server");
+            return Step.ANSWERED;
+        }
+    },
     /** The capabilities say {@code LOGINDISABLED} (with {@code STARTTLS}) until TLS is in place. IMAP only. */
-    LOGINDISABLED,
+    LOGINDISABLED {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            if (connection.overTls()) {
+                return standard;
+            }
+            List<String> disabled = new ArrayList<>(standard);
+            disabled.add("LOGINDISABLED");
+            return disabled;
+        }
+
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            if (connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine(login.command().tag() + " NO LOGIN is disabled until TLS is in place");
+            return Step.ANSWERED;
+        }
+    },
     /** {@code LOGIN} without TLS is answered {@code NO [PRIVACYREQUIRED]}. IMAP only. */
-    PRIVACY_REQUIRED,
+    PRIVACY_REQUIRED {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            if (connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine(login.command().tag() + " NO [PRIVACYREQUIRED] Connection is not private");
+            return Step.ANSWERED;
+        }
+    },
     /**
      * {@code USER} without TLS is answered as Dovecot does: {@code -ERR [AUTH] Plaintext authentication disallowed on
      * non-secure (SSL/TLS) connections.} POP3 only.
      */
-    PLAINTEXT_AUTH_DISALLOWED,
+    PLAINTEXT_AUTH_DISALLOWED {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.POP3;
+        }
+
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            if (!command.is("USER") || connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine(
+                    "-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.");
+            return Step.ANSWERED;
+        }
+    },
     /**
      * The login is refused because the protocol is switched off for the account, in Gmail's words: IMAP
      * {@code NO [ALERT] Your account is not enabled for IMAP use.}, POP3 {@code -ERR POP access is disabled for your
      * account} (answering {@code PASS}).
      */
-    SERVICE_DISABLED,
+    SERVICE_DISABLED {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            connection.sendLine(isImap(connection)
+                    ? login.command().tag() + " NO [ALERT] Your account is not enabled for IMAP use. Please visit"
+                            + " your Gmail settings page and enable your account for IMAP access. (Failure)"
+                    : "-ERR POP access is disabled for your account");
+            return Step.ANSWERED;
+        }
+    },
     /**
      * The server is up but cannot serve the account now, and says so at every login, in Dovecot's words: IMAP
      * {@code NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded}, POP3
      * {@code -ERR [IN-USE] Unable to lock maildrop}. Not a wrong password.
      */
-    BUSY,
+    BUSY {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            return answerBusy(connection, login);
+        }
+    },
     /** Like {@link #BUSY} for the first two logins the server receives; from the third on it is honest. */
-    BUSY_TWICE,
+    BUSY_TWICE {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            return login.number() <= 2 ? answerBusy(connection, login) : Step.DEFAULT;
+        }
+    },
     /** The banner is not the protocol's: an SSH banner followed by binary bytes, then the connection closes. */
-    GARBAGE_BANNER,
+    GARBAGE_BANNER {
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            connection.send("SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n");
+            connection.send(new String(BINARY, StandardCharsets.ISO_8859_1));
+            return Step.CLOSE;
+        }
+    },
     /** The connection is reset (TCP RST) as soon as the credential line ({@code LOGIN}, {@code PASS}) arrives. */
-    RESET_MID_LOGIN,
+    RESET_MID_LOGIN {
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            if (!command.is(isImap(connection) ? "LOGIN" : "PASS")) {
+                return Step.DEFAULT;
+            }
+            connection.reset();
+            return Step.CLOSE;
+        }
+    },
 
     /** Resource bomb: the greeting is a line that never ends, written as fast as the client reads it. */
-    ENDLESS_LINE,
+    ENDLESS_LINE {
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            connection.endlessLine(okPrefix(connection) + " ");
+            return Step.CLOSE;
+        }
+    },
     /**
      * Resource bomb: a {@code CAPABILITY} (IMAP) or {@code CAPA} (POP3) answer of one line of
      * {@linkplain HostileMailServer.Builder#bombSize(long) several megabytes} of distinct capability names; the
      * session then goes on normally.
      */
-    HUGE_CAPABILITY,
+    HUGE_CAPABILITY {
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            long size = connection.server().bombSize();
+            if (isImap(connection) && command.is("CAPABILITY")) {
+                connection.hugeLine("* CAPABILITY IMAP4rev1 ", size);
+                connection.sendLine(command.tag() + " OK CAPABILITY completed");
+                return Step.ANSWERED;
+            }
+            if (!isImap(connection) && command.is("CAPA")) {
+                connection.sendLine("+OK Capability list follows");
+                connection.hugeLine("", size);
+                connection.sendLine("USER");
+                connection.sendLine(".");
+                return Step.ANSWERED;
+            }
+            return Step.DEFAULT;
+        }
+    },
     /**
      * Resource bomb: a {@code CAPABILITY} (IMAP) or {@code CAPA} (POP3) answer of many short lines of distinct
      * capability names, {@linkplain HostileMailServer.Builder#bombSize(long) several megabytes} in all, none of them
      * long; the session then goes on normally. What a line-length limit alone does not stop.
      */
-    CAPABILITY_FLOOD,
+    CAPABILITY_FLOOD {
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            long size = connection.server().bombSize();
+            if (isImap(connection) && command.is("CAPABILITY")) {
+                connection.manyLines("* CAPABILITY IMAP4rev1 ", 1_000, size);
+                connection.sendLine(command.tag() + " OK CAPABILITY completed");
+                return Step.ANSWERED;
+            }
+            if (!isImap(connection) && command.is("CAPA")) {
+                connection.sendLine("+OK Capability list follows");
+                connection.manyLines("", 1, size);
+                connection.sendLine("USER");
+                connection.sendLine(".");
+                return Step.ANSWERED;
+            }
+            return Step.DEFAULT;
+        }
+    },
     /**
      * Resource bomb: the {@code CAPABILITY} answer announces a literal of
      * {@linkplain HostileMailServer.Builder#literalSize(long) gigabytes} ({@code * CAPABILITY {4294967296}}) and then
      * sends bytes for as long as the client reads. IMAP only.
      */
-    HUGE_LITERAL,
+    HUGE_LITERAL {
+        @Override
+        public boolean appliesTo(MailProtocol protocol) {
+            return protocol == MailProtocol.IMAP;
+        }
+
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            if (!command.is("CAPABILITY")) {
+                return Step.DEFAULT;
+            }
+            connection.endlessLine("* CAPABILITY {" + connection.server().literalSize() + "}\r\n");
+            return Step.CLOSE;
+        }
+    },
     /**
      * Resource bomb: the greeting trickles one byte every 200 ms, never ending, so that no single read times out.
      * The pacing is simulated network behaviour.
      */
-    TRICKLER;
+    TRICKLER {
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            connection.trickle(okPrefix(connection) + " HostileMailServer trickles");
+            return Step.CLOSE;
+        }
+    };
 
-    private static final Set<HostileBehaviour> IMAP_ONLY = EnumSet.of(STARTTLS_BAD, PREAUTH, PREAUTH_THEN_STARTTLS,
-            LOGIN_REFERRAL, LOGINDISABLED, PRIVACY_REQUIRED, HUGE_LITERAL);
-    private static final Set<HostileBehaviour> POP3_ONLY = EnumSet.of(PLAINTEXT_AUTH_DISALLOWED);
+    private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
+    /** What {@link #STARTTLS_JUNK} answers a TLS client hello with. */
+    private static final String NOT_TLS = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n";
+    /** How long {@link #STARTTLS_JUNK} waits for the client's handshake. */
+    private static final Duration HANDSHAKE_WAIT = Duration.ofSeconds(30);
+    /** How long {@link #UNTRUSTED_PRE_TLS_DATA} waits for a POP3 client to send PASS before USER is answered. */
+    private static final Duration PIPELINING_WINDOW = Duration.ofMillis(250);
+    /** The connection attribute in which {@link #UNTRUSTED_PRE_TLS_DATA} notes that a POP3 client pipelined. */
+    private static final String PIPELINED = HostileBehaviour.class.getName() + ".pipelined";
 
-    /** Whether this behaviour exists in {@code protocol}. */
+    /**
+     * Whether this behaviour exists in {@code protocol}: every behaviour exists in both protocols but those said to
+     * be IMAP only or POP3 only.
+     */
+    @Override
     public boolean appliesTo(MailProtocol protocol) {
-        return protocol == MailProtocol.IMAP ? !POP3_ONLY.contains(this) : !IMAP_ONLY.contains(this);
+        return true;
+    }
+
+    private static boolean isImap(Connection connection) {
+        return connection.service().protocol() == MailProtocol.IMAP;
+    }
+
+    /** The start of a positive answer: {@code * OK} (IMAP) or {@code +OK} (POP3). */
+    private static String okPrefix(Connection connection) {
+        return isImap(connection) ? "* OK" : "+OK";
+    }
+
+    private static List<String> withoutStartTls(List<String> capabilities) {
+        return capabilities.stream().filter(name -> !name.equals("STARTTLS") && !name.equals("STLS")).toList();
+    }
+
+    private static Step preauthGreeting(Connection connection) throws IOException {
+        String user = connection.server().users().keySet().stream().findFirst().orElse("nobody");
+        connection.sendLine("* PREAUTH [CAPABILITY " + String.join(" ", connection.capabilities()) + "] Logged in as "
+                + user);
+        return Step.ANSWERED;
+    }
+
+    private static Step answerBusy(Connection connection, Login login) throws IOException {
+        connection.sendLine(isImap(connection)
+                ? login.command().tag() + " NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded"
+                        + " (mail_max_userip_connections=10)"
+                : "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
+        return Step.ANSWERED;
+    }
+
+    /** The tag {@code steps} commands after {@code tag}, as Angus numbers them ({@code A1}, {@code A2}, ...). */
+    private static String nextTag(String tag, int steps) {
+        int digits = tag.length();
+        while (digits > 0 && Character.isDigit(tag.charAt(digits - 1))) {
+            digits--;
+        }
+        if (digits == tag.length()) {
+            return tag + steps;
+        }
+        return tag.substring(0, digits) + (Long.parseLong(tag.substring(digits)) + steps);
     }
 }

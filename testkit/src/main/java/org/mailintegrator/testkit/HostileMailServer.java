@@ -14,14 +14,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 
 /**
- * A scripted IMAP or POP3 server on a free loopback port that misbehaves in one chosen way
- * ({@link HostileBehaviour}), to prove that a client survives it: that it ends with the right outcome, in bounded
+ * A scripted IMAP or POP3 server on a free loopback port that misbehaves in one chosen way (one of the
+ * {@link HostileBehaviour}s, or a {@link ServerBehaviour} of the test's own), to prove that a client survives it: that it ends with the right outcome, in bounded
  * time, and that its password went nowhere it should not. The server records every line it received and whether it
  * came over TLS, so that a test asserts what the server got, not only what the client says.
  *
@@ -56,7 +57,7 @@ public final class HostileMailServer implements AutoCloseable {
     private static final long JOIN_MILLIS = 5_000;
 
     private final Service service;
-    private final HostileBehaviour behaviour;
+    private final ServerBehaviour behaviour;
     private final Map<String, String> users;
     private final TestCertificates certificates;
     private final SSLContext serverTls;
@@ -83,7 +84,7 @@ public final class HostileMailServer implements AutoCloseable {
         this.referral = builder.referral;
         this.bombSize = builder.bombSize;
         this.literalSize = builder.literalSize;
-        this.name = "hostile-" + SERVERS.incrementAndGet() + "-" + service + "-" + behaviour;
+        this.name = "hostile-" + SERVERS.incrementAndGet() + "-" + service.name() + "-" + behaviour;
         try {
             listener = new ServerSocket();
             listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
@@ -97,11 +98,22 @@ public final class HostileMailServer implements AutoCloseable {
 
     /**
      * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP or POP3) that misbehaves as
-     * {@code behaviour} says.
+     * the built-in {@code behaviour} says. Same as {@link #builder(Service, ServerBehaviour)}.
      *
      * @throws IllegalArgumentException if the behaviour does not exist in the service's protocol
      */
     public static Builder builder(Service service, HostileBehaviour behaviour) {
+        return builder(service, (ServerBehaviour) behaviour);
+    }
+
+    /**
+     * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP or POP3) that misbehaves as
+     * {@code behaviour} says: a {@link HostileBehaviour}, or a behaviour of the caller's own.
+     *
+     * @throws IllegalArgumentException if the behaviour does not exist in the service's protocol
+     *     ({@link ServerBehaviour#appliesTo(MailProtocol)})
+     */
+    public static Builder builder(Service service, ServerBehaviour behaviour) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(behaviour, "behaviour");
         if (!behaviour.appliesTo(service.protocol())) {
@@ -110,11 +122,26 @@ public final class HostileMailServer implements AutoCloseable {
         return new Builder(service, behaviour);
     }
 
+    /** The service the server speaks: which protocol, in cleartext or with implicit TLS. */
     public Service service() {
         return service;
     }
 
+    /**
+     * The built-in behaviour of this server.
+     *
+     * @throws IllegalStateException if the server was built with a {@link ServerBehaviour} of the caller's own;
+     *     {@link #serverBehaviour()} returns either kind
+     */
     public HostileBehaviour behaviour() {
+        if (behaviour instanceof HostileBehaviour) {
+            return (HostileBehaviour) behaviour;
+        }
+        throw new IllegalStateException(this + " runs a custom behaviour, not a HostileBehaviour; use serverBehaviour()");
+    }
+
+    /** The behaviour of this server, built-in or not. */
+    public ServerBehaviour serverBehaviour() {
         return behaviour;
     }
 
@@ -123,6 +150,7 @@ public final class HostileMailServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The port the server listens on, chosen free when it started. */
     public int port() {
         return listener.getLocalPort();
     }
@@ -169,15 +197,19 @@ public final class HostileMailServer implements AutoCloseable {
         return log.containsInCleartext(secret);
     }
 
-    /** How many logins (IMAP {@code LOGIN}, POP3 {@code PASS}) the server has answered. */
+    /**
+     * How many logins (IMAP {@code LOGIN}, POP3 {@code PASS} after a {@code USER}) the server has answered or handed
+     * to its behaviour's {@link ServerBehaviour#login login} hook, over all its connections; each is numbered
+     * ({@link ServerBehaviour.Login#number()}). A login line cut off by {@link HostileBehaviour#RESET_MID_LOGIN} is
+     * not counted.
+     */
     public int logins() {
         return logins.get();
     }
 
-    /** Counts a login and tells whether this one is answered busy ({@link HostileBehaviour#BUSY}, {@code BUSY_TWICE}). */
-    boolean answersBusy() {
-        int login = logins.incrementAndGet();
-        return behaviour == HostileBehaviour.BUSY || behaviour == HostileBehaviour.BUSY_TWICE && login <= 2;
+    /** Counts a login and returns its number, from 1. */
+    int countLogin() {
+        return logins.incrementAndGet();
     }
 
     /** How many TCP connections the server has accepted. */
@@ -197,7 +229,7 @@ public final class HostileMailServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "HostileMailServer{" + service + " " + behaviour + " on " + host() + ":" + port() + "}";
+        return "HostileMailServer{" + service.name() + " " + behaviour + " on " + host() + ":" + port() + "}";
     }
 
     Map<String, String> users() {
@@ -278,14 +310,14 @@ public final class HostileMailServer implements AutoCloseable {
     /** Builds a {@link HostileMailServer}. Not thread-safe. */
     public static final class Builder {
         private final Service service;
-        private final HostileBehaviour behaviour;
+        private final ServerBehaviour behaviour;
         private final Map<String, String> users = new LinkedHashMap<>();
-        private TestCertificates certificates;
+        private @Nullable TestCertificates certificates;
         private String referral = "imap://evil.example/";
         private long bombSize = 8L << 20;
         private long literalSize = 4_294_967_296L;
 
-        private Builder(Service service, HostileBehaviour behaviour) {
+        private Builder(Service service, ServerBehaviour behaviour) {
             this.service = service;
             this.behaviour = behaviour;
         }

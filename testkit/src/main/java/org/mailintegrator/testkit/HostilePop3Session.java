@@ -1,18 +1,18 @@
 package org.mailintegrator.testkit;
 
-import static org.mailintegrator.testkit.HostileBehaviour.UNTRUSTED_PRE_TLS_DATA;
-
 import java.io.IOException;
 import java.net.Socket;
+import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.testkit.ServerBehaviour.Command;
+import org.mailintegrator.testkit.ServerBehaviour.Login;
+import org.mailintegrator.testkit.ServerBehaviour.Step;
 
-/** The POP3 script of a {@link HostileMailServer} connection. */
+/** The POP3 script of a {@link HostileMailServer} connection; its {@link ServerBehaviour} decides the departures. */
 final class HostilePop3Session extends HostileSession {
 
-    private static final int PIPELINING_WINDOW_MILLIS = 250;
-
-    private String user;
-    private boolean pipelined;
+    private @Nullable String user;
 
     HostilePop3Session(HostileMailServer server, Socket raw) throws IOException {
         super(server, raw);
@@ -20,144 +20,101 @@ final class HostilePop3Session extends HostileSession {
 
     @Override
     void serve() throws IOException {
-        if (!greet()) {
+        if (!greet("+OK HostileMailServer ready")) {
             return;
         }
         String line;
         while ((line = readLine()) != null) {
             int space = line.indexOf(' ');
-            String command = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+            String name = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
             String argument = space < 0 ? "" : line.substring(space + 1);
-            boolean goOn = true;
-            switch (command) {
-                case "CAPA":
-                    capa();
-                    break;
-                case "STLS":
-                    goOn = stls();
-                    break;
-                case "USER":
-                    user(argument);
-                    break;
-                case "PASS":
-                    goOn = pass(argument);
-                    break;
-                case "AUTH":
-                    sendLine("-ERR AUTH is not offered here; use USER and PASS");
-                    break;
-                case "STAT":
-                    sendLine("+OK 0 0");
-                    break;
-                case "NOOP":
-                    sendLine("+OK");
-                    break;
-                case "QUIT":
-                    sendLine("+OK Bye");
-                    goOn = false;
-                    break;
-                default:
-                    sendLine("-ERR Unknown command");
+            Command command = new Command("", name, argument.isEmpty() ? List.of() : List.of(argument.split(" ", -1)));
+            Step step = checked(behaviour.command(this, command));
+            if (step == Step.DEFAULT) {
+                step = handle(command, argument);
             }
-            if (!goOn) {
+            if (step == Step.CLOSE) {
                 return;
             }
         }
     }
 
-    private boolean greet() throws IOException {
-        if (greetedHostilely("+OK")) {
-            return false;
-        }
-        sendLine("+OK HostileMailServer ready");
-        return true;
+    @Override
+    List<String> standardCapabilities() {
+        return overTls() ? List.of("USER", "UIDL") : List.of("USER", "UIDL", "STLS");
     }
 
-    private void capa() throws IOException {
-        if (behaviour == HostileBehaviour.HUGE_CAPABILITY) {
-            sendLine("+OK Capability list follows");
-            hugeLine("", server.bombSize());
-            sendLine("USER");
-            sendLine(".");
-            return;
-        }
-        if (behaviour == HostileBehaviour.CAPABILITY_FLOOD) {
-            sendLine("+OK Capability list follows");
-            manyLines("", 1, server.bombSize());
-            sendLine("USER");
-            sendLine(".");
-            return;
-        }
-        StringBuilder answer = new StringBuilder("+OK Capability list follows\r\n");
-        if (behaviour == UNTRUSTED_PRE_TLS_DATA && !overTls()) {
-            answer.append("SASL PLAIN\r\nPIPELINING\r\nX-PRE-TLS\r\n");
-        } else {
-            answer.append("USER\r\nUIDL\r\n");
-        }
-        if (offersStartTls()) {
-            answer.append("STLS\r\n");
-        }
-        send(answer.append(".\r\n").toString());
+    @Override
+    String startTlsName() {
+        return "STLS";
     }
 
-    private boolean stls() throws IOException {
+    /**
+     * The protocol's own handling of {@code command}, whose {@code argument} is the rest of the line (a password may
+     * contain spaces): {@link Step#ANSWERED} or {@link Step#CLOSE}.
+     */
+    private Step handle(Command command, String argument) throws IOException {
+        switch (command.name()) {
+            case "CAPA":
+                StringBuilder answer = new StringBuilder("+OK Capability list follows\r\n");
+                capabilities().forEach(capability -> answer.append(capability).append("\r\n"));
+                send(answer.append(".\r\n").toString());
+                return Step.ANSWERED;
+            case "STLS":
+                return stls(command);
+            case "USER":
+                user = argument;
+                sendLine("+OK");
+                return Step.ANSWERED;
+            case "PASS":
+                return pass(command, argument);
+            case "AUTH":
+                sendLine("-ERR AUTH is not offered here; use USER and PASS");
+                return Step.ANSWERED;
+            case "STAT":
+                sendLine("+OK 0 0");
+                return Step.ANSWERED;
+            case "NOOP":
+                sendLine("+OK");
+                return Step.ANSWERED;
+            case "QUIT":
+                sendLine("+OK Bye");
+                return Step.CLOSE;
+            default:
+                sendLine("-ERR Unknown command");
+                return Step.ANSWERED;
+        }
+    }
+
+    private Step stls(Command command) throws IOException {
         if (!offersStartTls()) {
             sendLine("-ERR Unknown command");
-            return true;
+            return Step.ANSWERED;
         }
-        switch (behaviour) {
-            case STARTTLS_REFUSED:
-                sendLine("-ERR STLS not available now");
-                return true;
-            case STARTTLS_SILENCE:
-                fallSilent();
-                return false;
-            case STARTTLS_JUNK:
-                sendLine("+OK Begin TLS negotiation");
-                answerHandshakeWithJunk();
-                fallSilent();
-                return false;
-            case RESPONSE_INJECTION:
-                send("+OK Begin TLS negotiation\r\n"
-                        + "+OK Capability list follows\r\nSASL PLAIN\r\nX-INJECTED\r\n.\r\n"
-                        + "+OK\r\n"
-                        + "+OK Logged in.\r\n");
-                break;
-            default:
-                sendLine("+OK Begin TLS negotiation");
+        Step step = checked(behaviour.startTls(this, command));
+        if (step != Step.DEFAULT) {
+            return step;
         }
-        upgrade();
-        return true;
+        sendLine("+OK Begin TLS negotiation");
+        upgradeToTls();
+        return Step.ANSWERED;
     }
 
-    private void user(String name) throws IOException {
-        if (behaviour == HostileBehaviour.PLAINTEXT_AUTH_DISALLOWED && !overTls()) {
-            sendLine("-ERR [AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.");
-            return;
-        }
-        user = name;
-        // UNTRUSTED_PRE_TLS_DATA offered PIPELINING before TLS only: a client that kept it sends PASS unasked
-        pipelined = behaviour == UNTRUSTED_PRE_TLS_DATA && clientSendsWithin(PIPELINING_WINDOW_MILLIS);
-        sendLine("+OK");
-    }
-
-    private boolean pass(String password) throws IOException {
-        if (behaviour == HostileBehaviour.RESET_MID_LOGIN) {
-            reset();
-            return false;
-        }
-        if (user == null) {
+    private Step pass(Command command, String password) throws IOException {
+        String name = user;
+        if (name == null) {
             sendLine("-ERR USER first");
-        } else if (pipelined) {
-            sendLine("-ERR PASS came before USER was answered: PIPELINING is not offered on this connection");
-        } else if (server.answersBusy()) {
-            sendLine("-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
-        } else if (behaviour == HostileBehaviour.SERVICE_DISABLED) {
-            sendLine("-ERR POP access is disabled for your account");
-        } else if (password.equals(passwordOf(user))) {
+            return Step.ANSWERED;
+        }
+        Step step = checked(behaviour.login(this, new Login(command, name, password, server.countLogin())));
+        if (step != Step.DEFAULT) {
+            return step;
+        }
+        if (acceptsCredentials(name, password)) {
             sendLine("+OK Logged in.");
         } else {
             sendLine("-ERR [AUTH] Authentication failed.");
         }
-        return true;
+        return Step.ANSWERED;
     }
 }

@@ -7,23 +7,29 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.testkit.ServerBehaviour.Step;
 
 /**
  * One connection of a {@link HostileMailServer}: line I/O that records what the client sent, the TLS upgrade, and the
- * misbehaviours every protocol shares (resets, junk, bombs). Subclasses script the protocol.
+ * primitives a {@link ServerBehaviour} drives (resets, silence, bombs). Subclasses script the protocol and call the
+ * behaviour's hooks.
  */
-abstract class HostileSession {
+abstract class HostileSession extends ServerBehaviour.Connection {
     private static final int MAX_CLIENT_LINE = 8_192;
     private static final int IDLE_MILLIS = 30_000;
     private static final int TRICKLE_MILLIS = 200;
-    private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
-    private static final byte[] JUNK =
-            "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final HostileMailServer server;
-    final HostileBehaviour behaviour;
+    final ServerBehaviour behaviour;
+    private final Map<String, Object> attributes = new HashMap<>();
     private final Socket raw;
     private Socket current;
     private int pushedBack = -1;
@@ -33,7 +39,7 @@ abstract class HostileSession {
 
     HostileSession(HostileMailServer server, Socket raw) throws IOException {
         this.server = server;
-        this.behaviour = server.behaviour();
+        this.behaviour = server.serverBehaviour();
         this.raw = raw;
         raw.setTcpNoDelay(true);
         raw.setSoTimeout(IDLE_MILLIS);
@@ -45,52 +51,76 @@ abstract class HostileSession {
     /** Serves the connection until the client leaves or the behaviour ends it. */
     final void run() throws IOException {
         if (server.service().isTls()) {
-            upgrade();
+            upgradeToTls();
         }
         serve();
     }
 
     abstract void serve() throws IOException;
 
-    /**
-     * Sends the greeting of the behaviours that end the session at once, the same for every protocol but for the
-     * protocol's {@code okPrefix} ({@code "* OK"} or {@code "+OK"}).
-     *
-     * @return true when the behaviour ended the session this way, false when the protocol greets on its own
-     */
-    final boolean greetedHostilely(String okPrefix) throws IOException {
-        switch (behaviour) {
-            case GARBAGE_BANNER:
-                send("SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n");
-                send(new String(BINARY, StandardCharsets.ISO_8859_1));
-                return true;
-            case ENDLESS_LINE:
-                endlessLine(okPrefix + " ");
-                return true;
-            case TRICKLER:
-                trickle(okPrefix + " HostileMailServer trickles");
-                return true;
-            default:
-                return false;
-        }
+    /** The capabilities an honest server of this protocol advertises now. */
+    abstract List<String> standardCapabilities();
+
+    /** The name of the STARTTLS command and capability in this protocol. */
+    abstract String startTlsName();
+
+    /** {@code step}, checked: a hook of a custom behaviour that returns null ends the connection. */
+    static Step checked(Step step) {
+        return Objects.requireNonNull(step, "a ServerBehaviour hook returned null instead of a Step");
     }
 
-    /** Whether the connection is protected by TLS now (implicit, or after STARTTLS/STLS). */
-    final boolean overTls() {
+    /** Greets through the behaviour, or with {@code standardGreeting}; false when the connection is to end. */
+    final boolean greet(String standardGreeting) throws IOException {
+        Step step = checked(behaviour.greet(this));
+        if (step == Step.DEFAULT) {
+            sendLine(standardGreeting);
+            return true;
+        }
+        return step == Step.ANSWERED;
+    }
+
+    @Override
+    public final Service service() {
+        return server.service();
+    }
+
+    @Override
+    public final boolean overTls() {
         return tls;
     }
 
-    /** Whether this cleartext service advertises STARTTLS/STLS now. */
-    final boolean offersStartTls() {
-        return !tls && !server.service().isTls() && behaviour != HostileBehaviour.STARTTLS_STRIPPED
-                && behaviour != HostileBehaviour.PREAUTH;
+    @Override
+    public final List<String> capabilities() {
+        List<String> standard = standardCapabilities();
+        return List.copyOf(Objects.requireNonNull(behaviour.capabilities(this, standard),
+                "a ServerBehaviour returned null capabilities"));
+    }
+
+    @Override
+    public final boolean offersStartTls() {
+        return !tls && capabilities().contains(startTlsName());
+    }
+
+    @Override
+    public final boolean acceptsCredentials(String user, String password) {
+        return password.equals(server.users().get(user));
+    }
+
+    @Override
+    public final Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    final HostileMailServer server() {
+        return server;
     }
 
     /**
      * Reads one client line without reading past it (the bytes after a STARTTLS line are a TLS handshake), records
      * it, and returns it without its line ending; null when the client has closed the connection.
      */
-    final String readLine() throws IOException {
+    final @Nullable String readLine() throws IOException {
         StringBuilder line = new StringBuilder();
         int c;
         while ((c = nextByte()) >= 0) {
@@ -117,15 +147,12 @@ abstract class HostileSession {
         return in.read();
     }
 
-    /**
-     * Whether the client sends more within {@code millis} without waiting for an answer: the way to see that it
-     * pipelines commands. A client that waits for the answer sends nothing, so this costs {@code millis} then.
-     */
-    final boolean clientSendsWithin(int millis) throws IOException {
+    @Override
+    public final boolean clientSendsWithin(Duration wait) throws IOException {
         if (pushedBack >= 0) {
             return true;
         }
-        current.setSoTimeout(millis);
+        current.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, wait.toMillis())));
         try {
             pushedBack = in.read();
             return pushedBack >= 0;
@@ -136,19 +163,19 @@ abstract class HostileSession {
         }
     }
 
-    /** Sends {@code text} in one write; lines must carry their CRLF. */
-    final void send(String text) throws IOException {
+    @Override
+    public final void send(String text) throws IOException {
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
     }
 
-    /** Sends {@code line} and a CRLF. */
-    final void sendLine(String line) throws IOException {
+    @Override
+    public final void sendLine(String line) throws IOException {
         send(line + "\r\n");
     }
 
-    /** The TLS handshake as the server, over the connection as it is now. */
-    final void upgrade() throws IOException {
+    @Override
+    public final void upgradeToTls() throws IOException {
         SSLSocket secure = (SSLSocket) server.serverTls().getSocketFactory()
                 .createSocket(raw, null, raw.getPort(), true);
         secure.setUseClientMode(false);
@@ -159,29 +186,23 @@ abstract class HostileSession {
         tls = true;
     }
 
-    /** Waits for the client's first handshake bytes, then answers them with something that is not TLS. */
-    final void answerHandshakeWithJunk() throws IOException {
-        if (in.read() >= 0) {
-            out.write(JUNK);
-            out.flush();
-        }
-    }
-
-    /** Says nothing more, reading (and discarding) whatever the client sends until it leaves. */
-    final void fallSilent() throws IOException {
+    @Override
+    public final void fallSilent() throws IOException {
+        pushedBack = -1;
         byte[] sink = new byte[4096];
         while (in.read(sink) >= 0) {
             // discard
         }
     }
 
-    /** Cuts the connection with a TCP reset. */
-    final void reset() throws IOException {
+    @Override
+    public final void reset() throws IOException {
         raw.setSoLinger(true, 0);
         raw.close();
     }
 
     /** Sends {@code prefix}, then bytes without a line end for as long as the client reads them, as fast as it can. */
+    @Override
     final void endlessLine(String prefix) throws IOException {
         send(prefix);
         byte[] chunk = new byte[64 * 1024];
@@ -193,6 +214,7 @@ abstract class HostileSession {
     }
 
     /** Sends {@code prefix} one byte every 200 ms, then dots at that pace, never ending the line. */
+    @Override
     final void trickle(String prefix) throws IOException {
         byte[] start = prefix.getBytes(StandardCharsets.ISO_8859_1);
         for (long i = 0; ; i++) {
@@ -203,6 +225,7 @@ abstract class HostileSession {
     }
 
     /** Sends {@code prefix} then distinct capability names until {@code size} bytes are sent, then a CRLF. */
+    @Override
     final void hugeLine(String prefix, long size) throws IOException {
         send(prefix);
         StringBuilder chunk = new StringBuilder(70_000);
@@ -223,6 +246,7 @@ abstract class HostileSession {
      * Sends lines of distinct capability names, each {@code prefix} and then about {@code lineBytes} bytes, until
      * {@code size} bytes are sent.
      */
+    @Override
     final void manyLines(String prefix, int lineBytes, long size) throws IOException {
         StringBuilder chunk = new StringBuilder(70_000);
         StringBuilder line = new StringBuilder(prefix);
@@ -252,10 +276,5 @@ abstract class HostileSession {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("the server is closing");
         }
-    }
-
-    /** The user's password, or null for an unknown user. */
-    final String passwordOf(String user) {
-        return server.users().get(user);
     }
 }

@@ -52,6 +52,6 @@ public final class ReceivedCommand {
     /** For example {@code IMAP (cleartext): A1 LOGIN alice secret}. */
     @Override
     public String toString() {
-        return service + (overTls ? " (TLS): " : " (cleartext): ") + line;
+        return service.name() + (overTls ? " (TLS): " : " (cleartext): ") + line;
     }
 }

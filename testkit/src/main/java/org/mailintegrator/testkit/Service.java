@@ -1,19 +1,36 @@
 package org.mailintegrator.testkit;
 
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Security;
 
 /**
- * A mail service that a {@link MailServerFixture} can run, with the standard port it stands in for.
+ * A mail service that a {@link MailServerFixture} or a {@link HostileMailServer} can run, with the standard port it
+ * stands in for: a protocol, and whether the service speaks TLS from the first byte.
+ *
+ * <p>{@link #IMAP} and {@link #POP3} are the <em>cleartext</em> services (ports 143 and 110), where a client upgrades
+ * with STARTTLS/STLS; they do not mean "IMAP" or "POP3" in general: a {@link Security#STARTTLS} candidate talks to
+ * them too ({@link #speaking(MailProtocol, Security)}). The implicit TLS services are {@link #IMAPS} and
+ * {@link #POP3S}. The names stay as they are, because an enum constant cannot have an alias that a {@code switch},
+ * {@link #valueOf(String)} or JUnit's {@code @EnumSource(names = ...)} would accept; {@link #toString()} spells the
+ * meaning out in messages and test names.
  *
  * <p>This enum is immutable and thread-safe.
  */
 public enum Service {
-    /** IMAP in cleartext, standing in for port 143. */
+    /**
+     * The cleartext IMAP service, standing in for port 143: it starts without TLS, and serves both
+     * {@link Security#NONE} and {@link Security#STARTTLS} candidates (a {@link MailServerFixture} offers STARTTLS here
+     * unless told otherwise). Not IMAP in general: implicit TLS is {@link #IMAPS}.
+     */
     IMAP(MailProtocol.IMAP, Security.NONE, 143),
     /** IMAP over implicit TLS, standing in for port 993. */
     IMAPS(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993),
-    /** POP3 in cleartext, standing in for port 110. */
+    /**
+     * The cleartext POP3 service, standing in for port 110: it starts without TLS, and serves both
+     * {@link Security#NONE} and {@link Security#STARTTLS} (STLS) candidates. Not POP3 in general: implicit TLS is
+     * {@link #POP3S}.
+     */
     POP3(MailProtocol.POP3, Security.NONE, 110),
     /** POP3 over implicit TLS, standing in for port 995. */
     POP3S(MailProtocol.POP3, Security.IMPLICIT_TLS, 995);
@@ -28,6 +45,7 @@ public enum Service {
         this.standardPort = standardPort;
     }
 
+    /** The protocol the service speaks. */
     public MailProtocol protocol() {
         return protocol;
     }
@@ -47,13 +65,24 @@ public enum Service {
     }
 
     /** The service that stands in for {@code port}, or null. */
-    static Service forStandardPort(int port) {
+    static @Nullable Service forStandardPort(int port) {
         for (Service service : values()) {
             if (service.standardPort == port) {
                 return service;
             }
         }
         return null;
+    }
+
+    /**
+     * The constant's name and what it means, e.g. {@code IMAP (cleartext or STARTTLS, as on port 143)} or
+     * {@code POP3S (implicit TLS, as on port 995)}; {@link #name()} is the bare name.
+     */
+    @Override
+    public String toString() {
+        String start = isTls() ? "implicit TLS" : protocol == MailProtocol.IMAP ? "cleartext or STARTTLS"
+                : "cleartext or STLS";
+        return name() + " (" + start + ", as on port " + standardPort + ")";
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,7 +69,7 @@ class AddressRaceTest {
         IntegrationResult result = integrator(resolver).integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).as(result.toString()).hasOutcome(Outcome.AUTHENTICATED);
         assertThat(attempt.address()).contains(new InetSocketAddress("127.0.0.1", server.get().port(Service.IMAPS)));
         assertThat(attempt.detail()).contains("127.0.0.9: connection refused");
         assertThat(attempt.elapsed()).as("no timeout was waited for").isLessThan(Duration.ofSeconds(2));
@@ -82,7 +83,7 @@ class AddressRaceTest {
         IntegrationResult result = integrator(resolver).integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).as(result.toString()).hasOutcome(Outcome.AUTHENTICATED);
         assertThat(attempt.address()).contains(new InetSocketAddress("127.0.0.1", server.get().port(Service.IMAPS)));
         assertThat(attempt.detail()).contains("127.0.0.9: no answer");
         assertThat(attempt.elapsed()).as("the stagger (250 ms) plus a login, far below the 5 s connect timeout")
@@ -96,7 +97,7 @@ class AddressRaceTest {
         IntegrationResult result = integrator(resolver).integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.REFUSED);
+        assertThat(attempt).as(result.toString()).hasOutcome(Outcome.REFUSED);
         assertThat(attempt.phase()).isEqualTo(Phase.CONNECT);
         assertThat(attempt.address()).isEmpty();
         assertThat(attempt.detail()).contains("127.0.0.9: connection refused", "127.0.0.10: connection refused");
@@ -113,7 +114,7 @@ class AddressRaceTest {
                 .integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).as(result.toString()).hasOutcome(Outcome.TLS_FAILED);
         assertThat(attempt.phase()).isEqualTo(Phase.TLS);
         assertThat(attempt.detail()).contains("does not name other.multi.test");
     }
@@ -141,7 +142,7 @@ class AddressRaceTest {
         IntegrationResult result = integrator.integrate(account());
 
         assertThat(result.attempts()).as(result.toString()).allSatisfy(attempt -> {
-            assertThat(attempt.outcome()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
             assertThat(attempt.phase()).isEqualTo(Phase.RESOLVE);
             assertThat(attempt.detail()).contains("could not be resolved in time");
         });
@@ -159,7 +160,7 @@ class AddressRaceTest {
         IntegrationResult result = integrator(resolver).integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.UNKNOWN_HOST);
+        assertThat(attempt).as(result.toString()).hasOutcome(Outcome.UNKNOWN_HOST);
         assertThat(attempt.phase()).isEqualTo(Phase.RESOLVE);
     }
 

@@ -33,6 +33,16 @@ class AttemptAssertTest {
     }
 
     @Test
+    void hasOutcomeInPassesForAnyOfTheOutcomesAndFailsForOthers() {
+        assertThat(DROPPED).hasOutcomeIn(TIMED_OUT);
+        assertThat(DROPPED).hasOutcomeIn(AUTHENTICATED, TIMED_OUT);
+
+        assertFailsShowing(() -> assertThat(DROPPED).hasOutcomeIn(AUTHENTICATED, NOT_TRIED), DROPPED)
+                .hasMessageContaining("to have one of the outcomes [AUTHENTICATED, NOT_TRIED], but it was TIMED_OUT");
+        assertThatThrownBy(() -> assertThat(DROPPED).hasOutcomeIn()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void wasNotTriedPassesOnlyForNotTried() {
         assertThat(SKIPPED).wasNotTried();
 

@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class BusyServerTest {
                 HostileMailServer lower = start(Service.POP3, HostileBehaviour.HONEST)) {
             IntegrationResult result = integrator(busy, lower, Duration.ofSeconds(10)).integrate(busy.account(ADDRESS));
 
-            assertThat(result.selected()).as(result.toString()).contains(busy.candidate(Security.NONE));
+            assertThat(result).hasSelected(busy.candidate(Security.NONE));
             assertThat(busy.logins()).as("logins the busy server answered").isEqualTo(3);
             assertThat(result.busyBeforeSelected()).isEmpty();
             assertThat(lower.logins()).as("the less preferred server got no password").isZero();
@@ -50,12 +51,12 @@ class BusyServerTest {
             IntegrationResult result = integrator(busy, lower, window).integrate(busy.account(ADDRESS));
 
             Attempt first = result.attempts().get(0);
-            assertThat(first.outcome()).as(result.toString()).isEqualTo(Outcome.BUSY);
+            assertThat(first).as(result.toString()).hasOutcome(Outcome.BUSY);
             assertThat(first.phase()).isEqualTo(Phase.LOGIN);
             assertThat(first.detail()).contains("cannot serve this account now").doesNotContain(PASSWORD);
             assertThat(first.elapsed()).as("retried for the busy window").isGreaterThanOrEqualTo(Duration.ofMillis(700));
             assertThat(busy.logins()).as("retries with backoff: 250 ms, 500 ms, ...").isBetween(3, 5);
-            assertThat(result.selected()).contains(lower.candidate(Security.NONE));
+            assertThat(result).hasSelected(lower.candidate(Security.NONE));
             assertThat(result.busyBeforeSelected()).containsExactly(first);
             assertThat(result.toString()).contains("was busy");
         }
@@ -72,8 +73,7 @@ class BusyServerTest {
                     .connectTimeout(Duration.ofSeconds(1)).readTimeout(Duration.ofSeconds(1))
                     .build().integrate(busy.account(ADDRESS));
 
-            assertThat(result.attempts()).extracting(Attempt::outcome).as(result.toString())
-                    .containsExactly(Outcome.BUSY, Outcome.AUTHENTICATED);
+            assertThat(result).hasOutcomes(Outcome.BUSY, Outcome.AUTHENTICATED);
             assertThat(busy.logins()).as("no retry with an empty window").isEqualTo(1);
         }
     }

@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ class ConnectionRaceTest {
 
             for (CompletableFuture<IntegrationResult> integration : running) {
                 IntegrationResult result = integration.get();
-                assertThat(result.selected()).as(result.toString()).contains(slowest);
+                assertThat(result).hasSelected(slowest);
             }
             assertThat(second.accepted()).as("connections to the second candidate").hasValue(0);
             assertThat(third.accepted()).as("connections to the third candidate").hasValue(0);
@@ -78,7 +79,7 @@ class ConnectionRaceTest {
 
             for (CompletableFuture<IntegrationResult> integration : running) {
                 IntegrationResult result = integration.get();
-                assertThat(result.attempts().get(0).outcome()).as(result.toString()).isEqualTo(Outcome.TIMED_OUT);
+                assertThat(result).attempt(1).hasOutcome(Outcome.TIMED_OUT);
             }
             assertThat(silent.accepted()).as("every integration connected once").hasValue(10);
             assertThat(silent.mostAtOnce()).as("connections open at once").hasValueBetween(1, 2);

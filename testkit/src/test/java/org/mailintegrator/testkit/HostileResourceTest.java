@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ class HostileResourceTest {
         try (HostileMailServer server = start(service, HostileBehaviour.TRICKLER)) {
             Attempt attempt = tryOnly(server);
 
-            assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
             assertThat(attempt.detail()).contains("deadline");
             assertThat(attempt.elapsed()).isLessThan(BOUND);
         }
@@ -82,7 +83,7 @@ class HostileResourceTest {
 
     /** Ended as it should, in time, and not by running out of memory (which would be classified, too). */
     private static void assertBounded(Attempt attempt) {
-        assertThat(attempt.outcome()).as(attempt.toString()).isIn(Outcome.PROTOCOL_ERROR, Outcome.TIMED_OUT);
+        assertThat(attempt).hasOutcomeIn(Outcome.PROTOCOL_ERROR, Outcome.TIMED_OUT);
         assertThat(attempt.elapsed()).as(attempt.toString()).isLessThan(BOUND);
         assertThat(attempt.detail()).doesNotContainIgnoringCase("heap space").doesNotContain("OutOfMemoryError");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +40,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.HONEST)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.AUTHENTICATED);
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(command -> !command.overTls() && isStartTls(command))
                     .anyMatch(command -> command.overTls() && command.line().contains(PASSWORD));
@@ -55,7 +56,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.STARTTLS_STRIPPED)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received").isNotEmpty().noneMatch(HostileServerTest::carriesPassword);
             assertNoPasswordIn(result);
         }
@@ -67,7 +68,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.STARTTLS_REFUSED)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(HostileServerTest::isStartTls).noneMatch(HostileServerTest::carriesPassword);
         }
@@ -78,7 +79,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAP, HostileBehaviour.STARTTLS_BAD)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(HostileServerTest::isStartTls).noneMatch(HostileServerTest::carriesPassword);
         }
@@ -91,7 +92,7 @@ class HostileServerTest {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
             Attempt attempt = attempt(result);
-            assertThat(attempt.outcome()).as(attempt.toString()).isIn(Outcome.TLS_FAILED, Outcome.TIMED_OUT);
+            assertThat(attempt).hasOutcomeIn(Outcome.TLS_FAILED, Outcome.TIMED_OUT);
             assertThat(attempt.elapsed()).isLessThan(READ_TIMEOUT.plusSeconds(1));
             assertThat(server.received()).as("what the server received")
                     .anyMatch(HostileServerTest::isStartTls).noneMatch(HostileServerTest::carriesPassword);
@@ -104,7 +105,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.STARTTLS_JUNK)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword);
         }
     }
@@ -116,7 +117,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAP, HostileBehaviour.PREAUTH)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword);
         }
     }
@@ -132,7 +133,7 @@ class HostileServerTest {
             IntegrationResult result = integrator(server, STARTTLS)
                     .integrate(server.account(ADDRESS).toBuilder().password("a-wrong-password").build());
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(server.received()).as("what the server received")
                     .noneMatch(command -> command.line().contains("a-wrong-password"));
         }
@@ -148,7 +149,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAPS, HostileBehaviour.PREAUTH)) {
             IntegrationResult result = tryOnly(server, IMPLICIT_TLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.AUTHENTICATED);
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword)
                     .noneMatch(command -> command.line().toUpperCase(Locale.ROOT).contains(" LOGIN "));
         }
@@ -163,7 +164,7 @@ class HostileServerTest {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
             Attempt attempt = attempt(result);
-            assertThat(attempt.outcome()).as(attempt.toString()).isIn(Outcome.AUTHENTICATED, Outcome.TLS_FAILED);
+            assertThat(attempt).hasOutcomeIn(Outcome.AUTHENTICATED, Outcome.TLS_FAILED);
             assertThat(server.receivedInCleartext(PASSWORD)).isFalse();
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::isSaslCommand);
             if (attempt.outcome() == Outcome.AUTHENTICATED) {
@@ -180,7 +181,7 @@ class HostileServerTest {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
             // before TLS: LOGINDISABLED and AUTH=PLAIN; after it: plain LOGIN only
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.AUTHENTICATED);
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(command -> command.overTls() && isCapabilityRequest(command))
                     .anyMatch(command -> command.overTls() && command.line().contains(" LOGIN ")
@@ -200,7 +201,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.POP3, HostileBehaviour.UNTRUSTED_PRE_TLS_DATA)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.AUTHENTICATED);
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(command -> command.overTls() && isCapabilityRequest(command))
                     .noneMatch(HostileServerTest::isSaslCommand);
@@ -232,7 +233,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAP, HostileBehaviour.LOGINDISABLED)) {
             IntegrationResult result = tryOnly(server, NONE);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_REQUIRED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_REQUIRED);
             assertThat(server.received()).as("what the server received").isNotEmpty().noneMatch(HostileServerTest::carriesPassword);
         }
     }
@@ -242,7 +243,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAP, HostileBehaviour.LOGINDISABLED)) {
             IntegrationResult result = tryOnly(server, STARTTLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.AUTHENTICATED);
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
             assertThat(server.receivedInCleartext(PASSWORD)).isFalse();
         }
     }
@@ -257,7 +258,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.IMAP, HostileBehaviour.PRIVACY_REQUIRED)) {
             IntegrationResult result = tryOnly(server, NONE);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_REQUIRED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_REQUIRED);
             assertThat(server.receivedInCleartext(PASSWORD)).as("the password went out with LOGIN").isTrue();
             assertNoPasswordIn(result);
         }
@@ -268,7 +269,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(Service.POP3, HostileBehaviour.PLAINTEXT_AUTH_DISALLOWED)) {
             IntegrationResult result = tryOnly(server, NONE);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_REQUIRED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_REQUIRED);
             assertThat(server.received()).as("what the server received")
                     .anyMatch(command -> command.line().startsWith("USER "))
                     .noneMatch(command -> command.line().toUpperCase(Locale.ROOT).startsWith("PASS"))
@@ -284,7 +285,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.SERVICE_DISABLED)) {
             IntegrationResult result = tryOnly(server, IMPLICIT_TLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.SERVICE_DISABLED);
+            assertThat(attempt(result)).hasOutcome(Outcome.SERVICE_DISABLED);
             assertThat(server.receivedInCleartext(PASSWORD)).isFalse();
         }
     }
@@ -321,7 +322,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.GARBAGE_BANNER)) {
             IntegrationResult result = tryOnly(server, NONE);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.PROTOCOL_ERROR);
+            assertThat(attempt(result)).hasOutcome(Outcome.PROTOCOL_ERROR);
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword);
         }
     }
@@ -333,7 +334,7 @@ class HostileServerTest {
             IntegrationResult result = tryOnly(server, NONE);
 
             Attempt attempt = attempt(result);
-            assertThat(attempt.outcome()).as(attempt.toString()).isIn(Outcome.TIMED_OUT, Outcome.PROTOCOL_ERROR);
+            assertThat(attempt).hasOutcomeIn(Outcome.TIMED_OUT, Outcome.PROTOCOL_ERROR);
             assertThat(attempt.elapsed()).isLessThan(READ_TIMEOUT.plusSeconds(1));
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword);
         }
@@ -345,7 +346,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(plainService, HostileBehaviour.HONEST)) {
             IntegrationResult result = tryOnly(server, IMPLICIT_TLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_FAILED);
             assertThat(attempt(result).detail()).contains("does not speak TLS");
             assertThat(server.received()).as("what the server received").noneMatch(HostileServerTest::carriesPassword);
         }
@@ -357,7 +358,7 @@ class HostileServerTest {
         try (HostileMailServer server = start(service, HostileBehaviour.RESET_MID_LOGIN)) {
             IntegrationResult result = tryOnly(server, IMPLICIT_TLS);
 
-            assertThat(attempt(result).outcome()).as(attempt(result).toString()).isEqualTo(Outcome.NETWORK_ERROR);
+            assertThat(attempt(result)).hasOutcome(Outcome.NETWORK_ERROR);
             assertThat(server.received()).as("the credential line arrived, over TLS, before the reset")
                     .anyMatch(command -> command.overTls() && command.line().contains(PASSWORD));
             assertThat(server.receivedInCleartext(PASSWORD)).isFalse();

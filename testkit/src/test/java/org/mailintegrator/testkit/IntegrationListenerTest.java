@@ -2,6 +2,7 @@ package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class IntegrationListenerTest {
 
         IntegrationResult result = integrator(List.of(imaps, pop3s), recorder).integrate(server.get().account(ADDRESS));
 
-        assertThat(result.selected()).contains(imaps);
+        assertThat(result).hasSelected(imaps);
         assertThat(recorder.events()).first().isEqualTo("integrationStart 2");
         assertThat(recorder.events()).last().isEqualTo("integrationEnd " + imaps + " AUTHENTICATED");
         assertThat(recorder.eventsOf(imaps)).containsExactly("attemptStart " + imaps,
@@ -63,8 +64,9 @@ class IntegrationListenerTest {
                         "phaseStart TLS", "phaseStart GREETING", "phaseStart LOGIN");
     }
 
+    /** The warnings the engine logs for each exception it swallows are checked here, not printed into the build. */
     @Test
-    void aListenerThatThrowsChangesNothing() {
+    void aListenerThatThrowsChangesNothingAndIsReportedInTheLog() throws InterruptedException {
         IntegrationListener throwing = new IntegrationListener() {
             @Override
             public void attemptStart(Integration integration, ProtocolCandidate candidate) {
@@ -83,9 +85,24 @@ class IntegrationListenerTest {
         };
         ProtocolCandidate imaps = candidate(MailProtocol.IMAP, Security.IMPLICIT_TLS, Service.IMAPS);
 
-        IntegrationResult result = integrator(List.of(imaps), throwing).integrate(server.get().account(ADDRESS));
+        IntegrationResult result;
+        try (StandardErrorCapture log = StandardErrorCapture.start(IntegrationListenerTest::isListenerBugWarning)) {
+            result = integrator(List.of(imaps), throwing).integrate(server.get().account(ADDRESS));
 
-        assertThat(result.attempts()).extracting(Attempt::outcome).containsExactly(Outcome.AUTHENTICATED);
+            assertThat(log.awaitFlushed(text -> text.contains("threw from integrationEnd"), Duration.ofSeconds(10)))
+                    .as("the warning for integrationEnd; logged so far:%n%s", log.text()).isTrue();
+            assertThat(log.text()).contains("threw from attemptStart; ignored", "threw from phaseStart; ignored",
+                    "java.lang.IllegalStateException: listener bug");
+        }
+
+        assertThat(result).hasOutcomes(Outcome.AUTHENTICATED);
+    }
+
+    /** A warning, with its stack trace, for an exception the listener above throws. */
+    private static boolean isListenerBugWarning(List<String> event) {
+        return event.size() > 1 && event.get(0).contains(" WARN org.mailintegrator.core.IntegrationListener - ")
+                && event.get(0).contains(" threw from ")
+                && event.get(1).equals("java.lang.IllegalStateException: listener bug");
     }
 
     @Test

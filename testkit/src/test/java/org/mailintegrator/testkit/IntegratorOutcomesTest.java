@@ -6,6 +6,7 @@ import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ class IntegratorOutcomesTest {
     void authenticatesOnEveryService(Service service) {
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).hasOutcome(Outcome.AUTHENTICATED);
         assertThat(attempt.detail()).contains("accepted the credentials");
     }
 
@@ -52,9 +53,9 @@ class IntegratorOutcomesTest {
                 .integrate(account().toBuilder().password("wrong-password").build());
 
         Attempt attempt = attemptOn(result, service);
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTH_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.AUTH_FAILED);
         assertThat(attempt.detail()).contains("rejected the credentials").doesNotContain("wrong-password");
-        assertThat(result.isIntegrated()).isFalse();
+        assertThat(result).isNotIntegrated();
     }
 
     @ParameterizedTest
@@ -64,7 +65,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.REFUSED);
+        assertThat(attempt).hasOutcome(Outcome.REFUSED);
         assertThat(attempt.detail()).contains("refused");
     }
 
@@ -75,7 +76,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
         assertThat(attempt.detail()).contains("Connecting").contains("dropping");
         assertThat(attempt.elapsed()).isBetween(CONNECT_TIMEOUT, CONNECT_TIMEOUT.plusSeconds(2));
     }
@@ -87,7 +88,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
         assertThat(attempt.detail()).contains("did not answer");
         assertThat(attempt.elapsed()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
     }
@@ -99,7 +100,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), service.security(), service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.PROTOCOL_ERROR);
+        assertThat(attempt).hasOutcome(Outcome.PROTOCOL_ERROR);
         assertThat(attempt.detail()).contains("did not speak " + service.protocol())
                 .containsAnyOf("HTTP/1.1 400", "greeting was not");
     }
@@ -110,7 +111,7 @@ class IntegratorOutcomesTest {
         Attempt attempt = tryOnly(TestCertificates.forHosts("127.0.0.1").clientSslContext(),
                 service.protocol(), IMPLICIT_TLS, service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
         assertThat(attempt.detail()).contains("not issued by a trusted authority");
     }
 
@@ -121,7 +122,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = integrator.integrate(account()).attempts().get(0);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
     }
 
     @ParameterizedTest
@@ -133,7 +134,7 @@ class IntegratorOutcomesTest {
             Attempt attempt = tryOnly(trusted.clientSslContext(),
                     ProtocolCandidate.of(service.protocol(), IMPLICIT_TLS, wrongName.host(), wrongName.port(service)));
 
-            assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
             assertThat(attempt.detail()).contains("does not name 127.0.0.1");
         }
     }
@@ -147,7 +148,7 @@ class IntegratorOutcomesTest {
             Attempt attempt = tryOnly(trusted.clientSslContext(),
                     ProtocolCandidate.of(service.protocol(), IMPLICIT_TLS, expired.host(), expired.port(service)));
 
-            assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
             assertThat(attempt.detail()).contains("expired");
         }
     }
@@ -157,7 +158,7 @@ class IntegratorOutcomesTest {
     void implicitTlsOnACleartextPortIsTlsFailed(Service plainService) {
         Attempt attempt = tryOnly(plainService.protocol(), IMPLICIT_TLS, plainService);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
     }
 
     @ParameterizedTest
@@ -165,7 +166,7 @@ class IntegratorOutcomesTest {
     void startTlsUpgradesForRealBeforeTheCredentialsAreSent(Service plainService) {
         Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).hasOutcome(Outcome.AUTHENTICATED);
         assertThat(server.get().receivedInCleartext(PASSWORD)).isFalse();
         assertThat(server.get().received(plainService)).as("what the server received")
                 .anyMatch(command -> !command.overTls() && command.line().toUpperCase().contains("STARTTLS")
@@ -180,7 +181,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
         assertThat(attempt.detail()).contains("does not offer")
                 .contains(plainService.protocol() == IMAP ? "STARTTLS" : "STLS")
                 .contains("credentials were not sent");
@@ -195,7 +196,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(plainService.protocol(), STARTTLS, plainService);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(attempt).hasOutcome(Outcome.TLS_FAILED);
         assertThat(attempt.detail()).contains("refused").contains("credentials were not sent");
         assertThat(server.get().received(plainService)).as("what the server received")
                 .noneMatch(command -> command.line().contains(PASSWORD));
@@ -206,7 +207,7 @@ class IntegratorOutcomesTest {
     void aCleartextCandidateSendsThePasswordInCleartextAsThePolicyAsked(Service plainService) {
         Attempt attempt = tryOnly(plainService.protocol(), NONE, plainService);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).hasOutcome(Outcome.AUTHENTICATED);
         assertThat(server.get().receivedInCleartext(PASSWORD)).isTrue();
     }
 
@@ -217,7 +218,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), service.isTls() ? IMPLICIT_TLS : STARTTLS, service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
         assertThat(attempt.elapsed()).isBetween(READ_TIMEOUT, READ_TIMEOUT.plusSeconds(2));
         assertThat(server.get().received(service)).noneMatch(command -> command.line().contains(PASSWORD));
     }
@@ -229,7 +230,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), IMPLICIT_TLS, service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(attempt).hasOutcome(Outcome.NETWORK_ERROR);
     }
 
     @ParameterizedTest
@@ -240,7 +241,7 @@ class IntegratorOutcomesTest {
 
         Attempt attempt = tryOnly(service.protocol(), NONE, service);
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.AUTHENTICATED);
+        assertThat(attempt).hasOutcome(Outcome.AUTHENTICATED);
         // greeting, capabilities, login: at least three delayed answers and two delayed commands
         assertThat(attempt.elapsed()).isGreaterThanOrEqualTo(oneWay.multipliedBy(5));
     }
@@ -250,7 +251,7 @@ class IntegratorOutcomesTest {
         Attempt attempt = tryOnly(server.get().clientSslContext(),
                 ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "no-such-host.invalid", 993));
 
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.UNKNOWN_HOST);
+        assertThat(attempt).hasOutcome(Outcome.UNKNOWN_HOST);
         assertThat(attempt.detail()).contains("no-such-host.invalid");
     }
 
@@ -258,9 +259,8 @@ class IntegratorOutcomesTest {
     void candidatesAfterTheSelectedOneAreNotTried() {
         IntegrationResult result = integrator(server.get().clientSslContext()).integrate(account());
 
-        assertThat(result.selected()).contains(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result).hasSelected(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
+        assertThat(result).hasOutcomes(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(1).elapsed()).isZero();
     }
 

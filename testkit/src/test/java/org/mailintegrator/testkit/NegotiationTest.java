@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,9 +90,8 @@ class NegotiationTest {
 
         IntegrationResult result = integrator(connectTimeout).build().integrate(account());
 
-        assertThat(result.selected()).contains(candidate(Service.IMAP));
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.TIMED_OUT, Outcome.TIMED_OUT, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
+        assertThat(result).hasSelected(candidate(Service.IMAP));
+        assertThat(result).hasOutcomes(Outcome.TIMED_OUT, Outcome.TIMED_OUT, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
         assertThat(result.elapsed()).isGreaterThanOrEqualTo(connectTimeout)
                 .isLessThan(connectTimeout.multipliedBy(2));
     }
@@ -104,9 +104,8 @@ class NegotiationTest {
 
         IntegrationResult result = integrator(Duration.ofSeconds(10)).patience(patience).build().integrate(account());
 
-        assertThat(result.selected()).contains(candidate(Service.IMAP));
-        assertThat(result.attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.ABANDONED, Outcome.ABANDONED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
+        assertThat(result).hasSelected(candidate(Service.IMAP));
+        assertThat(result).hasOutcomes(Outcome.ABANDONED, Outcome.ABANDONED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(0).detail()).contains("patience window of 600 ms");
         assertThat(result.elapsed()).isGreaterThanOrEqualTo(patience).isLessThan(Duration.ofSeconds(3));
     }
@@ -120,8 +119,8 @@ class NegotiationTest {
         IntegrationResult result = integrator(Duration.ofSeconds(5)).patience(Duration.ofMillis(100)).build()
                 .integrate(account());
 
-        assertThat(result.selected()).as(result.toString()).contains(candidate(Service.IMAPS));
-        assertThat(result.attempts().get(1).outcome()).isEqualTo(Outcome.NOT_TRIED);
+        assertThat(result).hasSelected(candidate(Service.IMAPS));
+        assertThat(result).attempt(2).hasOutcome(Outcome.NOT_TRIED);
     }
 
     @Test
@@ -130,7 +129,7 @@ class NegotiationTest {
         IntegrationResult result = integrator(Duration.ofSeconds(2)).stagger(Duration.ofSeconds(5)).build()
                 .integrate(account());
 
-        assertThat(result.selected()).contains(candidate(Service.IMAPS));
+        assertThat(result).hasSelected(candidate(Service.IMAPS));
         assertThat(server.get().received(Service.POP3S)).isEmpty();
         assertThat(server.get().received(Service.IMAP)).isEmpty();
     }
@@ -146,7 +145,7 @@ class NegotiationTest {
                 .attemptTimeout(deadline).build().integrate(account());
 
         Attempt attempt = result.attempts().get(0);
-        assertThat(attempt.outcome()).as(attempt.toString()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(attempt).hasOutcome(Outcome.TIMED_OUT);
         assertThat(attempt.detail()).contains("deadline of 700 ms");
         assertThat(attempt.elapsed()).isBetween(deadline, deadline.plusSeconds(1));
     }
@@ -161,7 +160,7 @@ class NegotiationTest {
         IntegrationResult result = integrator(Duration.ofSeconds(20)).integrationTimeout(Duration.ofMillis(800))
                 .build().integrate(account());
 
-        assertThat(result.isIntegrated()).isFalse();
+        assertThat(result).isNotIntegrated();
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(3));
         assertThat(result.attempts()).allSatisfy(attempt -> assertThat(attempt.outcome())
                 .isIn(Outcome.TIMED_OUT, Outcome.NOT_TRIED));

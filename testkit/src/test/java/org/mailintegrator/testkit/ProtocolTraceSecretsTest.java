@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,7 +77,7 @@ class ProtocolTraceSecretsTest {
             IntegrationResult result = Integrator.builder().policy(account -> List.of(candidate))
                     .sslContext(server.get().clientSslContext()).build()
                     .integrate(server.get().account(ADDRESS));
-            assertThat(result.isIntegrated()).as(result.toString()).isTrue();
+            assertThat(result).isIntegrated();
         }
 
         String all;

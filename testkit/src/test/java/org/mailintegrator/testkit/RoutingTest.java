@@ -2,6 +2,7 @@ package org.mailintegrator.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class RoutingTest {
         IntegrationResult result = Integrator.builder().policy(server.get().route(popOn1995))
                 .sslContext(server.get().clientSslContext()).build().integrate(server.get().account("alice@example.com"));
 
-        assertThat(result.selected()).as(result.toString()).contains(ProtocolCandidate.of(MailProtocol.POP3,
+        assertThat(result).hasSelected(ProtocolCandidate.of(MailProtocol.POP3,
                 Security.IMPLICIT_TLS, server.get().host(), server.get().port(Service.POP3S)));
     }
 
