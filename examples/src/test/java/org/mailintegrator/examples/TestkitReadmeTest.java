@@ -178,7 +178,8 @@ class TestkitReadmeTest {
                     fixture.port(Service.IMAPS));
             Integrator integrator = Integrator.builder().policy(account -> List.of(imaps))
                     .sslContext(fixture.clientSslContext()).build();
-            jakarta.mail.Store store = integrator.openStore(fixture.account("bob@example.com"), imaps);
+            jakarta.mail.Store store = org.mailintegrator.core.jakarta.JakartaMail.openStore(integrator,
+                    fixture.account("bob@example.com"), imaps);
             try {
                 jakarta.mail.Folder inbox = store.getFolder("INBOX");
                 inbox.open(jakarta.mail.Folder.READ_ONLY);

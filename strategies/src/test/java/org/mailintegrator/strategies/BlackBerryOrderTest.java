@@ -135,7 +135,7 @@ class BlackBerryOrderTest {
                 integrator(server.get().route(Policies.blackBerry()), server.get().clientSslContext());
         IntegrationResult result = integrator.integrate(account());
 
-        jakarta.mail.Store store = integrator.openStore(account(), result);
+        jakarta.mail.Store store = org.mailintegrator.core.jakarta.JakartaMail.openStore(integrator, account(), result);
         try {
             assertThat(store.isConnected()).isTrue();
             assertThat(store.getFolder("INBOX").exists()).isTrue();

@@ -72,7 +72,8 @@ class MailServerFixtureTest {
             Integrator integrator = Integrator.builder().policy(account -> List.of(pop3s))
                     .sslContext(fixture.clientSslContext()).build();
 
-            Store store = integrator.openStore(fixture.account("a@example.test"), pop3s);
+            Store store = org.mailintegrator.core.jakarta.JakartaMail.openStore(integrator,
+                    fixture.account("a@example.test"), pop3s);
             try {
                 Folder inbox = store.getFolder("INBOX");
                 inbox.open(Folder.READ_ONLY);
