@@ -52,11 +52,11 @@ public final class DiscoveryBenchmark {
 
     /** Runs every situation {@code reps} times after one warm-up; the figures are per integration. */
     static List<Row> run(int reps, PrintStream log) throws Exception {
-        TestCertificates certificates = TestCertificates.forHosts("127.0.0.1", "*.example.test");
+        TestCertificates certificates = TestCertificates.forHosts("127.0.0.1");
         try (MailServerFixture mail = MailServerFixture.builder().certificates(certificates)
                     .user("alice@example.test", PASSWORD).user("alice@gmail.com", PASSWORD)
                     .user("alice@srv.test", PASSWORD).user("alice@auto.test", PASSWORD)
-                    .user("bob@company.test", PASSWORD).user("alice@guess.test", PASSWORD).build();
+                    .user("bob@company.test", PASSWORD).user("alice@guess.test", PASSWORD).start();
                 TestDnsServer dns = TestDnsServer.start();
                 LoopbackWebServer web = LoopbackWebServer.https(certificates)) {
             dns.srv("_imaps._tcp.srv.test", 0, 0, 993, "imap.srv.test")

@@ -17,7 +17,7 @@ class DiscoveryBenchmarkTest {
 
         assertThat(rows).allSatisfy(row -> assertThat(row.integrated()).as(row.situation()).isTrue());
         assertThat(rows).extracting(DiscoveryBenchmark.Row::decidedBy)
-                .containsExactly("-", "ispdb decided", "srv decided", "autoconfig decided", "mx decided",
+                .containsExactly("-", "ISPDB decided", "srv decided", "autoconfig decided", "mx decided",
                         "guess decided");
         assertThat(rows.get(0).dnsQueries()).as("no discovery, no DNS query of ours").isZero();
     }
