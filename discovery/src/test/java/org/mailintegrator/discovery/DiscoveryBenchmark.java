@@ -61,6 +61,7 @@ public final class DiscoveryBenchmark {
                 LoopbackWebServer web = LoopbackWebServer.https(certificates)) {
             dns.srv("_imaps._tcp.srv.test", 0, 0, 993, "imap.srv.test")
                     .mx("company.test", 10, "mx1.hosted.test");
+            web.status("/", 404, null);   // every other path: counted, and answered as a domain without autoconfig
             web.document("/auto.test/mail/config-v1.1.xml", ClientConfigTest.document(
                     ClientConfigTest.server("imap", "imap.auto.test", "993", "SSL")));
             web.document("/hosted.test/mail/config-v1.1.xml", ClientConfigTest.document(
