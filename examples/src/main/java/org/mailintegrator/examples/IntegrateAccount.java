@@ -20,6 +20,8 @@ import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.spi.HostDiscovery;
+import org.mailintegrator.discovery.Discovery;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.Service;
@@ -69,9 +71,13 @@ public final class IntegrateAccount {
             "  --policy <name>            blackberry (default): IMAP/TLS 993, POP3/TLS 995, IMAP 143, POP3 110",
             "                             secure: IMAP/TLS 993, POP3/TLS 995, IMAP 143 STARTTLS, POP3 110 STLS",
             "                             pop-only: POP3/TLS 995, POP3 110",
+            "                             discovered: the servers as --discover found them (else secure)",
             "  --connect-timeout <time>   e.g. 10s (default), 500ms, 1m",
             "  --read-timeout <time>      e.g. 10s (default), 500ms, 1m",
             "  --auth-timeout <time>      how long the server may take to answer the login, 30s (default)",
+            "  --discover                 find the servers from the address when no host is given: autoconfig,",
+            "                             DNS SRV, Mozilla's ISPDB (bundled), MX, guesses; credentials go only",
+            "                             to trusted hosts or hosts within the address's domain",
             "",
             "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
             "console without echo. It is never accepted on the command line.",
@@ -103,12 +109,19 @@ public final class IntegrateAccount {
      *
      * @param routing applied to the chosen policy, e.g. {@code fixture::route}
      * @param sslContext the TLS context to trust servers with; null for the JDK's trust store
+     * @param discovery what {@code --discover} uses
      */
-    record Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext) {
+    record Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext, HostDiscovery discovery) {
         static final Network INTERNET = new Network(UnaryOperator.identity(), null);
 
         Network {
             Objects.requireNonNull(routing, "routing");
+            Objects.requireNonNull(discovery, "discovery");
+        }
+
+        /** A network whose {@code --discover} is {@link Discovery#standard()}. */
+        Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext) {
+            this(routing, sslContext, Discovery.standard());
         }
     }
 
@@ -192,6 +205,15 @@ public final class IntegrateAccount {
         out.println();
         printAttempts(result.attempts(), out);
         out.println();
+        result.discovered().ifPresent(found -> {
+            found.notes().forEach(note -> out.println("Discovery: " + note));
+            for (int i = 0; i < result.attempts().size(); i++) {
+                int number = i + 1;
+                result.attempts().get(i).provenance().ifPresent(from -> out.println("Host of #" + number
+                        + " from " + from));
+            }
+            out.println();
+        });
         if (result.selected().isPresent()) {
             out.println("Integrated with " + result.selected().get() + " in " + result.elapsed().toMillis() + " ms");
             for (Attempt busy : result.busyBeforeSelected()) {
@@ -287,6 +309,7 @@ public final class IntegrateAccount {
         Duration connectTimeout = Integrator.DEFAULT_CONNECT_TIMEOUT;
         Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
         Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
+        boolean discover;
 
         static Options parse(List<String> arguments) {
             Options options = new Options();
@@ -296,6 +319,10 @@ public final class IntegrateAccount {
                 if (!argument.startsWith("-")) {
                     positional++;
                     options.address = argument;
+                    continue;
+                }
+                if (argument.equals("--discover")) {
+                    options.discover = true;
                     continue;
                 }
                 // --name value, or --name=value
@@ -357,9 +384,12 @@ public final class IntegrateAccount {
                 case "secure":
                     policy = Policies.secure();
                     break;
+                case "discovered":
+                    policy = Policies.discovered();
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown policy \"" + name
-                            + "\": use blackberry, secure or pop-only");
+                            + "\": use blackberry, secure, pop-only or discovered");
             }
             policyName = name;
         }
@@ -405,6 +435,9 @@ public final class IntegrateAccount {
                     .connectTimeout(connectTimeout)
                     .readTimeout(readTimeout)
                     .authTimeout(authTimeout);
+            if (discover) {
+                integrator.discovery(network.discovery());
+            }
             if (network.sslContext() != null) {
                 integrator.sslContext(network.sslContext());
             }

@@ -21,6 +21,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.Security;
+import org.mailintegrator.core.spi.HostDiscovery;
 import org.mailintegrator.examples.IntegrateAccount.Network;
 import org.mailintegrator.examples.IntegrateAccount.PasswordPrompt;
 import org.mailintegrator.testkit.MailServerExtension;
@@ -112,6 +119,23 @@ class IntegrateAccountTest {
         assertThat(run.lines()).anyMatch(row(1, "POP3", "IMPLICIT_TLS", "AUTHENTICATED"))
                 .anyMatch(row(2, "POP3", "NONE", "NOT_TRIED"));
         assertThat(run.lastLine()).startsWith("Integrated with POP3/IMPLICIT_TLS 127.0.0.1:" + server.get().port(Service.POP3S));
+    }
+
+    @Test
+    void discoverFindsTheServersFromTheAddressAndSaysHow() {
+        HostDiscovery found = (account, context) -> DiscoveredHosts.builder(account.domain())
+                .add(Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.com", 993),
+                        Provenance.of(Provenance.Kind.SRV, "_imaps._tcp.example.com", false)))
+                .note("srv decided, after 3 ms")
+                .build();
+
+        Run run = run(new String[] {ADDRESS, "--discover", "--policy", "discovered"},
+                Map.of(IntegrateAccount.PASSWORD_VARIABLE, PASSWORD), NEVER_ASKED,
+                new Network(server.get()::route, server.get().clientSslContext(), found));
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.INTEGRATED);
+        assertThat(run.lines()).anyMatch(row(1, "IMAP", "IMPLICIT_TLS", "AUTHENTICATED"));
+        assertThat(run.out).contains("Discovery: srv decided, after 3 ms");
     }
 
     @Test
