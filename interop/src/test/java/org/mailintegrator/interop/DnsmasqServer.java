@@ -6,6 +6,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.mailintegrator.core.spi.HostResolver;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
@@ -76,6 +81,42 @@ public final class DnsmasqServer implements AutoCloseable {
     /** Where to send queries: 127.0.0.1 and the server's port. */
     public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    /**
+     * A {@link HostResolver} that asks this dnsmasq for the A records of a name (one query over UDP, answered within
+     * {@code timeout}), so that the integrator connects where dnsmasq's {@code --host-record}s say. A name without
+     * A records, an NXDOMAIN, or no answer in time is an {@link UnknownHostException}.
+     */
+    public HostResolver hostResolver(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return host -> {
+            Message response;
+            try {
+                SimpleResolver resolver = new SimpleResolver(address());
+                resolver.setTimeout(timeout);
+                response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(host, Name.root), Type.A,
+                        DClass.IN)));
+            } catch (IOException e) {
+                UnknownHostException unknown = new UnknownHostException(host + ": no answer from dnsmasq ("
+                        + e.getMessage() + ")");
+                unknown.initCause(e);
+                throw unknown;
+            }
+            if (response.getRcode() != Rcode.NOERROR) {
+                throw new UnknownHostException(host + ": " + Rcode.string(response.getRcode()) + " from dnsmasq");
+            }
+            List<InetAddress> addresses = new ArrayList<>();
+            for (Record record : response.getSection(Section.ANSWER)) {
+                if (record instanceof ARecord a) {
+                    addresses.add(InetAddress.getByAddress(host, a.getAddress().getAddress()));
+                }
+            }
+            if (addresses.isEmpty()) {
+                throw new UnknownHostException(host + ": no A record at dnsmasq");
+            }
+            return List.copyOf(addresses);
+        };
     }
 
     /** What dnsmasq printed so far (its log, with every query it answered). */

@@ -2,6 +2,7 @@ package org.mailintegrator.interop;
 
 import java.util.List;
 import java.util.Objects;
+import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
@@ -9,7 +10,9 @@ import org.mailintegrator.core.ProtocolCandidate;
 /**
  * Wraps a policy, unchanged, and routes each of its candidates from the standard port (993, 995, 143, 110) to
  * the port where a {@link DovecotServer} stands in for it. Hosts, protocols, security and order are left as the
- * wrapped policy made them.
+ * wrapped policy made them. With discovery, the wrapped policy's own choice from the discovered servers (e.g.
+ * {@code Policies.discovered()}) is routed the same way, so those servers must be on standard ports (as the ISPDB
+ * and guesses name them).
  */
 public final class RoutedPolicy implements PreferencePolicy {
     private final PreferencePolicy policy;
@@ -27,7 +30,16 @@ public final class RoutedPolicy implements PreferencePolicy {
 
     @Override
     public List<ProtocolCandidate> candidates(MailAccount account) {
-        return policy.candidates(account).stream()
+        return routed(policy.candidates(account));
+    }
+
+    @Override
+    public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
+        return routed(policy.candidates(account, discovered));
+    }
+
+    private List<ProtocolCandidate> routed(List<ProtocolCandidate> candidates) {
+        return candidates.stream()
                 .map(candidate -> ProtocolCandidate.of(candidate.protocol(), candidate.security(), candidate.host(),
                         server.portFor(candidate.port())))
                 .toList();
