@@ -53,12 +53,11 @@ import org.mailintegrator.core.Security;
  * for other names tests a wrong-name certificate.
  *
  * <p>Thread-safe: documents may be added while the server answers. Each request is answered on a daemon thread
- * (at most {@value #MAX_THREADS} at once; beyond that the server's own thread answers); {@link #close()} releases
+ * (at most 32 at once; beyond that the server's own thread answers); {@link #close()} releases
  * handlers waiting in {@link #awaitClose()}, stops the server and ends its threads.
  */
 public final class AutoconfigServer implements AutoCloseable {
-    /** The most requests answered at once on threads of their own. */
-    public static final int MAX_THREADS = 32;
+    private static final int MAX_THREADS = 32;
 
     private static final long AWAIT_CLOSE_BOUND_SECONDS = 60;
 
