@@ -42,7 +42,10 @@ final class AutoconfigSource implements Source {
         this(domain -> standardLocations(domain, allowPlainHttp));
     }
 
-    /** With other URLs for a domain, most preferred first (tests point it at a loopback server). */
+    /**
+     * With other URLs for a domain, most preferred first ({@code Discovery.Builder.autoconfigLocations}: an
+     * internal autoconfig service, or a test's server on loopback).
+     */
     AutoconfigSource(Function<String, List<URI>> locations) {
         this.locations = Objects.requireNonNull(locations, "locations");
     }
@@ -59,6 +62,15 @@ final class AutoconfigSource implements Source {
         return List.copyOf(uris);
     }
 
+    /** Only {@code http} and {@code https} URLs with a host can be fetched. */
+    private static void checkWebUrl(URI uri) {
+        String scheme = uri.getScheme();
+        if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http or https URL: " + uri);
+        }
+    }
+
     @Override
     public String name() {
         return "autoconfig";
@@ -69,9 +81,10 @@ final class AutoconfigSource implements Source {
         List<URI> uris;
         try {
             uris = List.copyOf(locations.apply(query.domain()));
-        } catch (IllegalArgumentException e) {
-            return Findings.nothing("autoconfig: no URL for the domain " + query.domain() + " (" + e.getMessage()
-                    + ")");
+            uris.forEach(AutoconfigSource::checkWebUrl);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Findings.nothing("autoconfig: no URL for the domain " + query.domain() + " ("
+                    + (e instanceof NullPointerException ? "a location is null" : e.getMessage()) + ")");
         }
         List<String> notes = new ArrayList<>();
         CappedHttp.Answer<List<ProtocolCandidate>> answer = CappedHttp.firstGood("autoconfig", uris,

@@ -2,6 +2,7 @@ package org.mailintegrator.discovery;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.spi.DiscoveryContext;
@@ -169,6 +172,7 @@ public final class Discovery implements HostDiscovery {
         private boolean liveIspdb;
         private boolean guesses = true;
         private List<InetSocketAddress> dnsServers = List.of();
+        private @Nullable Function<String, List<URI>> autoconfigLocations;
 
         private Builder() {
         }
@@ -214,6 +218,23 @@ public final class Discovery implements HostDiscovery {
             return this;
         }
 
+        /**
+         * Where to fetch the autoconfig document of a domain, most preferred first, instead of the standard URLs
+         * ({@code https://autoconfig.<domain>/mail/config-v1.1.xml}, then
+         * {@code https://<domain>/.well-known/autoconfig/mail/config-v1.1.xml}, and their {@code http://} forms
+         * after them with {@link #allowPlainHttp()}): for an organisation's internal autoconfig service, or a test's
+         * server on loopback. The function is called with the address's domain, and with the domain of a provider
+         * found through MX; an empty list skips autoconfig for that domain, and an
+         * {@link IllegalArgumentException} from it is noted as no URL for the domain. It replaces the standard URLs
+         * whether or not {@link #allowPlainHttp()} is set. Trust stays as for the standard URLs: servers named by a
+         * document fetched over {@code https} are trusted, over {@code http} they are not. The function must be
+         * safe for concurrent use and return quickly.
+         */
+        public Builder autoconfigLocations(Function<String, List<URI>> locations) {
+            this.autoconfigLocations = Objects.requireNonNull(locations, "locations");
+            return this;
+        }
+
         /** Does not guess names ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). */
         public Builder withoutGuesses() {
             this.guesses = false;
@@ -223,7 +244,8 @@ public final class Discovery implements HostDiscovery {
         public Discovery build() {
             DnsClient dns = dnsServers.isEmpty() ? DnsClient.system() : DnsClient.using(dnsServers);
             Source ispdb = new IspdbSource(liveIspdb);
-            Source autoconfig = new AutoconfigSource(plainHttp);
+            Source autoconfig = autoconfigLocations != null ? new AutoconfigSource(autoconfigLocations)
+                    : new AutoconfigSource(plainHttp);
             List<Source> sources = new ArrayList<>(List.of(autoconfig, new SrvSource(dns), ispdb,
                     new MxSource(new MxLookup(dns), List.of(ispdb, autoconfig))));
             if (guesses) {

@@ -26,6 +26,7 @@ import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.TestCertificates;
 
 /**
@@ -42,7 +43,7 @@ class AutoconfigSourceTest {
             + ClientConfigTest.server("pop3", "pop.example.org", "995", "SSL")
             + ClientConfigTest.server("exchange", "outlook.example.org", "443", "SSL"));
 
-    private LoopbackWebServer server;
+    private AutoconfigServer server;
 
     @AfterEach
     void stop() {
@@ -68,7 +69,7 @@ class AutoconfigSourceTest {
 
     @Test
     void theProvidersServersWithTheirProvenanceAndNoAddressSent() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).document(PATH, DOCUMENT);
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, DOCUMENT);
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
 
@@ -86,7 +87,7 @@ class AutoconfigSourceTest {
 
     @Test
     void aNotFoundGivesANoteAndNoEndpoint() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 404, null);
+        server = AutoconfigServer.start(CERTIFICATES).status(PATH, 404, null);
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
 
@@ -97,7 +98,7 @@ class AutoconfigSourceTest {
 
     @Test
     void theSecondUrlAnswersWhenTheFirstHasNothing() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 404, null).document(WELL_KNOWN, DOCUMENT);
+        server = AutoconfigServer.start(CERTIFICATES).status(PATH, 404, null).document(WELL_KNOWN, DOCUMENT);
 
         Findings findings = source(PATH, WELL_KNOWN).find(query(Duration.ofSeconds(10)));
 
@@ -109,14 +110,14 @@ class AutoconfigSourceTest {
     @Test
     void theFirstUrlWinsEvenWhenTheSecondAnswersFirst() throws Exception {
         CountDownLatch secondAnswered = new CountDownLatch(1);
-        server = LoopbackWebServer.https(CERTIFICATES)
+        server = AutoconfigServer.start(CERTIFICATES)
                 .handle(PATH, exchange -> {
                     awaitOrFail(secondAnswered);
-                    LoopbackWebServer.respond(exchange, 200, DOCUMENT, null);
+                    respond(exchange, DOCUMENT);
                 })
                 .handle(WELL_KNOWN, exchange -> {
-                    LoopbackWebServer.respond(exchange, 200, ClientConfigTest.document(
-                            ClientConfigTest.server("imap", "other.example.org", "993", "SSL")), null);
+                    respond(exchange, ClientConfigTest.document(
+                            ClientConfigTest.server("imap", "other.example.org", "993", "SSL")));
                     secondAnswered.countDown();
                 });
 
@@ -128,7 +129,7 @@ class AutoconfigSourceTest {
 
     @Test
     void aRedirectIsNotFollowed() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).status(PATH, 301, "https://elsewhere.example/config.xml")
+        server = AutoconfigServer.start(CERTIFICATES).status(PATH, 301, "https://elsewhere.example/config.xml")
                 .document("/config.xml", DOCUMENT);
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
@@ -145,7 +146,7 @@ class AutoconfigSourceTest {
         AtomicLong written = new AtomicLong();
         AtomicBoolean cutOff = new AtomicBoolean();
         CountDownLatch handlerDone = new CountDownLatch(1);
-        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+        server = AutoconfigServer.start(CERTIFICATES).handle(PATH, exchange -> {
             try {
                 streamBody(exchange, fifty, 0, written);
             } catch (IOException e) {
@@ -167,7 +168,7 @@ class AutoconfigSourceTest {
 
     @Test
     void aDeclaredLengthBeyondTheCapIsRefusedBeforeReading() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+        server = AutoconfigServer.start(CERTIFICATES).handle(PATH, exchange -> {
             try {
                 streamBody(exchange, 2L << 20, 2L << 20, new AtomicLong());
             } catch (IOException expected) {
@@ -183,7 +184,7 @@ class AutoconfigSourceTest {
 
     @Test
     void aServerThatNeverAnswersIsBoundedByTheTimeout() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> server.awaitRelease());
+        server = AutoconfigServer.start(CERTIFICATES).handle(PATH, exchange -> server.awaitClose());
 
         long start = System.nanoTime();
         Findings findings = source(PATH).find(query(Duration.ofMillis(500)));
@@ -196,12 +197,12 @@ class AutoconfigSourceTest {
 
     @Test
     void aBodyThatStallsIsBoundedByTheTimeout() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+        server = AutoconfigServer.start(CERTIFICATES).handle(PATH, exchange -> {
             exchange.sendResponseHeaders(200, 0);
             OutputStream body = exchange.getResponseBody();
             body.write("<clientConfig>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             body.flush();
-            server.awaitRelease();
+            server.awaitClose();
         });
 
         long start = System.nanoTime();
@@ -215,7 +216,7 @@ class AutoconfigSourceTest {
 
     @Test
     void anUntrustedCertificateGivesANoteAndNoEndpoint() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).document(PATH, DOCUMENT);
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, DOCUMENT);
         SSLContext otherCa = TestCertificates.forHosts("127.0.0.1").clientSslContext();
 
         Findings findings = source(PATH).find(query(otherCa, Duration.ofSeconds(10)));
@@ -227,7 +228,7 @@ class AutoconfigSourceTest {
 
     @Test
     void aDocumentOverPlainHttpIsNotTrusted() throws Exception {
-        server = LoopbackWebServer.http().document(PATH, DOCUMENT);
+        server = AutoconfigServer.startPlainHttp().document(PATH, DOCUMENT);
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
 
@@ -240,9 +241,9 @@ class AutoconfigSourceTest {
     @Test
     void anInterruptedLookupStopsPromptly() throws Exception {
         CountDownLatch asked = new CountDownLatch(1);
-        server = LoopbackWebServer.https(CERTIFICATES).handle(PATH, exchange -> {
+        server = AutoconfigServer.start(CERTIFICATES).handle(PATH, exchange -> {
             asked.countDown();
-            server.awaitRelease();
+            server.awaitClose();
         });
         ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
@@ -256,6 +257,32 @@ class AutoconfigSourceTest {
         } finally {
             thread.shutdownNow();
         }
+    }
+
+    @Test
+    void aDocumentWrittenByTheTestkitIsReadAsWritten() throws Exception {
+        List<ProtocolCandidate> servers = List.of(
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
+                ProtocolCandidate.of(MailProtocol.POP3, Security.STARTTLS, "pop.example.org", 110),
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "imap.example.org", 143));
+        server = AutoconfigServer.start(CERTIFICATES).provider("example.org",
+                AutoconfigServer.clientConfig("example.org", servers.toArray(ProtocolCandidate[]::new)));
+
+        Findings findings = new AutoconfigSource(server::locations).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).extracting(Endpoint::candidate).containsExactlyElementsOf(servers);
+        assertThat(findings.endpoints()).allSatisfy(endpoint -> assertThat(endpoint.provenance())
+                .isEqualTo(Provenance.of(Provenance.Kind.AUTOCONFIG, server.url("example.org").toString(), true)));
+    }
+
+    @Test
+    void aLocationThatIsNotAWebUrlIsNotedAndNotFetched() throws Exception {
+        Findings findings = new AutoconfigSource(domain -> List.of(URI.create("file:///etc/passwd")))
+                .find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).isEmpty();
+        assertThat(findings.notes()).singleElement().asString()
+                .isEqualTo("autoconfig: no URL for the domain example.org (not an http or https URL: file:///etc/passwd)");
     }
 
     @Test
@@ -281,6 +308,15 @@ class AutoconfigSourceTest {
                 body.write(chunk);
                 written.addAndGet(chunk.length);
             }
+        }
+    }
+
+    /** Status 200 with {@code body}. */
+    private static void respond(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
         }
     }
 

@@ -13,8 +13,10 @@ import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.spi.HostResolver;
 import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.TestCertificates;
+import org.mailintegrator.testkit.TestDnsServer;
 
 /**
  * Time to a selected candidate from an address alone, per situation, against the same integration with the host
@@ -58,17 +60,16 @@ public final class DiscoveryBenchmark {
                     .user("alice@srv.test", PASSWORD).user("alice@auto.test", PASSWORD)
                     .user("bob@company.test", PASSWORD).user("alice@guess.test", PASSWORD).start();
                 TestDnsServer dns = TestDnsServer.start();
-                LoopbackWebServer web = LoopbackWebServer.https(certificates)) {
+                AutoconfigServer web = AutoconfigServer.start(certificates)) {
             dns.srv("_imaps._tcp.srv.test", 0, 0, 993, "imap.srv.test")
                     .mx("company.test", 10, "mx1.hosted.test");
-            web.status("/", 404, null);   // every other path: counted, and answered as a domain without autoconfig
-            web.document("/auto.test/mail/config-v1.1.xml", ClientConfigTest.document(
+            // every other domain: counted, and answered 404 as a domain without autoconfig
+            web.provider("auto.test", ClientConfigTest.document(
                     ClientConfigTest.server("imap", "imap.auto.test", "993", "SSL")));
-            web.document("/hosted.test/mail/config-v1.1.xml", ClientConfigTest.document(
+            web.provider("hosted.test", ClientConfigTest.document(
                     ClientConfigTest.server("imap", "imap.hosted.test", "993", "SSL")));
             DnsClient dnsClient = DnsClient.using(List.of(dns.address()));
-            AutoconfigSource autoconfig = new AutoconfigSource(
-                    domain -> List.of(web.uri("/" + domain + "/mail/config-v1.1.xml")));
+            AutoconfigSource autoconfig = new AutoconfigSource(web::locations);
             IspdbSource ispdb = new IspdbSource();
             Discovery discovery = new Discovery(List.of(autoconfig, new SrvSource(dnsClient), ispdb,
                     new MxSource(new MxLookup(dnsClient), List.of(ispdb, autoconfig)), new GuessSource()),
@@ -101,7 +102,7 @@ public final class DiscoveryBenchmark {
     }
 
     private static Row measure(String situation, Integrator integrator, MailAccount account, int reps,
-            TestDnsServer dns, LoopbackWebServer web, PrintStream log) {
+            TestDnsServer dns, AutoconfigServer web, PrintStream log) {
         integrator.integrate(account);   // warm-up: class loading, the ISPDB snapshot, TLS sessions
         List<Long> millis = new ArrayList<>();
         int dnsBefore = dns.queries();

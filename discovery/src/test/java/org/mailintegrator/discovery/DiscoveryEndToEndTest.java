@@ -19,14 +19,19 @@ import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.Security;
 import org.mailintegrator.core.spi.HostResolver;
 import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.Service;
 import org.mailintegrator.testkit.TestCertificates;
+import org.mailintegrator.testkit.TestDnsServer;
 
 /**
  * From an address alone, with the real sources wired as {@link Discovery} wires them: a real DNS server (SRV, MX),
@@ -45,7 +50,7 @@ class DiscoveryEndToEndTest {
             .user("bob@company.test", PASSWORD));
 
     private TestDnsServer dns;
-    private LoopbackWebServer web;
+    private AutoconfigServer web;
     private ServerSocket attacker;
     private final AtomicInteger attackerConnections = new AtomicInteger();
     private final AtomicInteger attackerBytes = new AtomicInteger();
@@ -85,7 +90,7 @@ class DiscoveryEndToEndTest {
 
     @Test
     void aHostileAutoconfigOverPlainHttpGetsNoCredentialInAnyForm() throws IOException {
-        web = LoopbackWebServer.http().document("/mail/config-v1.1.xml", ClientConfigTest.document(
+        web = AutoconfigServer.startPlainHttp().document("/mail/config-v1.1.xml", ClientConfigTest.document(
                 ClientConfigTest.server("imap", "mail.attacker.test", Integer.toString(attacker.getLocalPort()),
                         "plain")));
         Discovery discovery = new Discovery(List.of(new AutoconfigSource(domain ->
@@ -118,7 +123,7 @@ class DiscoveryEndToEndTest {
     @Test
     void aCustomDomainHostedElsewhereIsFoundByMxAndUsedOnceApproved() throws IOException {
         dns.mx("company.test", 10, "mx1.hosted.test");
-        web = LoopbackWebServer.https(CERTIFICATES).document("/mail/config-v1.1.xml", ClientConfigTest.document(
+        web = AutoconfigServer.start(CERTIFICATES).document("/mail/config-v1.1.xml", ClientConfigTest.document(
                 ClientConfigTest.server("imap", "imap.hosted.test", Integer.toString(server.get().port(Service.IMAPS)),
                         "SSL")));
         Source providerAutoconfig = new AutoconfigSource(domain -> {
@@ -139,6 +144,27 @@ class DiscoveryEndToEndTest {
         assertThat(approved.isIntegrated()).as(approved.toString()).isTrue();
         assertThat(approved.attempts().get(0).provenance().orElseThrow().origin())
                 .startsWith("company.test MX mx1.hosted.test, then AUTOCONFIG https://");
+    }
+
+    @Test
+    void theBuilderFetchesAutoconfigFromTheLocationsGivenAndAsksTheDnsServersGiven() throws IOException {
+        web = AutoconfigServer.start(CERTIFICATES).provider("hosted.test", AutoconfigServer.clientConfig(
+                "hosted.test", ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.hosted.test",
+                        server.get().port(Service.IMAPS))));
+        dns.mx("company.test", 10, "mx1.hosted.test").a("imap.hosted.test", "127.0.0.1");
+        Discovery discovery = Discovery.builder().dnsServers(List.of(dns.address()))
+                .autoconfigLocations(web::locations).withoutGuesses().deadline(Duration.ofSeconds(5)).build();
+
+        IntegrationResult result = Integrator.builder().policy(Policies.discovered()).discovery(discovery)
+                .approveHosts((account, host, provenance) -> host.equals("imap.hosted.test"))
+                .resolver(dns.resolver()).sslContext(CERTIFICATES.clientSslContext()).build()
+                .integrate(account("bob@company.test"));
+
+        assertThat(result.isIntegrated()).as(result.toString()).isTrue();
+        assertThat(result.attempts().get(0).provenance().orElseThrow().origin())
+                .isEqualTo("company.test MX mx1.hosted.test, then AUTOCONFIG " + web.url("hosted.test"));
+        assertThat(web.requests()).contains(URI.create("/company.test/mail/config-v1.1.xml"),
+                URI.create("/hosted.test/mail/config-v1.1.xml"));
     }
 
     private Integrator integrator(Discovery discovery) {

@@ -58,7 +58,7 @@ class DiscoveryPriorityTest {
     }
 
     @Test
-    void aSourceThatHangsIsCutOffAtTheDeadlineAndTheOthersStillCount() {
+    void aSourceThatHangsIsCutOffAtTheDeadlineAndTheOthersStillCount() throws InterruptedException {
         CountDownLatch interrupted = new CountDownLatch(1);
         Source hanging = source("hanging", query -> {
             try {
@@ -78,7 +78,8 @@ class DiscoveryPriorityTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("mail.example.com");
         assertThat(found.notes()).contains("hanging: no answer within the discovery deadline");
-        assertThat(interrupted.getCount()).as("the hanging source was interrupted").isZero();
+        // cancel(true) only delivers the interrupt: the source's thread handles it on its own time
+        assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the hanging source was interrupted").isTrue();
     }
 
     @Test

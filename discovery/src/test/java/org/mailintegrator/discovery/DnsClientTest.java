@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.mailintegrator.testkit.TestDnsServer;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class DnsClientTest {

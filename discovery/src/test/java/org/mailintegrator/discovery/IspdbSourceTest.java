@@ -28,13 +28,14 @@ import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.TestCertificates;
 
 /** The ISPDB source on the bundled snapshot and on small ones built here, and the live lookup on loopback HTTPS. */
 class IspdbSourceTest {
     private static final TestCertificates CERTIFICATES = TestCertificates.forHosts("127.0.0.1");
 
-    private LoopbackWebServer server;
+    private AutoconfigServer server;
 
     @AfterEach
     void stop() {
@@ -144,7 +145,7 @@ class IspdbSourceTest {
 
     @Test
     void theLiveServiceIsAskedOnlyForDomainsTheSnapshotLacks() throws Exception {
-        server = LoopbackWebServer.https(CERTIFICATES).document("/v1.1/example.org", ClientConfigTest.document(
+        server = AutoconfigServer.start(CERTIFICATES).document("/v1.1/example.org", ClientConfigTest.document(
                 ClientConfigTest.server("imap", "imap.example.org", "993", "SSL")));
         Ispdb ispdb = snapshot("2024-05-06T00:00:00Z", ClientConfigTest.document(
                 ClientConfigTest.server("imap", "imap.example.org", "993", "SSL")).replace("example.org",

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
+import org.mailintegrator.testkit.TestDnsServer;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SrvSourceTest {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
@@ -17,7 +18,9 @@ import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.discovery.Discovery;
 import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.Fault;
 import org.mailintegrator.testkit.HostileMailServer;
 import org.mailintegrator.testkit.MailServerExtension;
@@ -27,6 +30,7 @@ import org.mailintegrator.testkit.ServerBehaviour;
 import org.mailintegrator.testkit.Service;
 import org.mailintegrator.testkit.StartTls;
 import org.mailintegrator.testkit.TestCertificates;
+import org.mailintegrator.testkit.TestDnsServer;
 
 /** The snippets of {@code testkit/README.md}, as written there, compiled and run. Keep the two in step. */
 class TestkitReadmeTest {
@@ -165,6 +169,36 @@ class TestkitReadmeTest {
                         .integrate(MailAccount.builder("x@example.com").password("pw").build());
                 assertThat(result).attempt(1).hasOutcome(Outcome.TLS_FAILED);
             }
+        }
+    }
+
+    // --- "Testing discovery"
+    @Test
+    void discoveryFromTheAddressAlone() throws IOException {
+        TestCertificates certs = TestCertificates.forHosts("127.0.0.1", "imap.example.test");
+        try (MailServerFixture mail = MailServerFixture.builder().certificates(certs)
+                    .user("alice@example.test", "secret").start();
+                TestDnsServer dns = TestDnsServer.start();
+                AutoconfigServer autoconfig = AutoconfigServer.start(certs)) {
+            dns.a("imap.example.test", mail.host());
+            autoconfig.provider("example.test", AutoconfigServer.clientConfig("example.test",
+                    ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.test",
+                            mail.port(Service.IMAPS))));
+            Discovery discovery = Discovery.builder()
+                    .dnsServers(List.of(dns.address()))           // SRV and MX from the test's records
+                    .autoconfigLocations(autoconfig::locations)   // instead of https://autoconfig.example.test/...
+                    .build();
+
+            IntegrationResult result = Integrator.builder()
+                    .policy(Policies.discovered())
+                    .discovery(discovery)
+                    .resolver(dns.resolver())                      // imap.example.test -> the fixture
+                    .sslContext(mail.clientSslContext())           // trusts the fixture's CA, autoconfig's too
+                    .build()
+                    .integrate(MailAccount.builder("alice@example.test").password("secret").build());
+
+            assertThat(result).hasSelected(MailProtocol.IMAP, Security.IMPLICIT_TLS);
+            assertThat(autoconfig.requests()).containsExactly(URI.create("/example.test/mail/config-v1.1.xml"));
         }
     }
 

@@ -60,6 +60,10 @@ public final class HostLookups {
     private synchronized CompletableFuture<List<InetAddress>> lookup(String host) {
         return lookups.computeIfAbsent(host.toLowerCase(Locale.ROOT), key -> {
             CompletableFuture<List<InetAddress>> addresses = new CompletableFuture<>();
+            // the deadline is set before the lookup starts, so that it bounds the lookup from its first moment
+            Timeline.Scheduled deadline = timeline.schedule(
+                    () -> addresses.completeExceptionally(new ResolveTimeoutException(host, timeout)), timeout);
+            addresses.whenComplete((found, failure) -> deadline.cancel());
             try {
                 LOOKUPS.execute(() -> {
                     try {
@@ -75,9 +79,6 @@ public final class HostLookups {
             } catch (RejectedExecutionException e) {
                 addresses.completeExceptionally(e);
             }
-            Timeline.Scheduled deadline = timeline.schedule(
-                    () -> addresses.completeExceptionally(new ResolveTimeoutException(host, timeout)), timeout);
-            addresses.whenComplete((found, failure) -> deadline.cancel());
             return addresses;
         });
     }
