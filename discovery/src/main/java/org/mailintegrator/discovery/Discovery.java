@@ -1,6 +1,9 @@
 package org.mailintegrator.discovery;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
@@ -173,6 +177,7 @@ public final class Discovery implements HostDiscovery {
         private boolean guesses = true;
         private List<InetSocketAddress> dnsServers = List.of();
         private @Nullable Function<String, List<URI>> autoconfigLocations;
+        private @Nullable Path ispdbSnapshot;
 
         private Builder() {
         }
@@ -235,6 +240,17 @@ public final class Discovery implements HostDiscovery {
             return this;
         }
 
+        /**
+         * Reads the ISPDB from {@code snapshot} instead of the bundled copy: a file in the bundled format (written
+         * by {@code IspdbSnapshotTool} in this module's sources from a checkout of {@code thunderbird/autoconfig}),
+         * to refresh the data without a new release. Read once, on first use; an unreadable file is a note in
+         * every result and the ISPDB source then finds nothing.
+         */
+        public Builder ispdbSnapshot(Path snapshot) {
+            this.ispdbSnapshot = Objects.requireNonNull(snapshot, "snapshot");
+            return this;
+        }
+
         /** Does not guess names ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). */
         public Builder withoutGuesses() {
             this.guesses = false;
@@ -243,7 +259,9 @@ public final class Discovery implements HostDiscovery {
 
         public Discovery build() {
             DnsClient dns = dnsServers.isEmpty() ? DnsClient.system() : DnsClient.using(dnsServers);
-            Source ispdb = new IspdbSource(liveIspdb);
+            Path file = ispdbSnapshot;
+            Source ispdb = file == null ? new IspdbSource(liveIspdb)
+                    : new IspdbSource(snapshotFrom(file), liveIspdb ? IspdbSource::liveLocation : null);
             Source autoconfig = autoconfigLocations != null ? new AutoconfigSource(autoconfigLocations)
                     : new AutoconfigSource(plainHttp);
             List<Source> sources = new ArrayList<>(List.of(autoconfig, new SrvSource(dns), ispdb,
@@ -252,6 +270,21 @@ public final class Discovery implements HostDiscovery {
                 sources.add(new GuessSource());
             }
             return new Discovery(sources, deadline, sourceTimeout);
+        }
+
+        /** The snapshot in {@code file}, read on first use and kept; a failed read is tried again next time. */
+        private static IspdbSource.Snapshot snapshotFrom(Path file) {
+            AtomicReference<@Nullable Ispdb> loaded = new AtomicReference<>();
+            return () -> {
+                Ispdb ispdb = loaded.get();
+                if (ispdb == null) {
+                    try (InputStream in = Files.newInputStream(file)) {
+                        ispdb = Ispdb.from(in);
+                    }
+                    loaded.set(ispdb);
+                }
+                return ispdb;
+            };
         }
 
         private static Duration positive(Duration duration, String name) {
