@@ -40,8 +40,9 @@ public final class JakartaMail {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(candidate, "candidate");
         Credentials credentials = CoreAccess.get().credentials(account);
-        Store store = CoreAccess.get().sessions(integrator).newStore(candidate, credentials.username());
-        store.connect(candidate.host(), candidate.port(), credentials.username(), credentials.password());
+        Store store = CoreAccess.get().sessions(integrator).newStore(candidate, credentials.username(),
+                credentials.isToken());
+        store.connect(candidate.host(), candidate.port(), credentials.username(), credentials.secret());
         return store;
     }
 

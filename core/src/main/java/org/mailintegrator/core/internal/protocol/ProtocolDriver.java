@@ -25,8 +25,11 @@ public interface ProtocolDriver {
     /** Jakarta Mail's name for the store: {@code imap}, {@code imaps}, {@code pop3}, {@code pop3s}. */
     String storeName(Security security);
 
-    /** A new, unconnected store of this protocol. */
-    Store newStore(Session session, URLName url, Security security);
+    /**
+     * A new, unconnected store of this protocol. With {@code token}, the store signs in through XOAUTH2 only and
+     * fails, without sending anything, when the server does not advertise it.
+     */
+    Store newStore(Session session, URLName url, Security security, boolean token);
 
     /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
     void configure(Properties properties, String prefix);

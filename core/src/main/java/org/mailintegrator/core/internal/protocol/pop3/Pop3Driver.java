@@ -25,7 +25,9 @@ public final class Pop3Driver implements ProtocolDriver {
     }
 
     @Override
-    public Store newStore(Session session, URLName url, Security security) {
+    public Store newStore(Session session, URLName url, Security security, boolean token) {
+        // with a token, mail.pop3.auth.mechanisms is XOAUTH2 alone: Angus fails without a command when the
+        // server's CAPA lacks "SASL XOAUTH2", and never falls back to USER/PASS
         return security == Security.IMPLICIT_TLS ? new POP3SSLStore(session, url) : new POP3Store(session, url);
     }
 
