@@ -37,10 +37,20 @@ class AccessTokenTest {
     /** Answers SASL XOAUTH2 (in one line, with an initial response) and notes what it decoded. */
     private static final class XoauthServer implements ServerBehaviour {
         private final boolean advertise;
+        private final boolean challenge;
         private final Queue<String> responses = new ConcurrentLinkedQueue<>();
 
         XoauthServer(boolean advertise) {
+            this(advertise, false);
+        }
+
+        /**
+         * {@code challenge}: a rejected token gets the JSON error as a SASL challenge first, as large providers
+         * answer, and the refusal after the client's reply.
+         */
+        XoauthServer(boolean advertise, boolean challenge) {
             this.advertise = advertise;
+            this.challenge = challenge;
         }
 
         @Override
@@ -61,6 +71,12 @@ class AccessTokenTest {
         @Override
         public Step command(Connection connection, Command command) throws IOException {
             boolean imap = connection.service().protocol() == MailProtocol.IMAP;
+            Object challenged = connection.attributes().remove("challenged");
+            if (challenged != null) {
+                connection.sendLine(imap ? challenged + " NO [AUTHENTICATIONFAILED] Invalid credentials"
+                        : "-ERR [AUTH] Invalid credentials");
+                return Step.ANSWERED;
+            }
             if (!command.is(imap ? "AUTHENTICATE" : "AUTH") || command.arguments().size() != 2
                     || !command.arguments().get(0).equalsIgnoreCase("XOAUTH2")) {
                 return Step.DEFAULT;
@@ -69,6 +85,11 @@ class AccessTokenTest {
                     StandardCharsets.UTF_8);
             responses.add(response);
             boolean accepted = response.equals(xoauth2(ADDRESS, TOKEN));
+            if (!accepted && challenge) {
+                connection.attributes().put("challenged", command.tag());
+                connection.sendLine("+ " + base64("{\"status\":\"401\",\"schemes\":\"bearer\"}"));
+                return Step.ANSWERED;
+            }
             if (imap) {
                 connection.sendLine(command.tag() + (accepted ? " OK AUTHENTICATE completed"
                         : " NO [AUTHENTICATIONFAILED] Invalid credentials"));
@@ -140,6 +161,22 @@ class AccessTokenTest {
                     .hasNoDetailContaining(WRONG_TOKEN)
                     .hasNoDetailContaining(base64(xoauth2(ADDRESS, WRONG_TOKEN)));
             assertThat(behaviour.responses).containsExactly(xoauth2(ADDRESS, WRONG_TOKEN));
+            assertThat(server.logins()).as("no LOGIN or USER/PASS").isZero();
+        }
+    }
+
+    /** The JSON error challenge of a rejected token, as large providers send it, is still a rejected token. */
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void aTokenRejectedWithAJsonChallengeIsAuthFailed(Service service) {
+        XoauthServer behaviour = new XoauthServer(true, true);
+        try (HostileMailServer server = HostileMailServer.builder(service, behaviour).user(ADDRESS, PASSWORD).start()) {
+            IntegrationResult result = integrator(server).integrate(tokenAccount(server, WRONG_TOKEN));
+
+            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.AUTH_FAILED)
+                    .hasNoDetailContaining(WRONG_TOKEN)
+                    .hasNoDetailContaining(base64(xoauth2(ADDRESS, WRONG_TOKEN)))
+                    .attempt(1).hasDetailContaining("Invalid credentials");
             assertThat(server.logins()).as("no LOGIN or USER/PASS").isZero();
         }
     }

@@ -105,6 +105,9 @@ public final class AttemptRunner {
                             candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory(),
                             credentials.isToken()), credentials.isToken());
             store.connect(transport.connectHost(), candidate.port(), credentials.username(), credentials.secret());
+            if (credentials.isToken() && transport.credentialsStarted()) {
+                driver.confirmTokenLogin(store);
+            }
             boolean preauthenticated = !transport.credentialsStarted();
             if (!preauthenticated && !transport.credentialsReleased()) {
                 throw new IOException("the credentials were held back, yet Jakarta Mail reported a login");

@@ -1,5 +1,6 @@
 package org.mailintegrator.core.internal.protocol;
 
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -30,6 +31,13 @@ public interface ProtocolDriver {
      * fails, without sending anything, when the server does not advertise it.
      */
     Store newStore(Session session, URLName url, Security security, boolean token);
+
+    /**
+     * Checks, after Jakarta Mail reported a login with an access token, that the server really accepted it.
+     *
+     * @throws MessagingException if it did not
+     */
+    void confirmTokenLogin(Store store) throws MessagingException;
 
     /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
     void configure(Properties properties, String prefix);

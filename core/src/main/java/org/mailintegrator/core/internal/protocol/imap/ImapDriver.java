@@ -32,6 +32,12 @@ public final class ImapDriver implements ProtocolDriver {
         return security == Security.IMPLICIT_TLS ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
     }
 
+    /** Angus ends {@code AUTHENTICATE XOAUTH2} only on the tagged answer, so its report can be trusted. */
+    @Override
+    public void confirmTokenLogin(Store store) {
+        // nothing to check
+    }
+
     @Override
     public void configure(Properties properties, String prefix) {
         // a LOGIN referral would send the client, and its credentials, to another server
