@@ -120,7 +120,7 @@ public final class Integrator {
         CoreAccess.install(new CoreAccess() {
             @Override
             public Credentials credentials(MailAccount account) {
-                return new Credentials(account.username(), account.password());
+                return new Credentials(account.username(), account.secret(), account.usesAccessToken());
             }
 
             @Override
@@ -272,7 +272,7 @@ public final class Integrator {
         listener.integrationStart(integration, candidates);
         CredentialRelease release = discovered == null ? CredentialRelease.CALLER_HOSTS
                 : CredentialRelease.discovered(account, discovered, approval);
-        return engine.race(integration, new Credentials(account.username(), account.password()), candidates,
+        return engine.race(integration, new Credentials(account.username(), account.secret(), account.usesAccessToken()), candidates,
                 release, discovered);
     }
 

@@ -9,8 +9,10 @@ import java.util.Optional;
 /**
  * The account to integrate: an email address, the credentials, and where its mail servers are.
  *
- * <p>The password is never printed, logged, or put in an exception: {@link #toString()} masks it, and there is no
- * public accessor for it. Instances are immutable and thread-safe.
+ * <p>The secret is a password, or an OAuth2 access token ({@link Builder#accessToken(String)}), which the integrator
+ * sends only through SASL {@code XOAUTH2} on a server that advertises it, never as a password. Neither is ever
+ * printed, logged, or put in an exception: {@link #toString()} masks them, and there is no public accessor for
+ * them. Instances are immutable and thread-safe.
  *
  * <pre>{@code
  * MailAccount account = MailAccount.builder("alice@example.com")
@@ -22,7 +24,8 @@ import java.util.Optional;
 public final class MailAccount {
     private final String emailAddress;
     private final String username;
-    private final String password;
+    private final String secret;
+    private final boolean token;
     private final String host;
     private final Map<MailProtocol, String> protocolHosts;
     private final boolean hostGiven;
@@ -30,7 +33,12 @@ public final class MailAccount {
     private MailAccount(Builder builder) {
         this.emailAddress = builder.emailAddress;
         this.username = builder.username != null ? builder.username : defaultUsername(builder.emailAddress);
-        this.password = Objects.requireNonNull(builder.password, "password is required");
+        if (builder.password != null && builder.accessToken != null) {
+            throw new IllegalStateException("an account has a password or an access token, not both");
+        }
+        this.token = builder.accessToken != null;
+        this.secret = Objects.requireNonNull(token ? builder.accessToken : builder.password,
+                "password is required, or an access token instead");
         this.host = builder.host != null ? builder.host : domainOf(builder.emailAddress);
         this.protocolHosts = Map.copyOf(builder.protocolHosts);
         this.hostGiven = builder.host != null;
@@ -102,22 +110,31 @@ public final class MailAccount {
         return Optional.ofNullable(protocolHosts.get(protocol));
     }
 
-    /** The password. Package-private: only the integrator reads it, to hand it to the engine. */
-    String password() {
-        return password;
+    /** The password or access token. Package-private: only the integrator reads it, to hand it to the engine. */
+    String secret() {
+        return secret;
+    }
+
+    /** Whether {@link #secret()} is an OAuth2 access token. Package-private, like the secret. */
+    boolean usesAccessToken() {
+        return token;
     }
 
     /** A builder holding this account's values, to derive a changed copy. */
     public Builder toBuilder() {
         Builder builder = new Builder(emailAddress);
         builder.username = username.equals(defaultUsername(emailAddress)) ? null : username;
-        builder.password = password;
+        if (token) {
+            builder.accessToken = secret;
+        } else {
+            builder.password = secret;
+        }
         builder.host = hostGiven ? host : null;
         builder.protocolHosts.putAll(protocolHosts);
         return builder;
     }
 
-    /** Accounts are equal when address, user name, hosts and password are equal. */
+    /** Accounts are equal when address, user name, hosts and secret (password or access token) are equal. */
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -128,7 +145,7 @@ public final class MailAccount {
         }
         MailAccount that = (MailAccount) other;
         return emailAddress.equals(that.emailAddress) && username.equals(that.username)
-                && password.equals(that.password) && host.equals(that.host)
+                && token == that.token && secret.equals(that.secret) && host.equals(that.host)
                 && protocolHosts.equals(that.protocolHosts) && hostGiven == that.hostGiven;
     }
 
@@ -137,12 +154,12 @@ public final class MailAccount {
         return Objects.hash(emailAddress, username, host, protocolHosts, hostGiven);
     }
 
-    /** Shows everything but the password, which appears as {@code ****}. */
+    /** Shows everything but the password or access token, which appears as {@code ****}. */
     @Override
     public String toString() {
         return "MailAccount{emailAddress=" + emailAddress + ", username=" + username + ", host=" + host
                 + (protocolHosts.isEmpty() ? "" : ", protocolHosts=" + new EnumMap<>(protocolHosts))
-                + ", password=****}";
+                + (token ? ", accessToken=****}" : ", password=****}");
     }
 
     /** The address itself, with an internationalised domain in its IDNA form; the local part must be ASCII. */
@@ -162,7 +179,7 @@ public final class MailAccount {
     /**
      * Builds {@link MailAccount}s. Every setter validates its argument at once, before any network I/O, and
      * throws {@link NullPointerException} or {@link IllegalArgumentException} naming the problem (never showing
-     * the password). {@link #build()} copies, so one builder can make several independent accounts.
+     * the password or access token). {@link #build()} copies, so one builder can make several independent accounts.
      *
      * <p>This class is not thread-safe.
      */
@@ -170,6 +187,7 @@ public final class MailAccount {
         private final String emailAddress;
         private String username;
         private String password;
+        private String accessToken;
         private String host;
         private final Map<MailProtocol, String> protocolHosts = new EnumMap<>(MailProtocol.class);
 
@@ -200,6 +218,23 @@ public final class MailAccount {
             return this;
         }
 
+        /**
+         * An OAuth2 access token instead of a password: the integrator signs in with SASL {@code XOAUTH2}, and only
+         * where the server advertises it; it never sends the token as a password. Getting and refreshing the token
+         * is the application's part. Never empty; never shown in any message.
+         *
+         * @throws NullPointerException if the token is null
+         * @throws IllegalArgumentException if the token is empty or holds control characters
+         */
+        public Builder accessToken(String accessToken) {
+            Validation.noControlCharacters(accessToken, "accessToken", true);
+            if (accessToken.isEmpty()) {
+                throw new IllegalArgumentException("accessToken must not be empty");
+            }
+            this.accessToken = accessToken;
+            return this;
+        }
+
         /** The user name to log in with, when it is not the full email address. */
         public Builder username(String username) {
             Validation.noControlCharacters(username, "username", false);
@@ -226,7 +261,8 @@ public final class MailAccount {
         /**
          * Builds the account.
          *
-         * @throws NullPointerException if no password was set
+         * @throws NullPointerException if neither a password nor an access token was set
+         * @throws IllegalStateException if both a password and an access token were set
          */
         public MailAccount build() {
             return new MailAccount(this);

@@ -56,6 +56,37 @@ class MailAccountTest {
                 .hasMessageContaining("password is required");
     }
 
+    @Test
+    void anAccessTokenStandsInForThePasswordAndIsNeverShown() {
+        MailAccount account = MailAccount.builder("alice@example.com").accessToken("ya29.token").build();
+
+        assertThat(account.toString()).doesNotContain("ya29.token").contains("accessToken=****");
+        assertThat(account.toBuilder().build()).isEqualTo(account);
+        assertThat(account).isNotEqualTo(MailAccount.builder("alice@example.com").password("ya29.token").build());
+    }
+
+    @Test
+    void anAccountHasAPasswordOrAnAccessTokenNotBoth() {
+        MailAccount.Builder both = MailAccount.builder("alice@example.com").password(PASSWORD).accessToken("ya29.t");
+
+        assertThatThrownBy(both::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("password or an access token, not both")
+                .hasMessageNotContaining(PASSWORD).hasMessageNotContaining("ya29.t");
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("accessToken");
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accessToken must not be empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r", "\n", "\u0000", "\u007f"})
+    void rejectsControlCharactersInTheAccessTokenWithoutEchoingIt(String control) {
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken("ya29.tok" + control + "en"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("accessToken must not contain control characters")
+                .hasMessageNotContaining("ya29.tok");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"\r", "\n", "\u0000", "\u007f"})
     void rejectsControlCharactersInEveryFieldWithoutEchoingThePassword(String control) {

@@ -220,6 +220,11 @@ public final class Wording {
         return "it advertises LOGINDISABLED, so the password was not sent";
     }
 
+    public static String xoauth2NotOffered(ProtocolCandidate candidate) {
+        return "The server at " + where(candidate)
+                + " does not offer XOAUTH2, so the token was not sent; this says nothing about the token.";
+    }
+
     public static String mechanismRejected(ProtocolCandidate candidate, String said) {
         return "The server at " + where(candidate) + " does not accept the login method the client used (" + said
                 + "); this says nothing about the password.";

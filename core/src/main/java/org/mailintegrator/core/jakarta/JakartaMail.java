@@ -10,6 +10,7 @@ import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.internal.CoreAccess;
 import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 
 /**
  * The way from an integration to Jakarta Mail: a connected {@link Store} for the candidate that was selected, or
@@ -40,8 +41,17 @@ public final class JakartaMail {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(candidate, "candidate");
         Credentials credentials = CoreAccess.get().credentials(account);
-        Store store = CoreAccess.get().sessions(integrator).newStore(candidate, credentials.username());
-        store.connect(candidate.host(), candidate.port(), credentials.username(), credentials.password());
+        Store store = CoreAccess.get().sessions(integrator).newStore(candidate, credentials.username(),
+                credentials.isToken());
+        store.connect(candidate.host(), candidate.port(), credentials.username(), credentials.secret());
+        if (credentials.isToken()) {
+            try {
+                ProtocolDriver.of(candidate.protocol()).confirmTokenLogin(store);
+            } catch (MessagingException e) {
+                store.close();
+                throw e;
+            }
+        }
         return store;
     }
 

@@ -51,7 +51,7 @@ public final class AttemptRunner {
         this.settings = settings;
         this.integration = integration;
         this.credentials = credentials;
-        this.redactor = new SecretRedactor(credentials.username(), credentials.password());
+        this.redactor = new SecretRedactor(credentials.username(), credentials.secret());
         this.lookups = lookups;
     }
 
@@ -102,8 +102,12 @@ public final class AttemptRunner {
             MailSessions sessions = settings.sessions();
             store = sessions.newStore(candidate, transport.connectHost(), credentials.username(),
                     sessions.properties(candidate, transport.connectHost(), transport.socketFactory(
-                            candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory()));
-            store.connect(transport.connectHost(), candidate.port(), credentials.username(), credentials.password());
+                            candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory(),
+                            credentials.isToken()), credentials.isToken());
+            store.connect(transport.connectHost(), candidate.port(), credentials.username(), credentials.secret());
+            if (credentials.isToken() && transport.credentialsStarted()) {
+                driver.confirmTokenLogin(store);
+            }
             boolean preauthenticated = !transport.credentialsStarted();
             if (!preauthenticated && !transport.credentialsReleased()) {
                 throw new IOException("the credentials were held back, yet Jakarta Mail reported a login");

@@ -64,6 +64,7 @@ public final class FailureClassifier {
     /** The rules, most certain first; the last one always answers. */
     private final List<NamedRule> rules = List.of(
             new NamedRule("preauth-before-tls", this::preauthBeforeTls),
+            new NamedRule("xoauth2-not-offered", this::xoauth2NotOffered),
             new NamedRule("resolve-timeout", this::resolveTimeout),
             new NamedRule("limit", this::limit),
             new NamedRule("unknown-host", this::unknownHost),
@@ -116,6 +117,17 @@ public final class FailureClassifier {
     private Optional<Finding> preauthBeforeTls(Evidence e) {
         return e.has(UnprotectedSessionException.class)
                 ? found(Outcome.TLS_FAILED, Wording.preauthBeforeTls(e.candidate())) : Optional.empty();
+    }
+
+    /**
+     * The account carries an access token and the server offers no XOAUTH2: IMAP stops in the token store, POP3 in
+     * Angus's own mechanism choice ("no authentication mechanisms supported by both server and client", which with
+     * a password cannot happen, since POP3 always has USER/PASS). Either way nothing was sent.
+     */
+    private Optional<Finding> xoauth2NotOffered(Evidence e) {
+        return e.has(XoauthNotOfferedException.class)
+                || e.mentions("no authentication mechanisms supported by both server and client")
+                ? found(Outcome.PROTOCOL_ERROR, Wording.xoauth2NotOffered(e.candidate())) : Optional.empty();
     }
 
     private Optional<Finding> resolveTimeout(Evidence e) {

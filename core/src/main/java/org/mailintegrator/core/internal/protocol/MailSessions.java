@@ -42,8 +42,11 @@ public final class MailSessions {
      * and closed. {@code connectHost} is an address literal: Jakarta Mail would look a name up itself, unbounded.
      */
     public Properties properties(ProtocolCandidate candidate, String connectHost, SocketFactory sockets,
-            SSLSocketFactory startTlsSockets) {
+            SSLSocketFactory startTlsSockets, boolean token) {
         Properties props = common(candidate);
+        if (token) {
+            tokenOnly(props, prefix(candidate));
+        }
         props.setProperty(prefix(candidate) + "host", connectHost);
         props.put(prefix(candidate) + "socketFactory", sockets);
         if (candidate.security() != Security.IMPLICIT_TLS) {
@@ -74,21 +77,45 @@ public final class MailSessions {
         return props;
     }
 
+    /**
+     * Lets the session sign in with SASL XOAUTH2 alone: every other mechanism, and SASL through the JDK, off. Angus
+     * still falls back to IMAP {@code LOGIN} when no listed mechanism is advertised, which the IMAP driver's
+     * token store prevents.
+     */
+    private static void tokenOnly(Properties props, String prefix) {
+        props.setProperty(prefix + "auth.mechanisms", "XOAUTH2");
+        props.setProperty(prefix + "auth.xoauth2.disable", "false");
+        props.setProperty(prefix + "auth.login.disable", "true");
+        props.setProperty(prefix + "auth.plain.disable", "true");
+        props.setProperty(prefix + "auth.ntlm.disable", "true");
+        props.setProperty(prefix + "auth.digest-md5.disable", "true");
+        props.setProperty(prefix + "sasl.enable", "false");
+        props.setProperty(prefix + "apop.enable", "false");
+    }
+
     private static String prefix(ProtocolCandidate candidate) {
         return "mail." + ProtocolDriver.of(candidate.protocol()).storeName(candidate.security()) + ".";
     }
 
-    /** A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}. */
-    public Store newStore(ProtocolCandidate candidate, String username) {
-        return newStore(candidate, candidate.host(), username, properties(candidate));
+    /**
+     * A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}, and
+     * with {@code token} signing in through XOAUTH2 only.
+     */
+    public Store newStore(ProtocolCandidate candidate, String username, boolean token) {
+        Properties props = properties(candidate);
+        if (token) {
+            tokenOnly(props, prefix(candidate));
+        }
+        return newStore(candidate, candidate.host(), username, props, token);
     }
 
     /** A store for one attempt: not connected, with the attempt's properties. */
-    public Store newStore(ProtocolCandidate candidate, String connectHost, String username, Properties props) {
+    public Store newStore(ProtocolCandidate candidate, String connectHost, String username, Properties props,
+            boolean token) {
         Session session = Session.getInstance(props);
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         URLName url = new URLName(driver.storeName(candidate.security()), connectHost, candidate.port(), null,
                 username, null);
-        return driver.newStore(session, url, candidate.security());
+        return driver.newStore(session, url, candidate.security(), token);
     }
 }

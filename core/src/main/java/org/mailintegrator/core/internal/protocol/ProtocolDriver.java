@@ -1,5 +1,6 @@
 package org.mailintegrator.core.internal.protocol;
 
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -25,8 +26,18 @@ public interface ProtocolDriver {
     /** Jakarta Mail's name for the store: {@code imap}, {@code imaps}, {@code pop3}, {@code pop3s}. */
     String storeName(Security security);
 
-    /** A new, unconnected store of this protocol. */
-    Store newStore(Session session, URLName url, Security security);
+    /**
+     * A new, unconnected store of this protocol. With {@code token}, the store signs in through XOAUTH2 only and
+     * fails, without sending anything, when the server does not advertise it.
+     */
+    Store newStore(Session session, URLName url, Security security, boolean token);
+
+    /**
+     * Checks, after Jakarta Mail reported a login with an access token, that the server really accepted it.
+     *
+     * @throws MessagingException if it did not
+     */
+    void confirmTokenLogin(Store store) throws MessagingException;
 
     /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
     void configure(Properties properties, String prefix);

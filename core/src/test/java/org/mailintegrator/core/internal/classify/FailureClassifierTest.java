@@ -44,6 +44,20 @@ class FailureClassifierTest {
     }
 
     @Test
+    void noXoauth2OnTheServerIsSaidSoOnBothProtocols() {
+        MessagingException imap = new MessagingException("no XOAUTH2", new XoauthNotOfferedException());
+        AuthenticationFailedException pop3 =
+                new AuthenticationFailedException("No authentication mechanisms supported by both server and client");
+
+        for (Verdict verdict : new Verdict[] {classifier.classify(imap, IMAPS, false, redactor),
+                classifier.classify(pop3, POP3, false, redactor)}) {
+            assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
+            assertThat(verdict.rule()).isEqualTo("xoauth2-not-offered");
+            assertThat(verdict.detail()).contains("does not offer XOAUTH2, so the token was not sent");
+        }
+    }
+
+    @Test
     void aRejectedLoginKeepsTheServersWordsAndTheCauseWithoutThePassword() {
         AuthenticationFailedException failure = new AuthenticationFailedException("[AUTHENTICATIONFAILED] s3cret-pw is wrong");
 

@@ -20,6 +20,20 @@ class SecretRedactorTest {
     }
 
     @Test
+    void masksAnAccessTokenAndItsXoauth2InitialResponse() {
+        SecretRedactor tokens = new SecretRedactor("alice@example.com", "ya29.token-Q7");
+        String xoauth2 = Base64.getEncoder().encodeToString("user=alice@example.com\1auth=Bearer ya29.token-Q7\1\1"
+                .getBytes(StandardCharsets.UTF_8));
+        String bare = Base64.getEncoder().encodeToString("ya29.token-Q7".getBytes(StandardCharsets.UTF_8));
+
+        String echoed = tokens.redact("A1 NO you sent AUTHENTICATE XOAUTH2 " + xoauth2 + " (" + bare
+                + ") for Bearer ya29.token-Q7");
+
+        assertThat(echoed).doesNotContain("ya29.token-Q7", xoauth2, bare)
+                .isEqualTo("A1 NO you sent AUTHENTICATE XOAUTH2 **** (****) for Bearer ****");
+    }
+
+    @Test
     void leavesOtherTextAlone() {
         assertThat(redactor.redact("LOGIN failed for alice")).isEqualTo("LOGIN failed for alice");
         assertThat(redactor.redact(null)).isNull();

@@ -25,8 +25,17 @@ public final class ImapDriver implements ProtocolDriver {
     }
 
     @Override
-    public Store newStore(Session session, URLName url, Security security) {
+    public Store newStore(Session session, URLName url, Security security, boolean token) {
+        if (token) {
+            return new XoauthOnlyImapStore(session, url, storeName(security), security == Security.IMPLICIT_TLS);
+        }
         return security == Security.IMPLICIT_TLS ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
+    }
+
+    /** Angus ends {@code AUTHENTICATE XOAUTH2} only on the tagged answer, so its report can be trusted. */
+    @Override
+    public void confirmTokenLogin(Store store) {
+        // nothing to check
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.mailintegrator.core.internal.protocol.pop3;
 
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -25,8 +28,31 @@ public final class Pop3Driver implements ProtocolDriver {
     }
 
     @Override
-    public Store newStore(Session session, URLName url, Security security) {
+    public Store newStore(Session session, URLName url, Security security, boolean token) {
+        // with a token, mail.pop3.auth.mechanisms is XOAUTH2 alone: Angus fails without a command when the
+        // server's CAPA lacks "SASL XOAUTH2", and never falls back to USER/PASS
         return security == Security.IMPLICIT_TLS ? new POP3SSLStore(session, url) : new POP3Store(session, url);
+    }
+
+    /**
+     * Angus takes a SASL challenge ({@code "+ "}) for {@code +OK}: a rejected token, which large providers report as
+     * a JSON error in a challenge, would pass as a login. {@code STAT} is allowed only after a login, so it tells.
+     */
+    @Override
+    public void confirmTokenLogin(Store store) throws MessagingException {
+        Folder inbox = store.getFolder("INBOX");
+        try {
+            inbox.open(Folder.READ_ONLY);
+        } catch (MessagingException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            // the server's own words are in the innermost failure ("Open failed" around "STAT command failed: ...")
+            throw new AuthenticationFailedException("the server did not confirm the access token: "
+                    + root.getMessage(), e);
+        }
+        inbox.close(false);
     }
 
     @Override
