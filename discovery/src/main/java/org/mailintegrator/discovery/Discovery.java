@@ -17,7 +17,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +47,9 @@ public final class Discovery implements HostDiscovery {
     /** The default bound of a whole search, in milliseconds. */
     public static final long DEFAULT_DEADLINE_MILLIS = 5_000;
 
-    private static final ThreadPoolExecutor LOOKUPS = lookupPool();
+    /** Where every source runs. */
+    private static final ThreadPoolExecutor LOOKUPS =
+            DaemonPool.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
 
     /** The default bound of each source's own lookups, in milliseconds. */
     public static final long DEFAULT_SOURCE_TIMEOUT_MILLIS = 4_000;
@@ -148,18 +149,6 @@ public final class Discovery implements HostDiscovery {
         return TimeUnit.NANOSECONDS.toMillis(nanos) + " ms";
     }
 
-    /** Where every source runs: daemon threads that end a second after their work. */
-    private static ThreadPoolExecutor lookupPool() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(32, 32, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "mailintegrator-discovery-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
 
     @Override
     public String toString() {

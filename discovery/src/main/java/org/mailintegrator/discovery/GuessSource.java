@@ -12,7 +12,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
@@ -39,7 +38,8 @@ import org.mailintegrator.core.spi.HostResolver;
 final class GuessSource implements Source {
     private static final int LOOKUP_THREADS = 8;
     private static final int QUEUED_LOOKUPS = 64;
-    private static final ThreadPoolExecutor LOOKUPS = lookupPool();
+    private static final ThreadPoolExecutor LOOKUPS =
+            DaemonPool.fixed("mailintegrator-guess", LOOKUP_THREADS, new ArrayBlockingQueue<>(QUEUED_LOOKUPS));
 
     /** A guessed name's prefix ({@code ""} for the bare domain) and the protocols proposed on it. */
     private enum Guess {
@@ -148,17 +148,5 @@ final class GuessSource implements Source {
             result.completeExceptionally(e);
         }
         return result;
-    }
-
-    private static ThreadPoolExecutor lookupPool() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(LOOKUP_THREADS, LOOKUP_THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUED_LOOKUPS), runnable -> {
-                    Thread thread = new Thread(runnable, "mailintegrator-guess-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

@@ -174,13 +174,9 @@ public final class DovecotLoadBenchmark {
         return count;
     }
 
-    /** The connections Dovecot has logged once its log has been quiet for a moment (it logs asynchronously). */
-    private static int settledConnections(DovecotServer dovecot) throws InterruptedException {
-        int lines = -1;
-        while (lines != dovecot.logLines().size()) {
-            lines = dovecot.logLines().size();
-            Thread.sleep(500); // a benchmark program, not a test: wait for the log to go quiet
-        }
+    /** The connections Dovecot has logged once its log has had no change for a moment (it logs asynchronously). */
+    private static int settledConnections(DovecotServer dovecot) {
+        dovecot.awaitQuietLog(Duration.ofMillis(500), Duration.ofSeconds(60));
         return connections(dovecot);
     }
 

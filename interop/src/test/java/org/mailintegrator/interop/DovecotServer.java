@@ -225,6 +225,35 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the log has had no change event for {@code quiet} (Dovecot logs through a separate process, a
+     * little after the connections end), bounded by {@code timeout}; for counting what a burst of clients did.
+     *
+     * @throws AssertionError if the log keeps changing until the timeout
+     */
+    public void awaitQuietLog(Duration quiet, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
+            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+            while (true) {
+                WatchKey key = watcher.poll(quiet.toNanos(), TimeUnit.NANOSECONDS);
+                if (key == null) {
+                    return;
+                }
+                key.pollEvents();
+                key.reset();
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Dovecot's log was still changing after " + timeout.toMillis() + " ms");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + directory, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Dovecot log", e);
+        }
+    }
+
     /** Stops Dovecot and its child processes, then deletes the temporary directory. Idempotent. */
     @Override
     public void close() {

@@ -7,12 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real {@link Timeline}: {@link System#nanoTime()} and one daemon timer thread shared by every integration,
- * which ends when it has had no work for {@link #IDLE_THREAD_MILLIS} ms. Thread-safe.
+ * which ends when it has had no work for {@link DaemonPools#IDLE_THREAD_MILLIS} ms. Thread-safe.
  */
 public final class SystemTimeline implements Timeline {
-    /** How long an idle library thread waits for work before it ends. */
-    public static final long IDLE_THREAD_MILLIS = 1_000;
-
     /** The one instance. */
     public static final SystemTimeline INSTANCE = new SystemTimeline();
 
@@ -25,7 +22,7 @@ public final class SystemTimeline implements Timeline {
             return thread;
         });
         timers.setRemoveOnCancelPolicy(true);
-        timers.setKeepAliveTime(IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS);
+        timers.setKeepAliveTime(DaemonPools.IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS);
         timers.allowCoreThreadTimeOut(true);
     }
 

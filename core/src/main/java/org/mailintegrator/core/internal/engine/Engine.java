@@ -3,16 +3,13 @@ package org.mailintegrator.core.internal.engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.internal.SystemTimeline;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.attempt.AttemptRunner;
@@ -30,7 +27,7 @@ public final class Engine {
     /** The most attempts the shared pool runs at once. */
     public static final int SHARED_POOL_THREADS = 128;
 
-    private static final Executor SHARED_POOL = sharedPool();
+    private static final Executor SHARED_POOL = DaemonPools.fixed("mailintegrator-attempt", SHARED_POOL_THREADS);
 
     private final Race.Rules rules;
     private final AttemptRunner.Settings attempts;
@@ -72,17 +69,5 @@ public final class Engine {
     /** Where attempts run: the caller's executor, or the library's shared pool. */
     public Executor executor() {
         return executor;
-    }
-
-    private static Executor sharedPool() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(SHARED_POOL_THREADS, SHARED_POOL_THREADS,
-                SystemTimeline.IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "mailintegrator-attempt-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }

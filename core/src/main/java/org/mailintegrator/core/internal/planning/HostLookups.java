@@ -11,12 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.mailintegrator.core.internal.SystemTimeline;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.spi.HostResolver;
 
@@ -26,7 +23,7 @@ import org.mailintegrator.core.spi.HostResolver;
  * {@link ResolveTimeoutException} at the connect timeout whatever the resolver does. Thread-safe.
  */
 public final class HostLookups {
-    private static final ThreadPoolExecutor LOOKUPS = lookupPool();
+    private static final ThreadPoolExecutor LOOKUPS = DaemonPools.fixed("mailintegrator-lookup", 16);
 
     private final HostResolver resolver;
     private final Duration timeout;
@@ -81,17 +78,5 @@ public final class HostLookups {
             }
             return addresses;
         });
-    }
-
-    private static ThreadPoolExecutor lookupPool() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(16, 16, SystemTimeline.IDLE_THREAD_MILLIS,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "mailintegrator-lookup-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 }
