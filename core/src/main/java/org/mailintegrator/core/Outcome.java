@@ -9,8 +9,31 @@ package org.mailintegrator.core;
 public enum Outcome {
     /** The server accepted the credentials. */
     AUTHENTICATED,
-    /** The server rejected the credentials. */
+    /** The server rejected the password. */
     AUTH_FAILED,
+    /**
+     * The server rejected the OAuth2 access token: expired, revoked, issued for another audience, or without the
+     * mail scope. The detail gives the server's status (a provider's JSON error is decoded into it); the application
+     * gets a new token (its {@link AccessTokenSource} was already asked once to refresh, if it has one) or signs the
+     * user in again.
+     */
+    TOKEN_REJECTED,
+    /**
+     * A password cannot work here: the provider signs in with OAuth2 only (the server said that basic
+     * authentication is disabled, advertised only OAuth2 mechanisms, or discovery data lists only OAuth2). Not a
+     * wrong password; the application signs the user in with OAuth2 and integrates with an access token.
+     */
+    OAUTH_REQUIRED,
+    /**
+     * The provider refuses the account password for mail clients and wants an application-specific password
+     * (Gmail's "Application-specific password required"): the user creates one in the provider's account settings.
+     */
+    APP_PASSWORD_REQUIRED,
+    /**
+     * The account carries an access token but the server advertises neither SASL {@code OAUTHBEARER} nor
+     * {@code XOAUTH2}: the token was not sent. The server wants a password, or OAuth2 is switched off on it.
+     */
+    OAUTH_NOT_OFFERED,
     /**
      * The server refuses to take credentials without TLS (IMAP {@code LOGINDISABLED} or {@code [PRIVACYREQUIRED]},
      * POP3 {@code -ERR [AUTH]} "plaintext authentication disallowed"): not a wrong password.
