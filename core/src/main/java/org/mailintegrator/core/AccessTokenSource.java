@@ -14,7 +14,7 @@ import java.io.IOException;
  *
  * <pre>{@code
  * MailAccount account = MailAccount.builder("alice@example.com")
- *         .accessToken(new AccessTokenSource() {
+ *         .accessTokenSource(new AccessTokenSource() {
  *             public String accessToken() throws IOException {
  *                 return tokens.current("alice@example.com");
  *             }

@@ -2,8 +2,10 @@ package org.mailintegrator.core;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
+import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.CoreAccess;
 import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.attempt.AttemptRunner;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.engine.Engine;
@@ -119,8 +123,8 @@ public final class Integrator {
     static {
         CoreAccess.install(new CoreAccess() {
             @Override
-            public Credentials credentials(MailAccount account) {
-                return new Credentials(account.username(), account.secret(), account.usesAccessToken());
+            public Credentials credentials(MailAccount account) throws IOException {
+                return credentialsOf(account);
             }
 
             @Override
@@ -194,7 +198,14 @@ public final class Integrator {
      */
     public IntegrationResult integrate(MailAccount account) {
         Objects.requireNonNull(account, "account");
-        Race negotiation = negotiation(account, discovered(account));
+        DiscoveredHosts discovered = discovered(account);
+        Credentials credentials;
+        try {
+            credentials = credentialsOf(account);
+        } catch (IOException e) {
+            return logged(account, withoutToken(account, discovered, e));
+        }
+        Race negotiation = negotiation(account, discovered, credentials);
         CompletableFuture<IntegrationResult> result = negotiation.start();
         try {
             return logged(account, result.get());
@@ -218,19 +229,27 @@ public final class Integrator {
     public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
         Objects.requireNonNull(account, "account");
         CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
-        if (!needsDiscovery(account)) {
-            race(account, negotiation(account, null), caller);
+        if (!needsDiscovery(account) && account.tokenSource() == null) {
+            race(account, negotiation(account, null, fixedCredentials(account)), caller);
             return caller;
         }
-        CompletableFuture.supplyAsync(() -> discovered(account), engine.executor()).whenComplete((found, failure) -> {
+        // discovery and the application's token source may block: they run on the executor, not the caller's thread
+        CompletableFuture.runAsync(() -> {
+            if (caller.isDone()) {
+                return;
+            }
+            DiscoveredHosts found = discovered(account);
+            Credentials credentials;
+            try {
+                credentials = credentialsOf(account);
+            } catch (IOException e) {
+                caller.complete(logged(account, withoutToken(account, found, e)));
+                return;
+            }
+            race(account, negotiation(account, found, credentials), caller);
+        }, engine.executor()).whenComplete((done, failure) -> {
             if (failure != null) {
-                caller.completeExceptionally(failure);
-            } else if (!caller.isDone()) {
-                try {
-                    race(account, negotiation(account, found), caller);
-                } catch (RuntimeException e) {
-                    caller.completeExceptionally(e);
-                }
+                caller.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
             }
         });
         return caller;
@@ -265,14 +284,56 @@ public final class Integrator {
         return Objects.requireNonNull(found, () -> "the discovery " + finder + " returned null");
     }
 
-    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered) {
+    /** The account's credentials; a token source is asked for its token here, once per integration. */
+    private static Credentials credentialsOf(MailAccount account) throws IOException {
+        AccessTokenSource source = account.tokenSource();
+        if (source == null) {
+            return fixedCredentials(account);
+        }
+        try {
+            return Credentials.fromSource(account.username(), source);
+        } catch (RuntimeException e) {
+            throw new IOException(e.toString(), e);
+        }
+    }
+
+    private static Credentials fixedCredentials(MailAccount account) {
+        String secret = Objects.requireNonNull(account.secret(), "the account's token comes from a source");
+        return account.usesAccessToken() ? Credentials.token(account.username(), secret)
+                : Credentials.password(account.username(), secret);
+    }
+
+    /** The result when the token source gave no token: every candidate skipped, no connection made. */
+    private IntegrationResult withoutToken(MailAccount account, @Nullable DiscoveredHosts discovered,
+            IOException failure) {
+        List<ProtocolCandidate> candidates = candidatesFor(account, discovered);
+        IntegrationListener.Integration integration = new IntegrationListener.Integration(
+                INTEGRATIONS.incrementAndGet(), account.emailAddress());
+        listener.integrationStart(integration, candidates);
+        String detail = Wording.noAccessToken(failure.getMessage() == null ? failure.getClass().getName()
+                : failure.getMessage());
+        List<Attempt> attempts = new ArrayList<>();
+        for (ProtocolCandidate candidate : candidates) {
+            Attempt skipped = Attempt.of(candidate, Outcome.SKIPPED, Duration.ZERO, detail);
+            attempts.add(skipped);
+            listener.attemptEnd(integration, skipped);
+        }
+        IntegrationResult result = IntegrationResult.of(account.emailAddress(), attempts, Duration.ZERO);
+        if (discovered != null) {
+            result = result.withDiscovered(discovered);
+        }
+        listener.integrationEnd(integration, result);
+        return result;
+    }
+
+    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered, Credentials credentials) {
         List<ProtocolCandidate> candidates = candidatesFor(account, discovered);
         IntegrationListener.Integration integration = new IntegrationListener.Integration(
                 INTEGRATIONS.incrementAndGet(), account.emailAddress());
         listener.integrationStart(integration, candidates);
         CredentialRelease release = discovered == null ? CredentialRelease.CALLER_HOSTS
                 : CredentialRelease.discovered(account, discovered, approval);
-        return engine.race(integration, new Credentials(account.username(), account.secret(), account.usesAccessToken()), candidates,
+        return engine.race(integration, credentials, candidates,
                 release, discovered);
     }
 

@@ -5,12 +5,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The account to integrate: an email address, the credentials, and where its mail servers are.
  *
- * <p>The secret is a password, or an OAuth2 access token ({@link Builder#accessToken(String)}), which the integrator
- * sends only through SASL {@code XOAUTH2} on a server that advertises it, never as a password. Neither is ever
+ * <p>The secret is a password, or an OAuth2 access token ({@link Builder#accessToken(String)}, or an application's
+ * {@link AccessTokenSource}), which the integrator sends only through SASL {@code OAUTHBEARER} or {@code XOAUTH2} on
+ * a server that advertises one, never as a password. Neither is ever
  * printed, logged, or put in an exception: {@link #toString()} masks them, and there is no public accessor for
  * them. Instances are immutable and thread-safe.
  *
@@ -24,8 +26,9 @@ import java.util.Optional;
 public final class MailAccount {
     private final String emailAddress;
     private final String username;
-    private final String secret;
+    private final @Nullable String secret;
     private final boolean token;
+    private final @Nullable AccessTokenSource tokenSource;
     private final String host;
     private final Map<MailProtocol, String> protocolHosts;
     private final boolean hostGiven;
@@ -33,12 +36,18 @@ public final class MailAccount {
     private MailAccount(Builder builder) {
         this.emailAddress = builder.emailAddress;
         this.username = builder.username != null ? builder.username : defaultUsername(builder.emailAddress);
-        if (builder.password != null && builder.accessToken != null) {
-            throw new IllegalStateException("an account has a password or an access token, not both");
+        int given = (builder.password != null ? 1 : 0) + (builder.accessToken != null ? 1 : 0)
+                + (builder.tokenSource != null ? 1 : 0);
+        if (given > 1) {
+            throw new IllegalStateException("an account has a password, an access token or an access token source, "
+                    + "only one of them");
         }
-        this.token = builder.accessToken != null;
-        this.secret = Objects.requireNonNull(token ? builder.accessToken : builder.password,
-                "password is required, or an access token instead");
+        if (given == 0) {
+            throw new NullPointerException("password is required, or an access token instead");
+        }
+        this.token = builder.password == null;
+        this.secret = token ? builder.accessToken : builder.password;
+        this.tokenSource = builder.tokenSource;
         this.host = builder.host != null ? builder.host : domainOf(builder.emailAddress);
         this.protocolHosts = Map.copyOf(builder.protocolHosts);
         this.hostGiven = builder.host != null;
@@ -110,9 +119,17 @@ public final class MailAccount {
         return Optional.ofNullable(protocolHosts.get(protocol));
     }
 
-    /** The password or access token. Package-private: only the integrator reads it, to hand it to the engine. */
-    String secret() {
+    /**
+     * The password or fixed access token; null when the token comes from a source. Package-private: only the
+     * integrator reads it, to hand it to the engine.
+     */
+    @Nullable String secret() {
         return secret;
+    }
+
+    /** The application's token source, if the token comes from one. Package-private, like the secret. */
+    @Nullable AccessTokenSource tokenSource() {
+        return tokenSource;
     }
 
     /** Whether {@link #secret()} is an OAuth2 access token. Package-private, like the secret. */
@@ -124,17 +141,22 @@ public final class MailAccount {
     public Builder toBuilder() {
         Builder builder = new Builder(emailAddress);
         builder.username = username.equals(defaultUsername(emailAddress)) ? null : username;
-        if (token) {
-            builder.accessToken = secret;
-        } else {
+        if (!token) {
             builder.password = secret;
+        } else if (tokenSource != null) {
+            builder.tokenSource = tokenSource;
+        } else {
+            builder.accessToken = secret;
         }
         builder.host = hostGiven ? host : null;
         builder.protocolHosts.putAll(protocolHosts);
         return builder;
     }
 
-    /** Accounts are equal when address, user name, hosts and secret (password or access token) are equal. */
+    /**
+     * Accounts are equal when address, user name, hosts and secret (password or access token) are equal; accounts
+     * with a token source, when they have the same source.
+     */
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -145,7 +167,8 @@ public final class MailAccount {
         }
         MailAccount that = (MailAccount) other;
         return emailAddress.equals(that.emailAddress) && username.equals(that.username)
-                && token == that.token && secret.equals(that.secret) && host.equals(that.host)
+                && token == that.token && Objects.equals(secret, that.secret)
+                && tokenSource == that.tokenSource && host.equals(that.host)
                 && protocolHosts.equals(that.protocolHosts) && hostGiven == that.hostGiven;
     }
 
@@ -159,7 +182,8 @@ public final class MailAccount {
     public String toString() {
         return "MailAccount{emailAddress=" + emailAddress + ", username=" + username + ", host=" + host
                 + (protocolHosts.isEmpty() ? "" : ", protocolHosts=" + new EnumMap<>(protocolHosts))
-                + (token ? ", accessToken=****}" : ", password=****}");
+                + (tokenSource != null ? ", accessTokenSource=" + tokenSource.getClass().getName() + "}"
+                        : token ? ", accessToken=****}" : ", password=****}");
     }
 
     /** The address itself, with an internationalised domain in its IDNA form; the local part must be ASCII. */
@@ -188,6 +212,7 @@ public final class MailAccount {
         private String username;
         private String password;
         private String accessToken;
+        private AccessTokenSource tokenSource;
         private String host;
         private final Map<MailProtocol, String> protocolHosts = new EnumMap<>(MailProtocol.class);
 
@@ -235,6 +260,18 @@ public final class MailAccount {
             return this;
         }
 
+        /**
+         * An application's source of OAuth2 access tokens instead of a password: asked once per integration for a
+         * token, and once more for a refreshed one when a server rejects it. Signs in as
+         * {@link #accessToken(String)} does.
+         *
+         * @throws NullPointerException if the source is null
+         */
+        public Builder accessTokenSource(AccessTokenSource source) {
+            this.tokenSource = Objects.requireNonNull(source, "accessTokenSource");
+            return this;
+        }
+
         /** The user name to log in with, when it is not the full email address. */
         public Builder username(String username) {
             Validation.noControlCharacters(username, "username", false);
@@ -261,8 +298,8 @@ public final class MailAccount {
         /**
          * Builds the account.
          *
-         * @throws NullPointerException if neither a password nor an access token was set
-         * @throws IllegalStateException if both a password and an access token were set
+         * @throws NullPointerException if neither a password nor an access token (or token source) was set
+         * @throws IllegalStateException if more than one of them was set
          */
         public MailAccount build() {
             return new MailAccount(this);

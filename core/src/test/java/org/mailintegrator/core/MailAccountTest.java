@@ -70,12 +70,26 @@ class MailAccountTest {
         MailAccount.Builder both = MailAccount.builder("alice@example.com").password(PASSWORD).accessToken("ya29.t");
 
         assertThatThrownBy(both::build).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("password or an access token, not both")
+                .hasMessageContaining("a password, an access token or an access token source, only one of them")
                 .hasMessageNotContaining(PASSWORD).hasMessageNotContaining("ya29.t");
-        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken(null))
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken((String) null))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("accessToken");
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessTokenSource(null))
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("accessTokenSource");
+        assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken("ya29.t")
+                .accessTokenSource(() -> "ya29.u").build()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> MailAccount.builder("alice@example.com").accessToken(""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accessToken must not be empty");
+    }
+
+    @Test
+    void anAccountWithATokenSourceShowsTheSourceNeverAToken() {
+        AccessTokenSource source = () -> "ya29.from-source";
+        MailAccount account = MailAccount.builder("alice@example.com").accessTokenSource(source).build();
+
+        assertThat(account.toString()).doesNotContain("ya29").contains("accessTokenSource=");
+        assertThat(account.toBuilder().build()).isEqualTo(account);
+        assertThat(account).isNotEqualTo(MailAccount.builder("alice@example.com").accessTokenSource(() -> "x").build());
     }
 
     @ParameterizedTest

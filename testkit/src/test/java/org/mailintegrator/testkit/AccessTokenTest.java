@@ -135,8 +135,9 @@ class AccessTokenTest {
         try (HostileMailServer server = HostileMailServer.builder(service, behaviour).user(ADDRESS, PASSWORD).start()) {
             IntegrationResult result = integrator(server).integrate(tokenAccount(server, TOKEN));
 
-            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.PROTOCOL_ERROR).hasNoDetailContaining(TOKEN)
-                    .attempt(1).hasDetailContaining("does not offer XOAUTH2, so the token was not sent");
+            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.OAUTH_NOT_OFFERED).hasNoDetailContaining(TOKEN)
+                    .attempt(1).hasDetailContaining("offers no OAuth2 sign-in (neither OAUTHBEARER nor XOAUTH2), so "
+                            + "the access token was not sent");
             assertThat(behaviour.responses).isEmpty();
             assertThat(server.logins()).as("no LOGIN or USER/PASS").isZero();
             assertThat(server.received()).as("what the server received").noneMatch(command -> {
@@ -152,14 +153,16 @@ class AccessTokenTest {
 
     @ParameterizedTest
     @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
-    void aRejectedTokenIsAuthFailedWithoutTheTokenInTheDetail(Service service) {
+    void aRejectedTokenIsTokenRejectedWithoutTheTokenInTheDetail(Service service) {
         XoauthServer behaviour = new XoauthServer(true);
         try (HostileMailServer server = HostileMailServer.builder(service, behaviour).user(ADDRESS, PASSWORD).start()) {
             IntegrationResult result = integrator(server).integrate(tokenAccount(server, WRONG_TOKEN));
 
-            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.AUTH_FAILED)
+            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.TOKEN_REJECTED)
                     .hasNoDetailContaining(WRONG_TOKEN)
-                    .hasNoDetailContaining(base64(xoauth2(ADDRESS, WRONG_TOKEN)));
+                    .hasNoDetailContaining(base64(xoauth2(ADDRESS, WRONG_TOKEN)))
+                    .attempt(1).hasDetailContaining("rejected the access token (XOAUTH2)")
+                    .hasDetailContaining("get a new one");
             assertThat(behaviour.responses).containsExactly(xoauth2(ADDRESS, WRONG_TOKEN));
             assertThat(server.logins()).as("no LOGIN or USER/PASS").isZero();
         }
@@ -168,15 +171,15 @@ class AccessTokenTest {
     /** The JSON error challenge of a rejected token, as large providers send it, is still a rejected token. */
     @ParameterizedTest
     @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
-    void aTokenRejectedWithAJsonChallengeIsAuthFailed(Service service) {
+    void aTokenRejectedWithAJsonChallengeIsTokenRejectedWithTheStatusDecoded(Service service) {
         XoauthServer behaviour = new XoauthServer(true, true);
         try (HostileMailServer server = HostileMailServer.builder(service, behaviour).user(ADDRESS, PASSWORD).start()) {
             IntegrationResult result = integrator(server).integrate(tokenAccount(server, WRONG_TOKEN));
 
-            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.AUTH_FAILED)
+            assertThat(result).isNotIntegrated().hasOutcomes(Outcome.TOKEN_REJECTED)
                     .hasNoDetailContaining(WRONG_TOKEN)
                     .hasNoDetailContaining(base64(xoauth2(ADDRESS, WRONG_TOKEN)))
-                    .attempt(1).hasDetailContaining("Invalid credentials");
+                    .attempt(1).hasDetailContaining("Invalid credentials").hasDetailContaining("(status 401)");
             assertThat(server.logins()).as("no LOGIN or USER/PASS").isZero();
         }
     }

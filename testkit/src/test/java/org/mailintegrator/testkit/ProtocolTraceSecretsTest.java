@@ -16,12 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * With Jakarta Mail's protocol tracing switched on by the application (java.util.logging at FINEST), the
- * password still never appears, neither as is nor in its base64 SASL forms.
+ * password or access token still never appears, neither as is nor in its base64 SASL forms. The library's IMAP
+ * store traces under its own package's logger, so that is traced too.
  */
 class ProtocolTraceSecretsTest {
     private static final String ADDRESS = "grace@example.test";
@@ -52,7 +54,7 @@ class ProtocolTraceSecretsTest {
     @BeforeEach
     void traceEverything() {
         capture.setLevel(Level.ALL);
-        for (String name : List.of("org.eclipse.angus.mail", "jakarta.mail")) {
+        for (String name : List.of("org.eclipse.angus.mail", "jakarta.mail", "org.mailintegrator")) {
             Logger logger = Logger.getLogger(name);
             tracing.add(logger);
             previous.add(logger.getLevel());
@@ -71,23 +73,38 @@ class ProtocolTraceSecretsTest {
 
     @Test
     void traceShowsTheProtocolButNeverThePassword() {
-        for (Service service : Service.values()) {
-            ProtocolCandidate candidate = ProtocolCandidate.of(service.protocol(), service.security(),
-                    server.get().host(), server.get().port(service));
-            IntegrationResult result = Integrator.builder().policy(account -> List.of(candidate))
-                    .sslContext(server.get().clientSslContext()).build()
-                    .integrate(server.get().account(ADDRESS));
-            assertThat(result).isIntegrated();
-        }
-
-        String all;
-        synchronized (capture) {
-            all = String.join("\n", trace);
-        }
+        String all = traceOf(server.get().account(ADDRESS));
         assertThat(all).as("the trace is on").contains("CAPABILITY").contains("CAPA");
         Base64.Encoder base64 = Base64.getEncoder();
         assertThat(all).doesNotContain(PASSWORD)
                 .doesNotContain(base64.encodeToString(PASSWORD.getBytes(StandardCharsets.UTF_8)))
                 .doesNotContain(base64.encodeToString(("\0" + ADDRESS + "\0" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** GreenMail takes the bearer token of XOAUTH2 as the user's password, so the password serves as a token. */
+    @Test
+    void traceNeverShowsTheAccessToken() {
+        String token = PASSWORD;
+        String all = traceOf(MailAccount.builder(ADDRESS).accessToken(token).host(server.get().host()).build());
+        assertThat(all).as("the trace is on").contains("CAPABILITY").contains("CAPA");
+        Base64.Encoder base64 = Base64.getEncoder();
+        assertThat(all).doesNotContain(token)
+                .doesNotContain(base64.encodeToString(token.getBytes(StandardCharsets.UTF_8)))
+                .doesNotContain(base64.encodeToString(("user=" + ADDRESS + "\1auth=Bearer " + token + "\1\1")
+                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private String traceOf(MailAccount integrated) {
+        for (Service service : Service.values()) {
+            ProtocolCandidate candidate = ProtocolCandidate.of(service.protocol(), service.security(),
+                    server.get().host(), server.get().port(service));
+            IntegrationResult result = Integrator.builder().policy(account -> List.of(candidate))
+                    .sslContext(server.get().clientSslContext()).build()
+                    .integrate(integrated);
+            assertThat(result).isIntegrated();
+        }
+        synchronized (capture) {
+            return String.join("\n", trace);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.mailintegrator.core.internal;
 
+import java.io.IOException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Integrator;
@@ -28,8 +29,12 @@ public abstract class CoreAccess {
         return access;
     }
 
-    /** The account's user name and password. */
-    public abstract Credentials credentials(MailAccount account);
+    /**
+     * The account's user name and secret; a token source is asked for a token.
+     *
+     * @throws IOException if the token source gives none
+     */
+    public abstract Credentials credentials(MailAccount account) throws IOException;
 
     /** How the integrator builds Jakarta Mail sessions and stores. */
     public abstract MailSessions sessions(Integrator integrator);

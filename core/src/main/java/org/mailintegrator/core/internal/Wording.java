@@ -2,6 +2,7 @@ package org.mailintegrator.core.internal;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
@@ -220,9 +221,60 @@ public final class Wording {
         return "it advertises LOGINDISABLED, so the password was not sent";
     }
 
-    public static String xoauth2NotOffered(ProtocolCandidate candidate) {
-        return "The server at " + where(candidate)
-                + " does not offer XOAUTH2, so the token was not sent; this says nothing about the token.";
+    // Access tokens and OAuth2
+
+    public static String oauthNotOffered(ProtocolCandidate candidate) {
+        return "The server at " + where(candidate) + " offers no OAuth2 sign-in (neither OAUTHBEARER nor XOAUTH2), "
+                + "so the access token was not sent; this says nothing about the token. Integrate with a password, "
+                + "or ask the provider whether OAuth2 is enabled for " + candidate.protocol() + ".";
+    }
+
+    public static String oauthOnlyAdvertised(ProtocolCandidate candidate, String mechanisms) {
+        return "The server at " + where(candidate) + " offers only OAuth2 sign-in (" + mechanisms
+                + ") and no password login, so the password was not sent: sign the user in with OAuth2 and "
+                + "integrate with an access token.";
+    }
+
+    public static String oauthRequiredSaid(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " refuses passwords: \"" + said + "\". The provider requires "
+                + "OAuth2 (the password may well be right): sign the user in with OAuth2 and integrate with an "
+                + "access token.";
+    }
+
+    public static String appPasswordRequired(ProtocolCandidate candidate, String said) {
+        return "The server at " + where(candidate) + " wants an app password, not the account password: \"" + said
+                + "\". The user creates an app password in the provider's account security settings and "
+                + "integrates with it (or the application signs in with OAuth2).";
+    }
+
+    /**
+     * @param status the status of the server's JSON error, if it sent one
+     * @param scope the scope that error names, if any
+     */
+    public static String tokenRejected(ProtocolCandidate candidate, String mechanism, String said,
+            @Nullable String status, @Nullable String scope) {
+        String code = status == null ? "" : " (status " + status + (scope == null ? "" : ", scope " + scope) + ")";
+        String remedy;
+        if ("403".equals(status) || "insufficient_scope".equals(status)) {
+            remedy = "The token does not grant mail access" + (scope == null ? "" : " (" + scope + ")")
+                    + ": sign the user in again asking for that scope.";
+        } else if ("400".equals(status) || "invalid_request".equals(status)) {
+            remedy = "The server could not use the request: check the user name the token was issued for.";
+        } else {
+            remedy = "The token has expired, was revoked, or was issued for another application: get a new one "
+                    + "(refresh it, or sign the user in again).";
+        }
+        return "The server at " + where(candidate) + " rejected the access token (" + mechanism + ")"
+                + (said.isBlank() ? "" : ": \"" + said + "\"") + code + ". " + remedy;
+    }
+
+    public static String tokenRejectedAfterRefresh() {
+        return " The application's token source had already given a refreshed token.";
+    }
+
+    public static String noAccessToken(String reason) {
+        return "Not tried: the application's access token source gave no token (" + reason
+                + "); no connection was made.";
     }
 
     public static String mechanismRejected(ProtocolCandidate candidate, String said) {

@@ -2,6 +2,7 @@ package org.mailintegrator.core.jakarta;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
+import java.io.IOException;
 import java.util.Objects;
 import java.util.Properties;
 import org.mailintegrator.core.IntegrationResult;
@@ -40,7 +41,12 @@ public final class JakartaMail {
         Objects.requireNonNull(integrator, "integrator");
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(candidate, "candidate");
-        Credentials credentials = CoreAccess.get().credentials(account);
+        Credentials credentials;
+        try {
+            credentials = CoreAccess.get().credentials(account);
+        } catch (IOException e) {
+            throw new MessagingException("no access token for " + account.emailAddress() + ": " + e.getMessage(), e);
+        }
         Store store = CoreAccess.get().sessions(integrator).newStore(candidate, credentials.username(),
                 credentials.isToken());
         store.connect(candidate.host(), candidate.port(), credentials.username(), credentials.secret());

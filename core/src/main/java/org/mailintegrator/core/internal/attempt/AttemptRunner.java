@@ -5,8 +5,10 @@ import jakarta.mail.Store;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationListener.Integration;
@@ -18,7 +20,6 @@ import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
-import org.mailintegrator.core.internal.classify.SecretRedactor;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
 import org.mailintegrator.core.internal.classify.Verdict;
 import org.mailintegrator.core.internal.planning.HostLookups;
@@ -44,14 +45,12 @@ public final class AttemptRunner {
     private final Settings settings;
     private final Integration integration;
     private final Credentials credentials;
-    private final SecretRedactor redactor;
     private final HostLookups lookups;
 
     public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups) {
         this.settings = settings;
         this.integration = integration;
         this.credentials = credentials;
-        this.redactor = new SecretRedactor(credentials.username(), credentials.secret());
         this.lookups = lookups;
     }
 
@@ -97,17 +96,27 @@ public final class AttemptRunner {
         Store store = null;
         Throwable failure = null;
         boolean authenticated = false;
+        // a token is read when the turn comes, so that a refreshed one is what a waiting attempt sends
+        AtomicReference<@Nullable String> sentToken = new AtomicReference<>();
         try {
             transport.addresses(lookups.addresses(candidate.host()));
             MailSessions sessions = settings.sessions();
-            store = sessions.newStore(candidate, transport.connectHost(), credentials.username(),
-                    sessions.properties(candidate, transport.connectHost(), transport.socketFactory(
-                            candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory(),
-                            credentials.isToken()), credentials.isToken());
-            store.connect(transport.connectHost(), candidate.port(), credentials.username(), credentials.secret());
-            if (credentials.isToken() && transport.credentialsStarted()) {
-                driver.confirmTokenLogin(store);
+            Properties props = sessions.properties(candidate, transport.connectHost(), transport.socketFactory(
+                    candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory(),
+                    credentials.isToken());
+            String secret = credentials.secret();
+            if (credentials.isToken()) {
+                props.put(MailSessions.TOKEN_AT_TURN, (MailSessions.TokenAtTurn) () -> {
+                    transport.beforeCredentials();
+                    String token = credentials.secret();
+                    sentToken.set(token);
+                    return token;
+                });
+                secret = "(access token, given at the turn)";
             }
+            store = sessions.newAttemptStore(candidate, transport.connectHost(), credentials.username(), props,
+                    credentials.isToken());
+            store.connect(transport.connectHost(), candidate.port(), credentials.username(), secret);
             boolean preauthenticated = !transport.credentialsStarted();
             if (!preauthenticated && !transport.credentialsReleased()) {
                 throw new IOException("the credentials were held back, yet Jakarta Mail reported a login");
@@ -140,7 +149,8 @@ public final class AttemptRunner {
         }
         Verdict verdict;
         try {
-            verdict = settings.classifier().classify(failure, candidate, transport.credentialsStarted(), redactor);
+            verdict = settings.classifier().classify(failure, candidate, transport.credentialsStarted(),
+                    credentials.redactor());
         } catch (RuntimeException | Error bug) {
             // the attempt must end whatever happens here, or the integration would wait for it forever
             log.error("Could not classify the failure of {}", candidate, bug);
@@ -148,8 +158,17 @@ public final class AttemptRunner {
                     transport.connectedAddress());
         }
         log.trace("{} failed ({} rule)", candidate, verdict.rule(), verdict.cause());
-        return new Race.TryEnd(verdict.outcome(), verdict.detail() + addressNote, verdict.cause(), phase,
-                transport.connectedAddress());
+        String detail = verdict.detail();
+        boolean tryAgain = false;
+        String rejected = sentToken.get();
+        if (verdict.outcome() == Outcome.TOKEN_REJECTED && rejected != null) {
+            tryAgain = credentials.refresh(rejected);
+            if (!tryAgain && credentials.refreshAsked()) {
+                detail += Wording.tokenRejectedAfterRefresh();
+            }
+        }
+        return new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
+                transport.connectedAddress(), tryAgain);
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */

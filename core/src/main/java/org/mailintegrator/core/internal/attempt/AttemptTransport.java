@@ -279,6 +279,9 @@ public final class AttemptTransport implements Connection {
 
     /** Called by the stream that is about to write the first credential-bearing command. */
     void beforeCredentials() throws IOException {
+        if (credentialsReleased) {
+            return;
+        }
         credentialsStarted = true;
         gate.awaitTurn();
         if (closed) {

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.mailintegrator.core.ProtocolCandidate;
 
@@ -57,6 +58,11 @@ final class Evidence {
     /** Whether an exception of {@code type} is anywhere in the chain. */
     boolean has(Class<? extends Throwable> type) {
         return chain.stream().anyMatch(type::isInstance);
+    }
+
+    /** The first exception of {@code type} in the chain. */
+    <T extends Throwable> Optional<T> first(Class<T> type) {
+        return chain.stream().filter(type::isInstance).map(type::cast).findFirst();
     }
 
     /** Whether any message in the chain contains {@code lowerCaseText}, ignoring case. */

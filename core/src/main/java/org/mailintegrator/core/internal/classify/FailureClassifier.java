@@ -55,6 +55,11 @@ public final class FailureClassifier {
         "imap access is disabled", "pop access is disabled", "imap is disabled", "pop is disabled",
         "pop3 is disabled", "imap access disabled", "pop access disabled", "protocol is disabled",
         "user is authenticated but not connected", "web login required"};
+    private static final String[] OAUTH_REQUIRED_SIGNS = {"basic authentication is disabled",
+        "basic authentication is not supported", "basicauthblocked", "basic auth is blocked",
+        "basic auth is disabled", "oauth2 authentication required", "use oauth"};
+    private static final String[] APP_PASSWORD_SIGNS = {"application-specific password required",
+        "app password required", "app-specific password required"};
     /** What servers say when they are up but cannot serve this client now. */
     private static final String[] BUSY_SIGNS = {"[unavailable]", "[inuse]", "[in-use]", "[sys/temp]",
         "maximum number of connections", "too many simultaneous connections", "too many connections",
@@ -64,7 +69,8 @@ public final class FailureClassifier {
     /** The rules, most certain first; the last one always answers. */
     private final List<NamedRule> rules = List.of(
             new NamedRule("preauth-before-tls", this::preauthBeforeTls),
-            new NamedRule("xoauth2-not-offered", this::xoauth2NotOffered),
+            new NamedRule("oauth-not-offered", this::oauthNotOffered),
+            new NamedRule("oauth-only-advertised", this::oauthOnlyAdvertised),
             new NamedRule("resolve-timeout", this::resolveTimeout),
             new NamedRule("limit", this::limit),
             new NamedRule("unknown-host", this::unknownHost),
@@ -80,6 +86,9 @@ public final class FailureClassifier {
             new NamedRule("tls-required", this::tlsRequired),
             new NamedRule("mechanism", this::mechanism),
             new NamedRule("service-disabled", this::serviceDisabled),
+            new NamedRule("oauth-required", this::oauthRequired),
+            new NamedRule("app-password", this::appPassword),
+            new NamedRule("token-rejected", this::tokenRejected),
             new NamedRule("credentials", this::credentials),
             new NamedRule("protocol", this::protocol));
 
@@ -120,14 +129,47 @@ public final class FailureClassifier {
     }
 
     /**
-     * The account carries an access token and the server offers no XOAUTH2: IMAP stops in the token store, POP3 in
-     * Angus's own mechanism choice ("no authentication mechanisms supported by both server and client", which with
-     * a password cannot happen, since POP3 always has USER/PASS). Either way nothing was sent.
+     * The account carries an access token and the server offers no OAuth2 mechanism: the library's stores stop
+     * before sending anything; Angus's POP3 store (an application's) says "no authentication mechanisms supported
+     * by both server and client", which with a password cannot happen, since POP3 always has USER/PASS.
      */
-    private Optional<Finding> xoauth2NotOffered(Evidence e) {
-        return e.has(XoauthNotOfferedException.class)
+    private Optional<Finding> oauthNotOffered(Evidence e) {
+        return e.has(OAuthNotOfferedException.class)
                 || e.mentions("no authentication mechanisms supported by both server and client")
-                ? found(Outcome.PROTOCOL_ERROR, Wording.xoauth2NotOffered(e.candidate())) : Optional.empty();
+                ? found(Outcome.OAUTH_NOT_OFFERED, Wording.oauthNotOffered(e.candidate())) : Optional.empty();
+    }
+
+    private Optional<Finding> oauthOnlyAdvertised(Evidence e) {
+        return e.first(OAuthRequiredException.class)
+                .map(required -> new Finding(Outcome.OAUTH_REQUIRED,
+                        Wording.oauthOnlyAdvertised(e.candidate(), required.mechanisms())));
+    }
+
+    /** What providers say to a password once they accept only OAuth2. */
+    private Optional<Finding> oauthRequired(Evidence e) {
+        for (String sign : OAUTH_REQUIRED_SIGNS) {
+            if (e.mentions(sign)) {
+                return found(Outcome.OAUTH_REQUIRED,
+                        Wording.oauthRequiredSaid(e.candidate(), e.redacted(e.messageMentioning(sign))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Finding> appPassword(Evidence e) {
+        for (String sign : APP_PASSWORD_SIGNS) {
+            if (e.mentions(sign)) {
+                return found(Outcome.APP_PASSWORD_REQUIRED,
+                        Wording.appPasswordRequired(e.candidate(), e.redacted(e.messageMentioning(sign))));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Finding> tokenRejected(Evidence e) {
+        return e.first(TokenRejectedException.class)
+                .map(rejected -> new Finding(Outcome.TOKEN_REJECTED, Wording.tokenRejected(e.candidate(),
+                        rejected.mechanism(), e.redacted(rejected.answer()), rejected.status(), rejected.scope())));
     }
 
     private Optional<Finding> resolveTimeout(Evidence e) {

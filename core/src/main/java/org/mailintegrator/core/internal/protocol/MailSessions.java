@@ -3,6 +3,7 @@ package org.mailintegrator.core.internal.protocol;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Properties;
 import javax.net.SocketFactory;
@@ -16,6 +17,23 @@ import org.mailintegrator.core.Security;
  * optional. Immutable and thread-safe.
  */
 public final class MailSessions {
+    /** The session property that names the server for an OAUTHBEARER sign-in (the connection uses an address). */
+    public static final String SASL_HOST = "org.mailintegrator.sasl.host";
+    /** The session property that holds an attempt's {@link TokenAtTurn}. */
+    public static final String TOKEN_AT_TURN = "org.mailintegrator.token.at.turn";
+
+    /** Gives an attempt its access token once it is the attempt's turn to sign in; blocks until then. */
+    @FunctionalInterface
+    public interface TokenAtTurn {
+        /** @throws IOException if the turn never comes (the attempt lost, or the integration ended) */
+        String await() throws IOException;
+    }
+
+    /** The token for a sign-in: from the session's {@link TokenAtTurn} if it has one, else {@code given}. */
+    public static String tokenAtTurn(Session session, String given) throws IOException {
+        Object source = session.getProperties().get(TOKEN_AT_TURN);
+        return source instanceof TokenAtTurn ? ((TokenAtTurn) source).await() : given;
+    }
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final SSLSocketFactory sslSocketFactory;
@@ -59,6 +77,7 @@ public final class MailSessions {
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         String prefix = prefix(candidate);
         Properties props = new Properties();
+        props.setProperty(SASL_HOST, candidate.host());
         props.setProperty("mail.store.protocol", driver.storeName(candidate.security()));
         props.setProperty(prefix + "host", candidate.host());
         props.setProperty(prefix + "port", Integer.toString(candidate.port()));
@@ -78,12 +97,13 @@ public final class MailSessions {
     }
 
     /**
-     * Lets the session sign in with SASL XOAUTH2 alone: every other mechanism, and SASL through the JDK, off. Angus
-     * still falls back to IMAP {@code LOGIN} when no listed mechanism is advertised, which the IMAP driver's
-     * token store prevents.
+     * Lets Angus sign in with SASL XOAUTH2 alone: every other mechanism, and SASL through the JDK, off, and on POP3
+     * the initial response on a line of its own (which every server takes, and Microsoft's needs for long
+     * tokens). The IMAP driver's store signs in itself before Angus would, and would fall back to {@code LOGIN}.
      */
     private static void tokenOnly(Properties props, String prefix) {
         props.setProperty(prefix + "auth.mechanisms", "XOAUTH2");
+        props.setProperty(prefix + "auth.xoauth2.two.line.authentication.format", "true");
         props.setProperty(prefix + "auth.xoauth2.disable", "false");
         props.setProperty(prefix + "auth.login.disable", "true");
         props.setProperty(prefix + "auth.plain.disable", "true");
@@ -99,23 +119,28 @@ public final class MailSessions {
 
     /**
      * A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}, and
-     * with {@code token} signing in through XOAUTH2 only.
+     * with {@code token} signing in through an OAuth2 mechanism only.
      */
     public Store newStore(ProtocolCandidate candidate, String username, boolean token) {
         Properties props = properties(candidate);
         if (token) {
             tokenOnly(props, prefix(candidate));
         }
-        return newStore(candidate, candidate.host(), username, props, token);
+        ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
+        return driver.newStore(Session.getInstance(props), url(candidate, candidate.host(), username),
+                candidate.security(), token);
     }
 
     /** A store for one attempt: not connected, with the attempt's properties. */
-    public Store newStore(ProtocolCandidate candidate, String connectHost, String username, Properties props,
+    public Store newAttemptStore(ProtocolCandidate candidate, String connectHost, String username, Properties props,
             boolean token) {
-        Session session = Session.getInstance(props);
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
-        URLName url = new URLName(driver.storeName(candidate.security()), connectHost, candidate.port(), null,
-                username, null);
-        return driver.newStore(session, url, candidate.security(), token);
+        return driver.newAttemptStore(Session.getInstance(props), url(candidate, connectHost, username),
+                candidate.security(), token);
+    }
+
+    private static URLName url(ProtocolCandidate candidate, String connectHost, String username) {
+        return new URLName(ProtocolDriver.of(candidate.protocol()).storeName(candidate.security()), connectHost,
+                candidate.port(), null, username, null);
     }
 }

@@ -27,17 +27,25 @@ public interface ProtocolDriver {
     String storeName(Security security);
 
     /**
-     * A new, unconnected store of this protocol. With {@code token}, the store signs in through XOAUTH2 only and
-     * fails, without sending anything, when the server does not advertise it.
+     * A new, unconnected store of this protocol for an application. With {@code token}, the store signs in through
+     * an OAuth2 mechanism only and fails, without sending anything, when the server advertises none.
      */
     Store newStore(Session session, URLName url, Security security, boolean token);
 
+    /** A new, unconnected store for one attempt: as {@link #newStore}, unless the protocol signs in its own way. */
+    default Store newAttemptStore(Session session, URLName url, Security security, boolean token) {
+        return newStore(session, url, security, token);
+    }
+
     /**
-     * Checks, after Jakarta Mail reported a login with an access token, that the server really accepted it.
+     * Checks, after a store from {@link #newStore} reported a login with an access token, that the server really
+     * accepted it. Nothing to check by default.
      *
      * @throws MessagingException if it did not
      */
-    void confirmTokenLogin(Store store) throws MessagingException;
+    default void confirmTokenLogin(Store store) throws MessagingException {
+        // the store's own report can be trusted
+    }
 
     /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
     void configure(Properties properties, String prefix);

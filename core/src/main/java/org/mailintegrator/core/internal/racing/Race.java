@@ -83,9 +83,17 @@ public final class Race {
         RETRY
     }
 
-    /** How a try ended, as the attempt saw it; the race turns it into the lane's {@link Attempt} or a retry. */
+    /**
+     * How a try ended, as the attempt saw it; the race turns it into the lane's {@link Attempt} or a retry.
+     * {@code tryAgain}: the credentials changed (a refreshed access token), so the candidate is tried once more at
+     * once, keeping its place, unless the race is over.
+     */
     public record TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
-            @Nullable InetSocketAddress address) {
+            @Nullable InetSocketAddress address, boolean tryAgain) {
+        public TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
+                @Nullable InetSocketAddress address) {
+            this(outcome, detail, cause, phase, address, false);
+        }
     }
 
     /**
@@ -506,6 +514,8 @@ public final class Race {
                     outcome = Attempt.of(candidate, stopOutcome, elapsed, stopDetail);
                 } else if (end.outcome() == Outcome.BUSY && retryWhenBusy(end.detail())) {
                     return null;
+                } else if (end.tryAgain() && retryNow()) {
+                    return null;
                 } else {
                     String detail = end.outcome() == Outcome.BUSY && busyAnswers > 1
                             ? Wording.busyRepeatedly(end.detail(), busyAnswers, elapsed) : end.detail();
@@ -609,6 +619,21 @@ public final class Race {
             return true;
         }
 
+        /**
+         * After new credentials: another try at once, keeping the lane's place and permit as a busy retry does.
+         *
+         * @return whether it was scheduled (not when the race is over)
+         */
+        private boolean retryNow() {
+            if (ended || winner >= 0) {
+                return false;
+            }
+            log.debug("{}: trying again with new credentials", candidate);
+            state = State.BACKING_OFF;
+            retry = timeline.schedule(this::retry, Duration.ZERO);
+            return true;
+        }
+
         private void retry() {
             synchronized (Race.this) {
                 if (state != State.BACKING_OFF || resolved()) {
@@ -628,7 +653,8 @@ public final class Race {
             log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
                     finished.detail());
             List<Lane> stopped = new ArrayList<>();
-            if (rules.stopOnAuthFailure() && finished.outcome() == Outcome.AUTH_FAILED && !ended) {
+            if (rules.stopOnAuthFailure() && (finished.outcome() == Outcome.AUTH_FAILED
+                    || finished.outcome() == Outcome.TOKEN_REJECTED) && !ended) {
                 ended = true;
                 String detail = Wording.stoppedAtFirstRejection(candidate);
                 for (Lane lane : lanes) {

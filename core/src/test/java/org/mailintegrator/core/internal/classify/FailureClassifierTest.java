@@ -44,17 +44,71 @@ class FailureClassifierTest {
     }
 
     @Test
-    void noXoauth2OnTheServerIsSaidSoOnBothProtocols() {
-        MessagingException imap = new MessagingException("no XOAUTH2", new XoauthNotOfferedException());
+    void noOAuthMechanismOnTheServerIsSaidSoOnBothProtocols() {
+        MessagingException imap = new MessagingException("no OAuth2", new OAuthNotOfferedException());
         AuthenticationFailedException pop3 =
                 new AuthenticationFailedException("No authentication mechanisms supported by both server and client");
 
         for (Verdict verdict : new Verdict[] {classifier.classify(imap, IMAPS, false, redactor),
                 classifier.classify(pop3, POP3, false, redactor)}) {
-            assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
-            assertThat(verdict.rule()).isEqualTo("xoauth2-not-offered");
-            assertThat(verdict.detail()).contains("does not offer XOAUTH2, so the token was not sent");
+            assertThat(verdict.outcome()).isEqualTo(Outcome.OAUTH_NOT_OFFERED);
+            assertThat(verdict.rule()).isEqualTo("oauth-not-offered");
+            assertThat(verdict.detail()).contains("offers no OAuth2 sign-in", "the access token was not sent");
         }
+    }
+
+    @Test
+    void aRejectedTokenCarriesTheDecodedStatusAndARemedy() {
+        MessagingException failure = new MessagingException("AUTH failed", new TokenRejectedException("XOAUTH2",
+                "[AUTHENTICATIONFAILED] Invalid credentials (Failure)", "401", "https://mail.google.com/"));
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.TOKEN_REJECTED);
+        assertThat(verdict.detail()).isEqualTo("The server at mail.example.com:993 rejected the access token "
+                + "(XOAUTH2): \"[AUTHENTICATIONFAILED] Invalid credentials (Failure)\" (status 401, scope "
+                + "https://mail.google.com/). The token has expired, was revoked, or was issued for another "
+                + "application: get a new one (refresh it, or sign the user in again).");
+    }
+
+    @Test
+    void aTokenWithoutTheMailScopeIsToldToAskForIt() {
+        MessagingException failure = new MessagingException("AUTH failed",
+                new TokenRejectedException("OAUTHBEARER", "", "insufficient_scope", "https://outlook.office.com/IMAP"));
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.TOKEN_REJECTED);
+        assertThat(verdict.detail()).contains("does not grant mail access (https://outlook.office.com/IMAP)",
+                "asking for that scope");
+    }
+
+    @Test
+    void aServerThatOffersOnlyOAuthMakesThePasswordUselessNotWrong() {
+        MessagingException advertised = new MessagingException("no password",
+                new OAuthRequiredException("AUTH=OAUTHBEARER AUTH=XOAUTH2"));
+        AuthenticationFailedException said =
+                new AuthenticationFailedException("-ERR Basic authentication is disabled for this organisation");
+
+        Verdict fromCapabilities = classifier.classify(advertised, IMAPS, false, redactor);
+        Verdict fromWords = classifier.classify(said, POP3, true, redactor);
+
+        assertThat(fromCapabilities.outcome()).isEqualTo(Outcome.OAUTH_REQUIRED);
+        assertThat(fromCapabilities.detail()).contains("offers only OAuth2 sign-in (AUTH=OAUTHBEARER AUTH=XOAUTH2)",
+                "the password was not sent");
+        assertThat(fromWords.outcome()).isEqualTo(Outcome.OAUTH_REQUIRED);
+        assertThat(fromWords.detail()).contains("Basic authentication is disabled", "sign the user in with OAuth2");
+    }
+
+    @Test
+    void anAppPasswordDemandIsItsOwnOutcome() {
+        AuthenticationFailedException failure = new AuthenticationFailedException("[ALERT] Application-specific "
+                + "password required: https://support.google.com/accounts/answer/185833 (Failure)");
+
+        Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
+
+        assertThat(verdict.outcome()).isEqualTo(Outcome.APP_PASSWORD_REQUIRED);
+        assertThat(verdict.detail()).contains("wants an app password", "185833");
     }
 
     @Test

@@ -33,6 +33,24 @@ class SecretRedactorTest {
                 .isEqualTo("A1 NO you sent AUTHENTICATE XOAUTH2 **** (****) for Bearer ****");
     }
 
+    /** OAUTHBEARER puts the server's name before the token: whatever precedes it, its base64 form is masked. */
+    @Test
+    void masksATokenInsideAnyBase64Message() {
+        String token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.payload-Zx";
+        SecretRedactor tokens = new SecretRedactor("alice@example.com", java.util.List.of("old-token-1", token));
+        for (String prefix : new String[] {"n,a=alice@example.com,\1host=imap.example.com\1port=993\1auth=Bearer ",
+            "x", "xy", "xyz"}) {
+            String encoded = Base64.getEncoder().encodeToString((prefix + token + "\1\1")
+                    .getBytes(StandardCharsets.UTF_8));
+
+            String echoed = tokens.redact("-ERR you sent " + encoded);
+
+            assertThat(echoed).as(prefix).contains("****").doesNotContain(encoded);
+            // at most the few characters that mix the token's first and last bytes with its neighbours remain
+            assertThat(echoed.length()).isLessThan(("-ERR you sent ").length() + 4 + 8 + 4 + prefix.length() * 2);
+        }
+    }
+
     @Test
     void leavesOtherTextAlone() {
         assertThat(redactor.redact("LOGIN failed for alice")).isEqualTo("LOGIN failed for alice");

@@ -255,6 +255,27 @@ class RaceRulesTest {
     }
 
     @Test
+    void aRejectedTokenWithARefreshedOneIsTriedAgainAtOnceKeepingItsTurn() throws IOException {
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+        race.lane(0).readyForTurn();
+        race.lane(0).startLogin();
+
+        Race.TryEnd refreshed = new Race.TryEnd(Outcome.TOKEN_REJECTED, "rejected", null, Phase.LOGIN, null, true);
+        assertThat(race.lane(0).end(refreshed)).as("tried again, not recorded").isNull();
+        race.lane(0).announced(false);
+        time.runDue();
+
+        assertThat(started).as("the same candidate again at once").containsExactly(IMAPS, POP3S, IMAPS);
+        assertThat(popTurn).as("POP3 still waits: IMAP keeps its turn").isNotDone();
+        assertThat(end(0, Outcome.TOKEN_REJECTED).outcome()).isEqualTo(Outcome.TOKEN_REJECTED);
+        assertThat(popTurn).as("then POP3's turn").isDone();
+    }
+
+    @Test
     void aServerStillBusyWhenTheWindowEndsIsRecordedAsBusyAndTheChainMovesOn() {
         start(IMAPS, POP3S);
         connecting(0);

@@ -6,7 +6,6 @@ import jakarta.mail.URLName;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.Properties;
-import org.eclipse.angus.mail.imap.IMAPSSLStore;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
@@ -26,16 +25,7 @@ public final class ImapDriver implements ProtocolDriver {
 
     @Override
     public Store newStore(Session session, URLName url, Security security, boolean token) {
-        if (token) {
-            return new XoauthOnlyImapStore(session, url, storeName(security), security == Security.IMPLICIT_TLS);
-        }
-        return security == Security.IMPLICIT_TLS ? new IMAPSSLStore(session, url) : new IMAPStore(session, url);
-    }
-
-    /** Angus ends {@code AUTHENTICATE XOAUTH2} only on the tagged answer, so its report can be trusted. */
-    @Override
-    public void confirmTokenLogin(Store store) {
-        // nothing to check
+        return new GuardedImapStore(session, url, storeName(security), security == Security.IMPLICIT_TLS, token);
     }
 
     @Override

@@ -27,16 +27,23 @@ public final class Pop3Driver implements ProtocolDriver {
         return security == Security.IMPLICIT_TLS ? "pop3s" : "pop3";
     }
 
+    /** For an application: Angus's store, which signs in with XOAUTH2 (the session's settings) for a token. */
     @Override
     public Store newStore(Session session, URLName url, Security security, boolean token) {
-        // with a token, mail.pop3.auth.mechanisms is XOAUTH2 alone: Angus fails without a command when the
-        // server's CAPA lacks "SASL XOAUTH2", and never falls back to USER/PASS
         return security == Security.IMPLICIT_TLS ? new POP3SSLStore(session, url) : new POP3Store(session, url);
     }
 
+    /** For an attempt: with a token, the library's own sign-in, which knows OAUTHBEARER and SASL error challenges. */
+    @Override
+    public Store newAttemptStore(Session session, URLName url, Security security, boolean token) {
+        return token ? new OAuthPop3Store(session, url, security == Security.IMPLICIT_TLS)
+                : newStore(session, url, security, false);
+    }
+
     /**
-     * Angus takes a SASL challenge ({@code "+ "}) for {@code +OK}: a rejected token, which large providers report as
-     * a JSON error in a challenge, would pass as a login. {@code STAT} is allowed only after a login, so it tells.
+     * Angus's store takes a SASL challenge ({@code "+ "}) for {@code +OK}: a rejected token, which large providers
+     * report as a JSON error in a challenge, would pass as a login. {@code STAT} is allowed only after a login, so
+     * it tells.
      */
     @Override
     public void confirmTokenLogin(Store store) throws MessagingException {
@@ -75,7 +82,8 @@ public final class Pop3Driver implements ProtocolDriver {
 
     @Override
     public boolean isTls(Store store) {
-        return store instanceof POP3Store && ((POP3Store) store).isSSL();
+        return store instanceof POP3Store && ((POP3Store) store).isSSL()
+                || store instanceof OAuthPop3Store && ((OAuthPop3Store) store).isTls();
     }
 
     @Override
