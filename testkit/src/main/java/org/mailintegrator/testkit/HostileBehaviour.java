@@ -306,6 +306,35 @@ public enum HostileBehaviour implements ServerBehaviour {
         }
     },
     /**
+     * Passwords are refused because the provider accepts only OAuth2, as Microsoft's servers do once basic
+     * authentication is off: IMAP {@code NO [AUTHENTICATIONFAILED] Basic authentication is disabled}, POP3
+     * {@code -ERR Basic authentication is disabled}. Not a wrong password. See {@link OAuthServerBehaviour} for a
+     * server that also takes tokens.
+     */
+    BASIC_AUTH_DISABLED {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            connection.sendLine(isImap(connection)
+                    ? login.command().tag() + " NO [AUTHENTICATIONFAILED] Basic authentication is disabled"
+                    : "-ERR Basic authentication is disabled");
+            return Step.ANSWERED;
+        }
+    },
+    /**
+     * The account password is refused because the provider wants an app password, in Gmail's words: IMAP
+     * {@code NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833
+     * (Failure)}, POP3 {@code -ERR [AUTH] Application-specific password required: ...}.
+     */
+    APP_PASSWORD_REQUIRED {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            String said = "Application-specific password required: https://support.google.com/accounts/answer/185833";
+            connection.sendLine(isImap(connection) ? login.command().tag() + " NO [ALERT] " + said + " (Failure)"
+                    : "-ERR [AUTH] " + said);
+            return Step.ANSWERED;
+        }
+    },
+    /**
      * The server is up but cannot serve the account now, and says so at every login, in Dovecot's words: IMAP
      * {@code NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded}, POP3
      * {@code -ERR [IN-USE] Unable to lock maildrop}. Not a wrong password.

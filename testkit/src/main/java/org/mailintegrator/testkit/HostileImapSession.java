@@ -26,7 +26,7 @@ final class HostileImapSession extends HostileSession {
             List<String> words = words(line);
             String tag = words.isEmpty() ? "*" : words.get(0);
             String name = words.size() > 1 ? words.get(1).toUpperCase(Locale.ROOT) : "";
-            Command command = new Command(tag, name, words.size() > 2 ? words.subList(2, words.size()) : List.of());
+            Command command = new Command(tag, name, words.size() > 2 ? words.subList(2, words.size()) : List.of(), line);
             Step step = checked(behaviour.command(this, command));
             if (step == Step.DEFAULT) {
                 step = handle(command);

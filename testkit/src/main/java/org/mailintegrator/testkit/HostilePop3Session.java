@@ -28,7 +28,7 @@ final class HostilePop3Session extends HostileSession {
             int space = line.indexOf(' ');
             String name = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
             String argument = space < 0 ? "" : line.substring(space + 1);
-            Command command = new Command("", name, argument.isEmpty() ? List.of() : List.of(argument.split(" ", -1)));
+            Command command = new Command("", name, argument.isEmpty() ? List.of() : List.of(argument.split(" ", -1)), line);
             Step step = checked(behaviour.command(this, command));
             if (step == Step.DEFAULT) {
                 step = handle(command, argument);

@@ -213,11 +213,21 @@ public interface ServerBehaviour {
         private final String tag;
         private final String name;
         private final List<String> arguments;
+        private final String line;
 
-        Command(String tag, String name, List<String> arguments) {
+        Command(String tag, String name, List<String> arguments, String line) {
             this.tag = tag;
             this.name = name;
             this.arguments = List.copyOf(arguments);
+            this.line = line;
+        }
+
+        /**
+         * The line as the client sent it, without its line end: what a SASL continuation (a base64 response, which
+         * has no command name and whose case matters) is read from.
+         */
+        public String line() {
+            return line;
         }
 
         /** The IMAP tag ({@code *} when the line had none); empty for POP3, which has no tags. */
