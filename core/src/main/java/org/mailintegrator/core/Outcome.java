@@ -71,8 +71,10 @@ public enum Outcome {
     /** The network failed otherwise: no route to the host, or the connection was reset. */
     NETWORK_ERROR,
     /**
-     * Not tried because its security is below the integrator's
-     * {@linkplain Integrator.Builder#minimumSecurity(Security) minimum}: no connection was made, no password sent.
+     * Never contacted, for the reason the detail gives: its security is below the integrator's
+     * {@linkplain Integrator.Builder#minimumSecurity(Security) minimum}, discovery found its host where the
+     * credentials may not go without approval, the domain withdraws the service, or the account's
+     * {@link AccessTokenSource} gave no token. No connection was made, no credential sent.
      */
     SKIPPED,
     /**

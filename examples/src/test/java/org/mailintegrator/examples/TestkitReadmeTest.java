@@ -25,6 +25,8 @@ import org.mailintegrator.testkit.Fault;
 import org.mailintegrator.testkit.HostileMailServer;
 import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
+import org.mailintegrator.testkit.OAuthServerBehaviour;
+import org.mailintegrator.testkit.OAuthServerBehaviour.SignIn;
 import org.mailintegrator.testkit.Routing;
 import org.mailintegrator.testkit.ServerBehaviour;
 import org.mailintegrator.testkit.Service;
@@ -248,4 +250,27 @@ class TestkitReadmeTest {
     }
 
     // --- "A contract for your own policy": MyPolicyTest, a class of its own, as in the README
+
+    // --- "Sign-in with tokens"
+    @Test
+    void signInWithTokens() {
+        OAuthServerBehaviour oauth = OAuthServerBehaviour.accepting("alice@example.com", "ya29.good")
+                .mechanisms("XOAUTH2")
+                .refusing(OAuthServerBehaviour.Refusal.MICROSOFT);
+        try (HostileMailServer server = HostileMailServer.builder(Service.IMAPS, oauth).start()) {
+            Integrator integrator = Integrator.builder()
+                    .policy(account -> List.of(server.candidate(Security.IMPLICIT_TLS)))
+                    .sslContext(server.clientSslContext())
+                    .build();
+
+            IntegrationResult good = integrator.integrate(
+                    MailAccount.builder("alice@example.com").accessToken("ya29.good").host(server.host()).build());
+            IntegrationResult expired = integrator.integrate(
+                    MailAccount.builder("alice@example.com").accessToken("ya29.expired").host(server.host()).build());
+
+            assertThat(good).hasOutcomes(Outcome.AUTHENTICATED);
+            assertThat(expired).hasOutcomes(Outcome.TOKEN_REJECTED).hasNoDetailContaining("ya29.expired");
+            assertThat(oauth.signIns()).extracting(SignIn::mechanism).containsExactly("XOAUTH2", "XOAUTH2");
+        }
+    }
 }
