@@ -14,6 +14,7 @@ import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.util.MailConnectException;
 import org.mailintegrator.core.Outcome;
@@ -147,20 +148,19 @@ public final class FailureClassifier {
 
     /** What providers say to a password once they accept only OAuth2. */
     private Optional<Finding> oauthRequired(Evidence e) {
-        for (String sign : OAUTH_REQUIRED_SIGNS) {
-            if (e.mentions(sign)) {
-                return found(Outcome.OAUTH_REQUIRED,
-                        Wording.oauthRequiredSaid(e.candidate(), e.redacted(e.messageMentioning(sign))));
-            }
-        }
-        return Optional.empty();
+        return saying(e, OAUTH_REQUIRED_SIGNS, Outcome.OAUTH_REQUIRED, Wording::oauthRequiredSaid);
     }
 
     private Optional<Finding> appPassword(Evidence e) {
-        for (String sign : APP_PASSWORD_SIGNS) {
+        return saying(e, APP_PASSWORD_SIGNS, Outcome.APP_PASSWORD_REQUIRED, Wording::appPasswordRequired);
+    }
+
+    /** The first of {@code signs} the failure mentions decides, with the message that says it. */
+    private static Optional<Finding> saying(Evidence e, String[] signs, Outcome outcome,
+            BiFunction<ProtocolCandidate, String, String> sentence) {
+        for (String sign : signs) {
             if (e.mentions(sign)) {
-                return found(Outcome.APP_PASSWORD_REQUIRED,
-                        Wording.appPasswordRequired(e.candidate(), e.redacted(e.messageMentioning(sign))));
+                return found(outcome, sentence.apply(e.candidate(), e.redacted(e.messageMentioning(sign))));
             }
         }
         return Optional.empty();
@@ -250,12 +250,7 @@ public final class FailureClassifier {
     }
 
     private Optional<Finding> busy(Evidence e) {
-        for (String sign : BUSY_SIGNS) {
-            if (e.mentions(sign)) {
-                return found(Outcome.BUSY, Wording.busy(e.candidate(), e.redacted(e.messageMentioning(sign))));
-            }
-        }
-        return Optional.empty();
+        return saying(e, BUSY_SIGNS, Outcome.BUSY, Wording::busy);
     }
 
     private Optional<Finding> closed(Evidence e) {
