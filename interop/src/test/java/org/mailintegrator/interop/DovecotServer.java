@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
@@ -60,6 +61,10 @@ import org.mailintegrator.testkit.TestCertificates;
  * {@code auth_failure_delay} (2 s), and the client's address is then penalised (its next authentications wait 2,
  * 4, 8, up to 15 s); the process and connection limits are the stock ones ({@code default_process_limit} 100,
  * {@code mail_max_userip_connections} 10). Tests that fail logins on purpose see those delays, as users do.
+ *
+ * <p>With {@link Builder#oauth2Introspection}, users also sign in with OAuth 2.0 access tokens (SASL {@code XOAUTH2},
+ * {@code OAUTHBEARER}), which Dovecot's {@code oauth2} passdb validates at a token introspection endpoint such as
+ * {@link IntrospectionEndpoint}.
  *
  * <p>Dovecot runs its login and authentication processes as the system users {@code dovenull} and
  * {@code dovecot}, and mail access as {@code nobody}, so this class needs root (as CI has). Instances are
@@ -323,6 +328,9 @@ public final class DovecotServer implements AutoCloseable {
         private boolean disablePlaintextAuth;
         private boolean requireTls;
         private List<String> authMechanisms = List.of();
+        private URI introspectionUrl;
+        private String tokenAudience;
+        private String tokenScope;
 
         private Builder() {
             for (Listener listener : Listener.values()) {
@@ -410,6 +418,57 @@ public final class DovecotServer implements AutoCloseable {
                 }
             }
             this.authMechanisms = List.of(mechanisms);
+            return this;
+        }
+
+        /**
+         * Signs users in with OAuth 2.0 access tokens as well: SASL {@code XOAUTH2} and {@code OAUTHBEARER} go to
+         * Dovecot's {@code oauth2} passdb, which asks the token introspection endpoint (RFC 7662) at
+         * {@code introspectionUrl} about each token ({@code POST} of {@code token=...}; credentials in the URL's
+         * user info are sent as HTTP Basic, as RFC 7662 wants the resource server to authenticate). The token is
+         * accepted when the answer says {@code "active":true}, names the user signing in as {@code email}, has
+         * {@code scope} among its {@code scope} values and {@code audience} as its {@code aud}. The requests carry
+         * Dovecot's {@code X-Dovecot-Auth-Service}, {@code -Local} and {@code -Remote} headers: which service and
+         * listener the client signed in through. A token is never checked as a password; password users ({@link
+         * #user}) keep signing in with the password mechanisms, and a token user without a password gets a
+         * mailbox from a static userdb.
+         *
+         * <p>Dovecot 2.3 compares an introspected token's audience with nothing: {@code client_id} is only sent;
+         * {@code scope} looks at {@code aud} only when the answer has no {@code scope}; and {@code active_attribute}
+         * checks a single attribute, which must stay {@code active} (with {@code active_attribute = aud}, 2.3.19 lets
+         * the answer {@code {"active":false}} through for want of an {@code aud}, then fails it for want of a user
+         * name as a temporary failure, {@code [UNAVAILABLE]}, instead of a rejection). The audience is therefore
+         * enforced by a {@code pass_attrs} condition that allows the login from no network
+         * ({@code allow_nets=local}) unless {@code aud} equals {@code audience}; Dovecot logs {@code allow_nets check
+         * failed} for such a token, and the client sees an ordinary authentication failure.
+         *
+         * <p>Without {@link #authMechanisms(String...)}, Dovecot offers {@code plain xoauth2 oauthbearer}.
+         */
+        public Builder oauth2Introspection(URI introspectionUrl, String audience, String scope) {
+            Objects.requireNonNull(introspectionUrl, "introspectionUrl");
+            if (!"http".equals(introspectionUrl.getScheme()) && !"https".equals(introspectionUrl.getScheme())) {
+                throw new IllegalArgumentException("not an HTTP URL: " + introspectionUrl.getScheme());
+            }
+            try {
+                if (!InetAddress.getByName(introspectionUrl.getHost()).isLoopbackAddress()) {
+                    throw new IllegalArgumentException("the introspection endpoint must be on loopback");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("not a host: " + introspectionUrl.getHost(), e);
+            }
+            if (introspectionUrl.toString().chars().anyMatch(c -> Character.isWhitespace(c) || c < 0x20)) {
+                throw new IllegalArgumentException("the introspection URL must not contain white space");
+            }
+            for (String value : List.of(audience, scope)) {
+                // both end up in Dovecot's settings, one inside a %{if;...} expression
+                if (!value.matches("[A-Za-z0-9._:/-]+")) {
+                    throw new IllegalArgumentException("audience and scope are single words of letters, digits and "
+                            + "._:/- only: " + value);
+                }
+            }
+            this.introspectionUrl = introspectionUrl;
+            this.tokenAudience = audience;
+            this.tokenScope = scope;
             return this;
         }
 
@@ -517,6 +576,8 @@ public final class DovecotServer implements AutoCloseable {
             if (running.contains(Listener.POP3) || running.contains(Listener.POP3S)) {
                 protocols.add("pop3");
             }
+            List<String> mechanisms = authMechanisms.isEmpty() && introspectionUrl != null
+                    ? List.of("plain", "xoauth2", "oauthbearer") : authMechanisms;
             StringBuilder conf = new StringBuilder()
                     .append("# A private Dovecot instance for the Mail Integrator interop tests.\n")
                     .append("base_dir = ").append(directory.resolve("run")).append('\n')
@@ -535,11 +596,23 @@ public final class DovecotServer implements AutoCloseable {
                     .append("login_log_format_elements = user=<%u> method=%m rip=%{rip} rport=%{rport} "
                             + "lip=%{lip} lport=%{lport} mpid=%e %c session=<%{session}>\n")
                     .append("mail_location = maildir:~/Maildir\n")
-                    .append(authMechanisms.isEmpty() ? ""
-                            : "auth_mechanisms = " + String.join(" ", authMechanisms) + "\n")
-                    .append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(usersFile)
+                    .append(mechanisms.isEmpty() ? "" : "auth_mechanisms = " + String.join(" ", mechanisms) + "\n");
+            if (introspectionUrl != null) {
+                Path oauth2 = write(directory.resolve("dovecot-oauth2.conf.ext"), oauth2Settings());
+                // first, for the OAuth mechanisms only; a token it refuses ends the lookup: no other passdb ever
+                // checks a token as if it were a password
+                conf.append("passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ")
+                        .append(oauth2).append('\n')
+                        .append("  result_failure = return-fail\n  result_internalfail = return-fail\n}\n");
+            }
+            conf.append("passdb {\n  driver = passwd-file\n  args = scheme=PLAIN ").append(usersFile)
                     .append("\n}\n")
                     .append("userdb {\n  driver = passwd-file\n  args = ").append(usersFile).append("\n}\n");
+            if (introspectionUrl != null) {
+                // a token user has no entry in the users file: a mailbox of their own, all the same
+                conf.append("userdb {\n  driver = static\n  args = uid=").append(MAIL_USER).append(" gid=")
+                        .append(MAIL_GROUP).append(" home=").append(mail).append("/%u\n}\n");
+            }
             if (certificates != null) {
                 Path cert = write(directory.resolve("server-chain.pem"), certificates.serverCertificateChainPem());
                 Path key = write(directory.resolve("server-key.pem"), certificates.serverPrivateKeyPem());
@@ -569,6 +642,26 @@ public final class DovecotServer implements AutoCloseable {
                 conf.append("}\n");
             }
             return write(directory.resolve("dovecot.conf"), conf.toString());
+        }
+
+        /** The settings of the {@code oauth2} passdb (Dovecot's {@code dovecot-oauth2.conf.ext}). */
+        private String oauth2Settings() {
+            return "# OAuth 2.0 access tokens, validated by token introspection (RFC 7662)\n"
+                    + "introspection_url = " + introspectionUrl + "\n"
+                    + "introspection_mode = post\n"
+                    // the token must have been issued to the user signing in (compared after username_format %Lu)
+                    + "username_attribute = email\n"
+                    // RFC 7662: an expired, revoked or unknown token is answered {"active":false}
+                    + "active_attribute = active\n"
+                    + "active_value = true\n"
+                    // one of the token's scope values; Dovecot looks at aud instead only if scope is missing
+                    + "scope = " + tokenScope + "\n"
+                    // Dovecot 2.3 has no audience check for introspected tokens: a token issued to another client
+                    // is allowed from no network (allow_nets=local matches only a login without a remote address)
+                    + "pass_attrs = allow_nets=%{if;%{oauth2:aud};eq;" + tokenAudience + ";0.0.0.0/0,::/0;local}\n"
+                    // X-Dovecot-Auth-Service, -Local, -Remote: through which service and listener the login came
+                    + "send_auth_headers = yes\n"
+                    + "timeout_msecs = 10000\n";
         }
 
         private static Path write(Path file, String content) throws IOException {
