@@ -248,15 +248,33 @@ class AccessTokenTest {
         }
     }
 
-    /** On POP3 a password still reaches an OAuth-only server (POP3 has no LOGINDISABLED); its refusal tells. */
+    /**
+     * A POP3 server whose SASL line (over TLS) offers only OAuth2 gets no password either, even while it lists
+     * {@code USER}, as Dovecot does.
+     */
     @org.junit.jupiter.api.Test
-    void aPop3ServerThatOffersOnlyOAuthRefusesThePasswordAsSuch() {
+    void aPasswordIsNotSentToAPop3ServerThatOffersOnlyOAuth() {
         OAuthServerBehaviour oauthOnly = OAuthServerBehaviour.accepting(ADDRESS, TOKEN).oauthOnly();
-        try (HostileMailServer server = HostileMailServer.builder(Service.POP3S, oauthOnly).user(ADDRESS, PASSWORD)
-                .start()) {
-            IntegrationResult result = integrator(server, Service.POP3S).integrate(server.account(ADDRESS));
+        ServerBehaviour listingUser = new ServerBehaviour() {
+            @Override
+            public List<String> capabilities(Connection connection, List<String> standard) {
+                List<String> offered = new java.util.ArrayList<>(oauthOnly.capabilities(connection, standard));
+                offered.add("USER");
+                return offered;
+            }
+        };
+        for (ServerBehaviour behaviour : List.of(oauthOnly, listingUser)) {
+            try (HostileMailServer server = HostileMailServer.builder(Service.POP3S, behaviour).user(ADDRESS, PASSWORD)
+                    .start()) {
+                IntegrationResult result = integrator(server, Service.POP3S).integrate(server.account(ADDRESS));
 
-            assertThat(result).hasOutcomes(Outcome.OAUTH_REQUIRED).hasNoDetailContaining(PASSWORD);
+                assertThat(result).hasOutcomes(Outcome.OAUTH_REQUIRED).attempt(1)
+                        .hasDetailContaining("offers only OAuth2 sign-in (SASL OAUTHBEARER XOAUTH2)")
+                        .hasDetailContaining("the password was not sent");
+                assertThat(server.logins()).isZero();
+                assertThat(server.received()).noneMatch(command -> command.line().contains(PASSWORD)
+                        || command.line().startsWith("USER") || command.line().startsWith("PASS"));
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
+import org.mailintegrator.core.internal.classify.OAuthRequiredException;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
 import org.mailintegrator.core.internal.classify.Verdict;
 import org.mailintegrator.core.internal.planning.HostLookups;
@@ -59,7 +60,8 @@ public final class AttemptRunner {
         ProtocolCandidate candidate = lane.candidate();
         SafeListener listener = settings.listener();
         AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(),
-                settings.authTimeout(), settings.sessions().sslSocketFactory(), () -> awaitTurn(lane));
+                settings.authTimeout(), settings.sessions().sslSocketFactory(), credentials.isToken(),
+                () -> awaitTurn(lane));
         transport.phaseListener((from, to) -> {
             if (to == Phase.CONNECT) {
                 lane.connecting();
@@ -132,6 +134,10 @@ public final class AttemptRunner {
         } catch (MessagingException | IOException | RuntimeException | Error e) {
             // even an Error must finish the attempt, or the integration would wait for it forever
             failure = e;
+            String withheld = transport.passwordWithheld();
+            if (withheld != null) {
+                failure = new MessagingException("the password was not sent", new OAuthRequiredException(withheld));
+            }
         } finally {
             if (store != null) {
                 closeQuietly(store);

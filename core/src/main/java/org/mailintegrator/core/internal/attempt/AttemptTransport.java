@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.SocketFactory;
@@ -66,9 +67,14 @@ public final class AttemptTransport implements Connection {
     private volatile boolean connected;
     private volatile boolean credentialsStarted;
     private volatile boolean credentialsReleased;
+    private volatile @Nullable String saslOffer;
+    private volatile @Nullable String passwordWithheld;
+    private final boolean token;
 
+    /** {@code token}: whether the credentials are an access token rather than a password. */
     public AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
-            SSLSocketFactory sslSocketFactory, Gate gate) {
+            SSLSocketFactory sslSocketFactory, boolean token, Gate gate) {
+        this.token = token;
         this.driver = ProtocolDriver.of(candidate.protocol());
         this.security = candidate.security();
         this.hostName = candidate.host();
@@ -282,6 +288,14 @@ public final class AttemptTransport implements Connection {
         if (credentialsReleased) {
             return;
         }
+        String offer = saslOffer;
+        Optional<String> oauthOnly = token || offer == null ? Optional.empty() : driver.oauthOnly(offer);
+        if (oauthOnly.isPresent()) {
+            // Jakarta Mail may swallow the exception of a write: closing makes its next read fail at once
+            passwordWithheld = oauthOnly.get();
+            closeAll();
+            throw new SocketException("the server offers only OAuth2 sign-in; the password was not sent");
+        }
         credentialsStarted = true;
         gate.awaitTurn();
         if (closed) {
@@ -313,6 +327,19 @@ public final class AttemptTransport implements Connection {
      */
     public boolean credentialsReleased() {
         return credentialsReleased;
+    }
+
+    /** The {@code SASL} capability line the server sent over TLS (POP3), which the attempt trusts. */
+    void saslOffered(String line) {
+        saslOffer = line;
+    }
+
+    /**
+     * The mechanisms the server listed, when the password was held back because it offers only OAuth2; null
+     * otherwise.
+     */
+    public @Nullable String passwordWithheld() {
+        return passwordWithheld;
     }
 
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */

@@ -81,7 +81,7 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return new GuardedInputStream(tls().getInputStream());
+        return transport.driver().afterTls(new GuardedInputStream(tls().getInputStream()), transport::saslOffered);
     }
 
     @Override

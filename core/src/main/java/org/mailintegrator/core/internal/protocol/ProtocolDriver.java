@@ -7,6 +7,7 @@ import jakarta.mail.URLName;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.protocol.imap.ImapDriver;
@@ -58,6 +59,22 @@ public interface ProtocolDriver {
 
     /** Wraps the input read before TLS on a STARTTLS candidate: nothing the server says before TLS is trusted. */
     InputStream beforeTls(InputStream in);
+
+    /**
+     * Wraps the input read over TLS: POP3 reports the {@code SASL} line of its capabilities to {@code saslLine}.
+     * Unchanged by default.
+     */
+    default InputStream afterTls(InputStream in, Consumer<String> saslLine) {
+        return in;
+    }
+
+    /**
+     * The mechanisms, as the server listed them, when the {@code SASL} line it sent over TLS offers only OAuth2, so
+     * that no password can work; empty otherwise.
+     */
+    default Optional<String> oauthOnly(String saslLine) {
+        return Optional.empty();
+    }
 
     /** Whether the connected store runs over TLS. */
     boolean isTls(Store store);

@@ -18,7 +18,8 @@ import org.mailintegrator.core.Security;
 class AddressOrderTest {
     private final AttemptTransport transport = new AttemptTransport(
             ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "mail.example.com", 993),
-            Duration.ofMillis(250), Duration.ofSeconds(30), (SSLSocketFactory) SSLSocketFactory.getDefault(), () -> { });
+            Duration.ofMillis(250), Duration.ofSeconds(30), (SSLSocketFactory) SSLSocketFactory.getDefault(), false,
+            () -> { });
 
     @Test
     void familiesAreInterleavedStartingWithTheResolversFirstAddress() throws UnknownHostException {

@@ -7,11 +7,15 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 import org.eclipse.angus.mail.pop3.POP3SSLStore;
 import org.eclipse.angus.mail.pop3.POP3Store;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.protocol.OAuthSasl;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 
 /** POP3 (RFC 1939, STLS from RFC 2595) through Angus Mail's POP3 store. Stateless. */
@@ -78,6 +82,24 @@ public final class Pop3Driver implements ProtocolDriver {
     @Override
     public InputStream beforeTls(InputStream in) {
         return new PreTlsCapabilityFilter(in);
+    }
+
+    @Override
+    public InputStream afterTls(InputStream in, Consumer<String> saslLine) {
+        return new SaslLineTap(in, saslLine);
+    }
+
+    /**
+     * {@code SASL XOAUTH2 OAUTHBEARER} and nothing else: Dovecot, for one, still lists {@code USER} then, but takes
+     * {@code USER}/{@code PASS} through the PLAIN mechanism it does not offer.
+     */
+    @Override
+    public Optional<String> oauthOnly(String saslLine) {
+        List<String> mechanisms = List.of(saslLine.strip().substring("SASL".length()).strip().toUpperCase(Locale.ROOT)
+                .split("\\s+"));
+        boolean oauthOnly = !mechanisms.get(0).isEmpty() && mechanisms.stream()
+                .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
+        return oauthOnly ? Optional.of(saslLine.strip()) : Optional.empty();
     }
 
     @Override
