@@ -7,12 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What discovery found for one account: servers in discovery's order (the deciding source's first), services a
- * domain says it deliberately does not offer, and what each source said. A {@link PreferencePolicy} turns it into
- * candidates; the {@link Integrator} uses it to tell where each candidate's host came from and whether credentials
- * may go there.
+ * domain says it deliberately does not offer, the provider's OAuth2 sign-in data when the source has it, and what
+ * each source said. A {@link PreferencePolicy} turns it into candidates; the {@link Integrator} uses it to tell
+ * where each candidate's host came from, whether credentials may go there, and whether a password can work there
+ * ({@link Endpoint#authentication()}). An application reads it from {@link IntegrationResult#discovered()}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -21,12 +23,20 @@ public final class DiscoveredHosts {
     private final List<Endpoint> endpoints;
     private final Map<String, String> notOffered;
     private final List<String> notes;
+    private final @Nullable OAuth2Provider oauth2;
+    private final @Nullable Provenance oauth2Provenance;
 
     private DiscoveredHosts(Builder builder) {
         this.domain = builder.domain;
         this.endpoints = List.copyOf(builder.endpoints);
         this.notOffered = Map.copyOf(builder.notOffered);
-        this.notes = List.copyOf(builder.notes);
+        this.oauth2 = builder.oauth2;
+        this.oauth2Provenance = builder.oauth2Provenance;
+        List<String> allNotes = new ArrayList<>(builder.notes);
+        if (oauth2 != null) {
+            allNotes.add("the provider signs in with " + oauth2 + " (from " + oauth2Provenance + ")");
+        }
+        this.notes = List.copyOf(allNotes);
     }
 
     /** Nothing found for {@code domain}. */
@@ -82,7 +92,27 @@ public final class DiscoveredHosts {
         return Optional.ofNullable(notOffered.get(protocol + "/" + security));
     }
 
-    /** What each source said, in the order they answered, for the result's explanation. */
+    /**
+     * The provider's OAuth2 sign-in data (issuer, scopes, endpoints), when the deciding source has it: what an
+     * application needs to sign the user in and integrate with an access token, for instance after an attempt ended
+     * with {@link Outcome#OAUTH_REQUIRED}. Check {@link #oauth2Provenance()} before opening a sign-in page.
+     */
+    public Optional<OAuth2Provider> oauth2() {
+        return Optional.ofNullable(oauth2);
+    }
+
+    /**
+     * Where {@link #oauth2()} came from; present exactly when it is. From a source that is not
+     * {@linkplain Provenance#isTrusted() trusted} (an MX record), the domain's link to the provider is unauthenticated.
+     */
+    public Optional<Provenance> oauth2Provenance() {
+        return Optional.ofNullable(oauth2Provenance);
+    }
+
+    /**
+     * What each source said, in the order they answered, for the result's explanation; the last one names the
+     * OAuth2 provider, when there is one.
+     */
     public List<String> notes() {
         return notes;
     }
@@ -104,7 +134,7 @@ public final class DiscoveredHosts {
     @Override
     public String toString() {
         return "discovered for " + domain + ": " + endpoints + (notOffered.isEmpty() ? "" : ", not offered: "
-                + notOffered.values());
+                + notOffered.values()) + (oauth2 == null ? "" : ", " + oauth2 + " (from " + oauth2Provenance + ")");
     }
 
     /** Collects what discovery found. Not thread-safe. */
@@ -113,6 +143,8 @@ public final class DiscoveredHosts {
         private final List<Endpoint> endpoints = new ArrayList<>();
         private final Map<String, String> notOffered = new LinkedHashMap<>();
         private final List<String> notes = new ArrayList<>();
+        private @Nullable OAuth2Provider oauth2;
+        private @Nullable Provenance oauth2Provenance;
 
         private Builder(String domain) {
             this.domain = Validation.host(domain, "domain");
@@ -131,6 +163,16 @@ public final class DiscoveredHosts {
         public Builder notOffered(MailProtocol protocol, Security security, String reason) {
             notOffered.putIfAbsent(Objects.requireNonNull(protocol, "protocol") + "/"
                     + Objects.requireNonNull(security, "security"), Objects.requireNonNull(reason, "reason"));
+            return this;
+        }
+
+        /**
+         * Sets the provider's OAuth2 sign-in data and where it came from; a later call replaces both. The built
+         * value's notes end with a sentence naming them.
+         */
+        public Builder oauth2(OAuth2Provider provider, Provenance provenance) {
+            this.oauth2 = Objects.requireNonNull(provider, "provider");
+            this.oauth2Provenance = Objects.requireNonNull(provenance, "provenance");
             return this;
         }
 

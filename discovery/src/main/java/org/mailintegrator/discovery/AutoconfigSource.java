@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
-import org.mailintegrator.core.Endpoint;
-import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 
 /**
@@ -26,6 +24,10 @@ import org.mailintegrator.core.Provenance;
  * its certificate under the integrator's TLS context. The plain {@code http://} variants are asked only when the
  * source is built with {@code allowPlainHttp}, after the HTTPS ones, and what they name is not trusted (anyone on
  * the path could have written it).
+ *
+ * <p>Each server comes with the ways of signing in the document lists for it, and the provider's OAuth2 sign-in
+ * data ({@code <oAuth2>}) with the document's provenance, but only from HTTPS: over plain HTTP its URLs could send
+ * the user to anyone's sign-in page, so they are left out with a note.
  *
  * <p>Immutable and thread-safe.
  */
@@ -87,7 +89,7 @@ final class AutoconfigSource implements Source {
                     + (e instanceof NullPointerException ? "a location is null" : e.getMessage()) + ")");
         }
         List<String> notes = new ArrayList<>();
-        CappedHttp.Answer<List<ProtocolCandidate>> answer = CappedHttp.firstGood("autoconfig", uris,
+        CappedHttp.Answer<ClientConfig.Candidates> answer = CappedHttp.firstGood("autoconfig", uris,
                 query.context().sslContext(), query.timeout(), ClientConfig.reader(query.account()), notes);
         Findings findings = new Findings();
         notes.forEach(findings::note);
@@ -100,12 +102,26 @@ final class AutoconfigSource implements Source {
         URI uri = answer.uri();
         Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, uri.toString(),
                 "https".equalsIgnoreCase(uri.getScheme()));
-        for (ProtocolCandidate candidate : answer.value()) {
-            findings.add(Endpoint.of(candidate, provenance));
-        }
-        findings.note("autoconfig " + uri + ": " + answer.value().size() + " server"
-                + (answer.value().size() == 1 ? "" : "s"));
+        answer.value().endpoints(provenance).forEach(findings::add);
+        takeOAuth2("autoconfig", answer.value(), provenance, findings);
+        int servers = answer.value().found().size();
+        findings.note("autoconfig " + uri + ": " + servers + " server" + (servers == 1 ? "" : "s"));
         return findings;
+    }
+
+    /**
+     * Adds the document's OAuth2 sign-in data to {@code findings} when {@code provenance} is trusted (HTTPS), or a
+     * note saying why it is left out.
+     */
+    static void takeOAuth2(String label, ClientConfig.Candidates found, Provenance provenance, Findings findings) {
+        found.oauth2().ifPresent(provider -> {
+            if (provenance.isTrusted()) {
+                findings.oauth2(provider, provenance);
+            } else {
+                findings.note(label + " " + provenance.origin() + ": its OAuth2 sign-in data is left out, as it came"
+                        + " over plain HTTP");
+            }
+        });
     }
 
     @Override

@@ -3,20 +3,29 @@ package org.mailintegrator.discovery;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Authentication;
+import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.OAuth2Provider;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -28,7 +37,16 @@ import org.xml.sax.SAXParseException;
 
 /**
  * A provider's document in Thunderbird's clientConfig 1.1 format, as autoconfig servers and Mozilla's ISPDB serve
- * it: the domains the provider declares and its incoming IMAP and POP3 servers, in document order.
+ * it: the domains the provider declares, its incoming IMAP and POP3 servers in document order with the ways of
+ * signing in each lists ({@code <authentication>}), and the provider's OAuth2 sign-in data ({@code <oAuth2>}).
+ *
+ * <p>Authentication values map as Thunderbird reads them: {@code password-cleartext}, {@code password-encrypted},
+ * their old names {@code plain} and {@code secure}, and {@code NTLM} are {@link Authentication#PASSWORD};
+ * {@code OAuth2} is {@link Authentication#OAUTH2}; others ({@code GSSAPI}, {@code TLS-client-cert},
+ * {@code client-IP-address}, {@code none}) send neither and are left out. A server that lists none of the known
+ * ones has an empty set: the document does not say, and any may work. The {@code <oAuth2>} element is read under
+ * {@code clientConfig}, where the ISPDB puts it, or else under the {@code emailProvider}; one that lacks a part or
+ * whose URLs are not {@code https} is ignored with a note.
  *
  * <p>Parsing is defensive: documents larger than {@link #MAX_BYTES} are rejected before parsing, any DOCTYPE is
  * rejected (so no DTD, external entity or entity expansion is ever processed), and servers this library cannot use
@@ -42,20 +60,53 @@ final class ClientConfig {
     /** The largest document accepted: 1 MiB. Real ones are a few kilobytes. */
     static final int MAX_BYTES = 1 << 20;
 
-    /** An incoming server as the document names it; {@code hostname} may hold placeholders. */
-    record Server(MailProtocol protocol, Security security, String hostname, int port) {
+    /**
+     * An incoming server as the document names it; {@code hostname} may hold placeholders, {@code authentication}
+     * is empty when the document lists no known way of signing in.
+     */
+    record Server(MailProtocol protocol, Security security, String hostname, int port,
+            Set<Authentication> authentication) {
         Server {
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(security, "security");
             Objects.requireNonNull(hostname, "hostname");
+            authentication = authentication.isEmpty() ? Set.of()
+                    : Collections.unmodifiableSet(EnumSet.copyOf(authentication));
+        }
+
+        /** A server whose ways of signing in the document does not say. */
+        Server(MailProtocol protocol, Security security, String hostname, int port) {
+            this(protocol, security, hostname, port, Set.of());
         }
     }
 
-    /** The servers usable for one account (placeholders filled in), and what was skipped and why. */
-    record Candidates(List<ProtocolCandidate> candidates, List<String> notes) {
+    /** A server usable for one account and the ways of signing in the document lists for it. */
+    record Found(ProtocolCandidate candidate, Set<Authentication> authentication) {
+        Found {
+            Objects.requireNonNull(candidate, "candidate");
+            authentication = Set.copyOf(authentication);
+        }
+    }
+
+    /**
+     * The servers usable for one account (placeholders filled in), the provider's OAuth2 data, and what was skipped
+     * and why.
+     */
+    record Candidates(List<Found> found, Optional<OAuth2Provider> oauth2, List<String> notes) {
         Candidates {
-            candidates = List.copyOf(candidates);
+            found = List.copyOf(found);
+            Objects.requireNonNull(oauth2, "oauth2");
             notes = List.copyOf(notes);
+        }
+
+        /** The usable servers, in document order. */
+        List<ProtocolCandidate> candidates() {
+            return found.stream().map(Found::candidate).toList();
+        }
+
+        /** The usable servers as endpoints found by {@code provenance}, each with its ways of signing in. */
+        List<Endpoint> endpoints(Provenance provenance) {
+            return found.stream().map(f -> Endpoint.of(f.candidate(), provenance, f.authentication())).toList();
         }
     }
 
@@ -75,12 +126,15 @@ final class ClientConfig {
     private final String providerId;
     private final List<String> domains;
     private final List<Server> servers;
+    private final @Nullable OAuth2Provider oauth2;
     private final List<String> notes;
 
-    private ClientConfig(String providerId, List<String> domains, List<Server> servers, List<String> notes) {
+    private ClientConfig(String providerId, List<String> domains, List<Server> servers,
+            @Nullable OAuth2Provider oauth2, List<String> notes) {
         this.providerId = providerId;
         this.domains = List.copyOf(domains);
         this.servers = List.copyOf(servers);
+        this.oauth2 = oauth2;
         this.notes = List.copyOf(notes);
     }
 
@@ -144,6 +198,21 @@ final class ClientConfig {
         return servers;
     }
 
+    /** The provider's OAuth2 sign-in data, when the document has a usable {@code <oAuth2>} element. */
+    Optional<OAuth2Provider> oauth2() {
+        return Optional.ofNullable(oauth2);
+    }
+
+    /**
+     * This document with {@code provider} as its OAuth2 data, which it lacks, and {@code note} saying where that
+     * came from.
+     */
+    ClientConfig withOAuth2(OAuth2Provider provider, String note) {
+        List<String> more = new ArrayList<>(notes);
+        more.add(Objects.requireNonNull(note, "note"));
+        return new ClientConfig(providerId, domains, servers, Objects.requireNonNull(provider, "provider"), more);
+    }
+
     /** What the parser skipped and why, one sentence each. */
     List<String> notes() {
         return notes;
@@ -159,7 +228,7 @@ final class ClientConfig {
         int at = address.lastIndexOf('@');
         String localPart = at < 0 ? address : address.substring(0, at);
         String domain = account.domain();
-        List<ProtocolCandidate> candidates = new ArrayList<>();
+        List<Found> candidates = new ArrayList<>();
         List<String> skipped = new ArrayList<>(notes);
         for (Server server : servers) {
             String host = server.hostname()
@@ -171,33 +240,35 @@ final class ClientConfig {
                 continue;
             }
             try {
-                candidates.add(ProtocolCandidate.of(server.protocol(), server.security(), host, server.port()));
+                candidates.add(new Found(ProtocolCandidate.of(server.protocol(), server.security(), host,
+                        server.port()), server.authentication()));
             } catch (IllegalArgumentException e) {
                 skipped.add("skipped " + describe(server) + ": " + e.getMessage());
             }
         }
-        return new Candidates(candidates, skipped);
+        return new Candidates(candidates, Optional.ofNullable(oauth2), skipped);
     }
 
     /**
-     * Reads a fetched body as a clientConfig and gives the servers for {@code account}; a document that names no
-     * usable server is not a good answer.
+     * Reads a fetched body as a clientConfig and gives the servers for {@code account} and the provider's OAuth2
+     * data; a document that names no usable server is not a good answer.
      */
-    static CappedHttp.BodyReader<List<ProtocolCandidate>> reader(MailAccount account) {
+    static CappedHttp.BodyReader<Candidates> reader(MailAccount account) {
         return (uri, body, notes) -> {
             Candidates found = parse(body).candidates(account);
             notes.addAll(found.notes());
-            if (found.candidates().isEmpty()) {
+            if (found.found().isEmpty()) {
                 notes.add("no usable IMAP or POP3 server in the document");
                 return null;
             }
-            return found.candidates();
+            return found;
         };
     }
 
     @Override
     public String toString() {
-        return "ClientConfig{" + providerId + " " + domains + " " + servers + "}";
+        return "ClientConfig{" + providerId + " " + domains + " " + servers + (oauth2 == null ? "" : " " + oauth2)
+                + "}";
     }
 
     private static String describe(Server server) {
@@ -213,7 +284,9 @@ final class ClientConfig {
         Set<String> domains = new LinkedHashSet<>();
         List<Server> servers = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        List<Element> oauth2Elements = new ArrayList<>(children(root, "oAuth2"));
         for (Element provider : children(root, "emailProvider")) {
+            oauth2Elements.addAll(children(provider, "oAuth2"));
             if (providerId.isEmpty()) {
                 providerId = provider.getAttribute("id").strip();
             }
@@ -233,7 +306,56 @@ final class ClientConfig {
                 }
             }
         }
-        return new ClientConfig(providerId, new ArrayList<>(domains), servers, notes);
+        OAuth2Provider oauth2 = oauth2Elements.isEmpty() ? null : oauth2(oauth2Elements.get(0), notes);
+        return new ClientConfig(providerId, new ArrayList<>(domains), servers, oauth2, notes);
+    }
+
+    /** The provider's OAuth2 data from an {@code <oAuth2>} element, or null (with a note) when it is not usable. */
+    private static @Nullable OAuth2Provider oauth2(Element element, List<String> notes) {
+        String issuer = text(element, "issuer");
+        String scope = text(element, "scope");
+        String authUrl = text(element, "authURL");
+        String tokenUrl = text(element, "tokenURL");
+        List<String> missing = new ArrayList<>();
+        for (String[] part : new String[][] {{"issuer", issuer}, {"scope", scope}, {"authURL", authUrl},
+                {"tokenURL", tokenUrl}}) {
+            if (part[1].isEmpty()) {
+                missing.add("<" + part[0] + ">");
+            }
+        }
+        if (!missing.isEmpty()) {
+            notes.add("ignored the <oAuth2> element: it has no " + String.join(", ", missing));
+            return null;
+        }
+        Set<String> scopes = new LinkedHashSet<>(List.of(scope.split("\\s+")));
+        try {
+            return OAuth2Provider.of(issuer, List.copyOf(scopes), new URI(authUrl), new URI(tokenUrl));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            notes.add("ignored the <oAuth2> element: " + abbreviate(String.valueOf(e.getMessage())));
+            return null;
+        }
+    }
+
+    /** The known ways of signing in that {@code incoming}'s {@code <authentication>} elements list. */
+    private static Set<Authentication> authentication(Element incoming) {
+        Set<Authentication> methods = EnumSet.noneOf(Authentication.class);
+        for (Element element : children(incoming, "authentication")) {
+            switch (element.getTextContent().strip().toLowerCase(Locale.ROOT)) {
+                case "password-cleartext":
+                case "plain":
+                case "password-encrypted":
+                case "secure":
+                case "ntlm":
+                    methods.add(Authentication.PASSWORD);
+                    break;
+                case "oauth2":
+                    methods.add(Authentication.OAUTH2);
+                    break;
+                default:
+                    break;
+            }
+        }
+        return methods;
     }
 
     private static @Nullable Server server(Element incoming, List<String> notes) {
@@ -278,7 +400,7 @@ final class ClientConfig {
                     + abbreviate(portText) + "\" is not a number");
             return null;
         }
-        return new Server(protocol, security, hostname, port);
+        return new Server(protocol, security, hostname, port, authentication(incoming));
     }
 
     /** The trimmed text of the first child element called {@code name}, or empty. */

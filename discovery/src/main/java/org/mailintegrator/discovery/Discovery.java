@@ -109,6 +109,7 @@ public final class Discovery implements HostDiscovery {
                 if (findings.decides()) {
                     findings.endpoints().forEach(found::add);
                     findings.notOffered().forEach(n -> found.notOffered(n.protocol(), n.security(), n.reason()));
+                    findings.oauth2().ifPresent(signIn -> found.oauth2(signIn.provider(), signIn.provenance()));
                     found.note(source.name() + " decided, after " + millis(System.nanoTime() - start)
                             + (i + 1 < sources.size() ? "; the sources below it were not needed" : ""));
                     break;

@@ -3,13 +3,18 @@ package org.mailintegrator.discovery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.OAuth2Provider;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 
 /**
  * What one {@link Source} found: servers in its own order of preference (each with its provenance), services the
- * domain says it does not offer, and sentences on what it saw. Built by one source, then read only.
+ * domain says it does not offer, the provider's OAuth2 sign-in data, and sentences on what it saw. Built by one
+ * source, then read only.
  */
 final class Findings {
     /** A service the domain deliberately does not offer (an SRV target of {@code .}). */
@@ -19,6 +24,15 @@ final class Findings {
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<NotOffered> notOffered = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private @Nullable SignIn oauth2;
+
+    /** The provider's OAuth2 sign-in data and where it came from. */
+    record SignIn(OAuth2Provider provider, Provenance provenance) {
+        SignIn {
+            Objects.requireNonNull(provider, "provider");
+            Objects.requireNonNull(provenance, "provenance");
+        }
+    }
 
     /** Nothing found, and why. */
     static Findings nothing(String note) {
@@ -35,6 +49,12 @@ final class Findings {
         return this;
     }
 
+    /** Sets the provider's OAuth2 sign-in data, found by {@code provenance}. */
+    Findings oauth2(OAuth2Provider provider, Provenance provenance) {
+        oauth2 = new SignIn(provider, provenance);
+        return this;
+    }
+
     Findings note(String note) {
         notes.add(Objects.requireNonNull(note, "note"));
         return this;
@@ -46,6 +66,10 @@ final class Findings {
 
     List<NotOffered> notOffered() {
         return List.copyOf(notOffered);
+    }
+
+    Optional<SignIn> oauth2() {
+        return Optional.ofNullable(oauth2);
     }
 
     List<String> notes() {

@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Authentication;
+import org.mailintegrator.core.OAuth2Provider;
 
 /**
  * A snapshot of Mozilla's ISPDB (the Thunderbird autoconfig database): one clientConfig document per provider,
@@ -42,6 +44,12 @@ import org.jspecify.annotations.Nullable;
  * <p>It is written by {@code IspdbSnapshotTool} in this module's tests, which documents how to regenerate it. A
  * document that does not parse is left out with a note; when two providers declare the same domain, the first in
  * the snapshot keeps it.
+ *
+ * <p>Some documents list OAuth2 for their servers without an {@code <oAuth2>} element of their own (Outlook.com's
+ * {@code hotmail.com.xml} names {@code outlook.office365.com}, whose sign-in data is in {@code office365.com.xml}):
+ * such a document takes the element of the one other document whose servers on the same host list OAuth2 too, as
+ * Thunderbird finds a provider's OAuth2 settings by the server's host name. Hosts whose documents disagree on the
+ * element lend none. The document's notes say where the data came from.
  *
  * <p>Instances are immutable and thread-safe; the bundled snapshot is read once, on first use.
  */
@@ -110,9 +118,8 @@ final class Ispdb {
         }
         String commit = "";
         LocalDate date = null;
-        Map<String, ClientConfig> byDomain = new HashMap<>();
+        List<Map.Entry<String, ClientConfig>> entries = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        int providers = 0;
         for (String line = reader.line(); !"end".equals(line); line = reader.line()) {
             String[] fields = line.split(" ");
             switch (fields[0]) {
@@ -130,11 +137,7 @@ final class Ispdb {
                     }
                     byte[] document = reader.bytes(length(fields[2]));
                     try {
-                        ClientConfig config = ClientConfig.parse(document);
-                        providers++;
-                        for (String domain : config.domains()) {
-                            byDomain.putIfAbsent(domain, config);
-                        }
+                        entries.add(Map.entry(fields[1], ClientConfig.parse(document)));
                     } catch (ClientConfig.InvalidConfigException e) {
                         notes.add(fields[1] + " left out: " + e.getMessage());
                     }
@@ -146,7 +149,65 @@ final class Ispdb {
         if (date == null) {
             throw new IOException("the ISPDB snapshot has no date line");
         }
-        return new Ispdb(commit, date, byDomain, providers, notes);
+        Map<String, ClientConfig> byDomain = new HashMap<>();
+        for (ClientConfig config : withLentOAuth2(entries)) {
+            for (String domain : config.domains()) {
+                byDomain.putIfAbsent(domain, config);
+            }
+        }
+        return new Ispdb(commit, date, byDomain, entries.size(), notes);
+    }
+
+    /**
+     * The documents of {@code entries} (path and document), in order, every one that lists OAuth2 but has no
+     * {@code <oAuth2>} element given the element of the other documents whose servers on one of its hosts list
+     * OAuth2, when they agree on it.
+     */
+    private static List<ClientConfig> withLentOAuth2(List<Map.Entry<String, ClientConfig>> entries) {
+        Map<String, OAuth2Provider> byHost = new HashMap<>();
+        Map<String, String> lender = new HashMap<>();
+        List<String> disagreeing = new ArrayList<>();
+        for (Map.Entry<String, ClientConfig> entry : entries) {
+            Optional<OAuth2Provider> provider = entry.getValue().oauth2();
+            if (provider.isEmpty()) {
+                continue;
+            }
+            for (String host : oauth2Hosts(entry.getValue())) {
+                OAuth2Provider before = byHost.putIfAbsent(host, provider.get());
+                if (before == null) {
+                    lender.put(host, entry.getKey());
+                } else if (!before.equals(provider.get())) {
+                    disagreeing.add(host);
+                }
+            }
+        }
+        disagreeing.forEach(byHost::remove);
+        List<ClientConfig> result = new ArrayList<>(entries.size());
+        for (Map.Entry<String, ClientConfig> entry : entries) {
+            ClientConfig config = entry.getValue();
+            if (config.oauth2().isEmpty()) {
+                for (String host : oauth2Hosts(config)) {
+                    OAuth2Provider provider = byHost.get(host);
+                    if (provider != null) {
+                        config = config.withOAuth2(provider, "the OAuth2 sign-in data is the " + lender.get(host)
+                                + " entry's, which names the same server " + host);
+                        break;
+                    }
+                }
+            }
+            result.add(config);
+        }
+        return result;
+    }
+
+    /** The host names (lower case, without placeholders) of {@code config}'s servers that list OAuth2. */
+    private static List<String> oauth2Hosts(ClientConfig config) {
+        return config.servers().stream()
+                .filter(server -> server.authentication().contains(Authentication.OAUTH2))
+                .map(server -> server.hostname().toLowerCase(Locale.ROOT))
+                .filter(host -> host.indexOf('%') < 0)
+                .distinct()
+                .toList();
     }
 
     /**

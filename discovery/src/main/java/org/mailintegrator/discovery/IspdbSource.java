@@ -9,8 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.mailintegrator.core.Endpoint;
-import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 
 /**
@@ -22,6 +20,10 @@ import org.mailintegrator.core.Provenance;
  * built with {@code liveLookup} and the snapshot has no entry for the domain (it tells Mozilla which domain is
  * looked up, never the address); it is fetched like autoconfig (see {@link CappedHttp}), and its servers carry the
  * URL as origin, trusted when it is HTTPS.
+ *
+ * <p>Each server comes with the ways of signing in its entry lists, and the provider's OAuth2 sign-in data
+ * ({@code <oAuth2>}) with the same provenance; from the live service over plain HTTP, the OAuth2 data is not taken,
+ * as anyone on the path could have written its URLs.
  *
  * <p>Immutable and thread-safe.
  */
@@ -81,7 +83,8 @@ final class IspdbSource implements Source {
             Findings findings = new Findings();
             found.notes().forEach(note -> findings.note(origin + ", " + entry.get().providerId() + ": " + note));
             Provenance provenance = Provenance.of(Provenance.Kind.ISPDB, origin, true);
-            found.candidates().forEach(candidate -> findings.add(Endpoint.of(candidate, provenance)));
+            found.endpoints(provenance).forEach(findings::add);
+            found.oauth2().ifPresent(provider -> findings.oauth2(provider, provenance));
             findings.note(origin + ": " + query.domain() + " is served by " + entry.get().providerId() + " ("
                     + found.candidates().size() + " usable server" + (found.candidates().size() == 1 ? "" : "s")
                     + ")");
@@ -106,16 +109,17 @@ final class IspdbSource implements Source {
         }
         List<String> notes = new ArrayList<>();
         notes.add("ISPDB: no entry for " + query.domain() + " in the snapshot; asking the live service");
-        CappedHttp.Answer<List<ProtocolCandidate>> answer = CappedHttp.firstGood("ISPDB live", List.of(uri),
+        CappedHttp.Answer<ClientConfig.Candidates> answer = CappedHttp.firstGood("ISPDB live", List.of(uri),
                 query.context().sslContext(), query.timeout(), ClientConfig.reader(query.account()), notes);
         Findings findings = new Findings();
         notes.forEach(findings::note);
         if (answer != null) {
             Provenance provenance = Provenance.of(Provenance.Kind.ISPDB, answer.uri().toString(),
                     "https".equalsIgnoreCase(answer.uri().getScheme()));
-            answer.value().forEach(candidate -> findings.add(Endpoint.of(candidate, provenance)));
-            findings.note("ISPDB live " + answer.uri() + ": " + answer.value().size() + " server"
-                    + (answer.value().size() == 1 ? "" : "s"));
+            answer.value().endpoints(provenance).forEach(findings::add);
+            AutoconfigSource.takeOAuth2("ISPDB live", answer.value(), provenance, findings);
+            int servers = answer.value().found().size();
+            findings.note("ISPDB live " + answer.uri() + ": " + servers + " server" + (servers == 1 ? "" : "s"));
         }
         return findings;
     }

@@ -13,6 +13,7 @@ import org.mailintegrator.core.Provenance;
  * each MX host's domain is looked up in the provider sources given (the ISPDB, autoconfig), in MX preference
  * order, and the first that knows it decides. The MX answer is unauthenticated DNS, so every server found this way
  * is untrusted: credentials go there only when the host is within the address's domain or the caller approves it.
+ * The provider's OAuth2 sign-in data and the servers' ways of signing in come along, the data also marked untrusted.
  * Thread-safe.
  */
 final class MxSource implements Source {
@@ -46,16 +47,23 @@ final class MxSource implements Source {
                 Findings found = lookUp(source, query.forDomain(provider), findings);
                 if (found != null && !found.endpoints().isEmpty()) {
                     for (Endpoint endpoint : found.endpoints()) {
-                        findings.add(Endpoint.of(endpoint.candidate(), Provenance.of(Provenance.Kind.MX,
-                                query.domain() + " MX " + host + ", then " + endpoint.provenance().kind()
-                                        + " " + endpoint.provenance().origin(), false)));
+                        findings.add(Endpoint.of(endpoint.candidate(), viaMx(query, host, endpoint.provenance()),
+                                endpoint.authentication()));
                     }
+                    found.oauth2().ifPresent(signIn -> findings.oauth2(signIn.provider(),
+                            viaMx(query, host, signIn.provenance())));
                     return findings.note("mx: " + query.domain() + " is hosted at " + host + "; " + source.name()
                             + " knows " + provider);
                 }
             }
         }
         return findings.note("mx: no source knows the provider behind " + String.join(", ", hosts));
+    }
+
+    /** What {@code provenance} said about the provider behind the MX {@code host}: not trusted, as the MX is not. */
+    private static Provenance viaMx(Query query, String host, Provenance provenance) {
+        return Provenance.of(Provenance.Kind.MX, query.domain() + " MX " + host + ", then " + provenance.kind() + " "
+                + provenance.origin(), false);
     }
 
     private static @Nullable Findings lookUp(Source source, Query query, Findings notes) throws InterruptedException {

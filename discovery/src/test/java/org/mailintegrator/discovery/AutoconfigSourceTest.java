@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Authentication;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
@@ -42,6 +44,12 @@ class AutoconfigSourceTest {
             ClientConfigTest.server("imap", "imap.%EMAILDOMAIN%", "993", "SSL")
             + ClientConfigTest.server("pop3", "pop.example.org", "995", "SSL")
             + ClientConfigTest.server("exchange", "outlook.example.org", "443", "SSL"));
+
+    private static final String OAUTH2_DOCUMENT = ClientConfigTest.document(
+            ClientConfigTest.server("imap", "imap.example.org", "993", "SSL", "OAuth2")
+            + ClientConfigTest.server("pop3", "pop.example.org", "995", "SSL", "password-cleartext"),
+            ClientConfigTest.oauth2Element("login.example.org", "https://mail.example.org/ offline_access",
+                    "https://login.example.org/authorize", "https://login.example.org/token"));
 
     private AutoconfigServer server;
 
@@ -76,13 +84,43 @@ class AutoconfigSourceTest {
         Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, server.uri(PATH).toString(), true);
         assertThat(findings.endpoints()).containsExactly(
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
-                        provenance),
+                        provenance, Set.of(Authentication.PASSWORD)),
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.example.org", 995),
-                        provenance));
+                        provenance, Set.of(Authentication.PASSWORD)));
+        assertThat(findings.oauth2()).isEmpty();
         assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("\"exchange\""));
         assertThat(server.requests()).singleElement()
                 .satisfies(uri -> assertThat(uri.getRawQuery()).isNull());
         assertThat(String.join("\n", findings.notes())).doesNotContain("s3cret!").doesNotContain("alice");
+    }
+
+    @Test
+    void theProvidersOAuth2DataComesWithTheServersOverHttps() throws Exception {
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, OAUTH2_DOCUMENT);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, server.uri(PATH).toString(), true);
+        assertThat(findings.endpoints()).extracting(Endpoint::authentication).containsExactly(
+                Set.of(Authentication.OAUTH2), Set.of(Authentication.PASSWORD));
+        assertThat(findings.oauth2()).hasValueSatisfying(signIn -> {
+            assertThat(signIn.provider().issuer()).isEqualTo("login.example.org");
+            assertThat(signIn.provider().scopes()).containsExactly("https://mail.example.org/", "offline_access");
+            assertThat(signIn.provenance()).isEqualTo(provenance);
+        });
+    }
+
+    @Test
+    void oauth2DataOverPlainHttpIsLeftOut() throws Exception {
+        server = AutoconfigServer.startPlainHttp().document(PATH, OAUTH2_DOCUMENT);
+
+        Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
+
+        assertThat(findings.endpoints()).hasSize(2);
+        assertThat(findings.endpoints().get(0).isOAuth2Only()).isTrue();
+        assertThat(findings.oauth2()).isEmpty();
+        assertThat(findings.notes()).contains("autoconfig " + server.uri(PATH)
+                + ": its OAuth2 sign-in data is left out, as it came over plain HTTP");
     }
 
     @Test

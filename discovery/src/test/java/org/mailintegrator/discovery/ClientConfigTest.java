@@ -6,20 +6,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailintegrator.core.Authentication;
+import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.OAuth2Provider;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 
 /**
- * The clientConfig parser: servers in document order, socket types, placeholders, what it skips, and the documents
- * it refuses (XXE, entity expansion, oversize, not clientConfig).
+ * The clientConfig parser: servers in document order, socket types, placeholders, ways of signing in, the OAuth2
+ * element, what it skips, and the documents it refuses (XXE, entity expansion, oversize, not clientConfig).
  */
 class ClientConfigTest {
     static final MailAccount ACCOUNT = MailAccount.builder("alice@example.org").password("not-used").build();
@@ -47,6 +54,37 @@ class ClientConfigTest {
                 + "      <username>%EMAILADDRESS%</username>\n"
                 + "      <authentication>password-cleartext</authentication>\n"
                 + "    </incomingServer>\n";
+    }
+
+    /** An incoming server that lists {@code authentication}, in that order. */
+    static String server(String type, String host, String port, String socketType, String... authentication) {
+        StringBuilder methods = new StringBuilder();
+        for (String method : authentication) {
+            methods.append("      <authentication>").append(method).append("</authentication>\n");
+        }
+        return "    <incomingServer type=\"" + type + "\">\n"
+                + "      <hostname>" + host + "</hostname>\n"
+                + "      <port>" + port + "</port>\n"
+                + "      <socketType>" + socketType + "</socketType>\n"
+                + "      <username>%EMAILADDRESS%</username>\n"
+                + methods
+                + "    </incomingServer>\n";
+    }
+
+    /** An {@code <oAuth2>} element as the ISPDB writes it, after the emailProvider. */
+    static String oauth2Element(String issuer, String scope, String authUrl, String tokenUrl) {
+        return "  <oAuth2>\n"
+                + "    <issuer>" + issuer + "</issuer>\n"
+                + "    <!-- the scopes -->\n"
+                + "    <scope>" + scope + "</scope>\n"
+                + "    <authURL>" + authUrl + "</authURL>\n"
+                + "    <tokenURL>" + tokenUrl + "</tokenURL>\n"
+                + "  </oAuth2>\n";
+    }
+
+    /** {@link #document(String)} with {@code afterProvider} (e.g. an {@code <oAuth2>} element) after the provider. */
+    static String document(String servers, String afterProvider) {
+        return document(servers).replace("  </emailProvider>\n", "  </emailProvider>\n" + afterProvider);
     }
 
     private static ClientConfig parse(String document) throws IOException {
@@ -113,6 +151,83 @@ class ClientConfigTest {
 
         assertThat(found.candidates()).extracting(ProtocolCandidate::host).containsExactly("pop.example.org");
         assertThat(found.notes()).hasSize(4).allSatisfy(note -> assertThat(note).startsWith("skipped IMAP"));
+    }
+
+    @Test
+    void theWaysOfSigningInEachServerListsAreRead() throws IOException {
+        ClientConfig config = parse(document(
+                server("imap", "imap.example.org", "993", "SSL", "OAuth2")
+                + server("pop3", "pop.example.org", "995", "SSL", "OAuth2", "password-cleartext")
+                + server("imap", "imap.example.org", "143", "STARTTLS", "password-encrypted")
+                + server("pop3", "pop.example.org", "110", "STARTTLS", " plain ", "SECURE", "NTLM")
+                + server("imap", "imap2.example.org", "993", "SSL", "GSSAPI", "TLS-client-cert", "none")
+                + server("imap", "imap3.example.org", "993", "SSL", "oauth2", "client-IP-address")
+                + server("imap", "imap4.example.org", "993", "SSL").replaceAll("\\s*<authentication>.*", "")));
+
+        assertThat(config.servers()).extracting(ClientConfig.Server::authentication).containsExactly(
+                Set.of(Authentication.OAUTH2),
+                Set.of(Authentication.OAUTH2, Authentication.PASSWORD),
+                Set.of(Authentication.PASSWORD),
+                Set.of(Authentication.PASSWORD),
+                Set.of(),
+                Set.of(Authentication.OAUTH2),
+                Set.of());
+        Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, "https://example.org/config", true);
+        List<Endpoint> endpoints = config.candidates(ACCOUNT).endpoints(provenance);
+        assertThat(endpoints).extracting(Endpoint::isOAuth2Only)
+                .containsExactly(true, false, false, false, false, true, false);
+        assertThat(endpoints.get(0)).isEqualTo(Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP,
+                Security.IMPLICIT_TLS, "imap.example.org", 993), provenance, Set.of(Authentication.OAUTH2)));
+        assertThat(config.oauth2()).isEmpty();
+        assertThat(config.notes()).isEmpty();
+    }
+
+    @Test
+    void theOAuth2ElementGivesTheProvidersSignInData() throws IOException {
+        ClientConfig config = parse(document(server("imap", "imap.example.org", "993", "SSL", "OAuth2"),
+                oauth2Element("login.example.org", "  https://mail.example.org/  offline_access\n"
+                        + "  https://mail.example.org/ ", "https://login.example.org/authorize?x=1",
+                        "https://login.example.org/token")));
+
+        OAuth2Provider expected = OAuth2Provider.of("login.example.org",
+                List.of("https://mail.example.org/", "offline_access"),
+                URI.create("https://login.example.org/authorize?x=1"), URI.create("https://login.example.org/token"));
+        assertThat(config.oauth2()).contains(expected);
+        assertThat(config.candidates(ACCOUNT).oauth2()).contains(expected);
+        assertThat(config.notes()).isEmpty();
+    }
+
+    @Test
+    void anOAuth2ElementInsideTheProviderIsReadToo() throws IOException {
+        ClientConfig config = parse(document(server("imap", "imap.example.org", "993", "SSL", "OAuth2")
+                + oauth2Element("login.example.org", "mail", "https://login.example.org/a",
+                        "https://login.example.org/t")));
+
+        assertThat(config.oauth2()).hasValueSatisfying(provider -> {
+            assertThat(provider.issuer()).isEqualTo("login.example.org");
+            assertThat(provider.scopes()).containsExactly("mail");
+        });
+    }
+
+    @Test
+    void anUnusableOAuth2ElementIsIgnoredWithANote() throws IOException {
+        String servers = server("imap", "imap.example.org", "993", "SSL", "OAuth2");
+        ClientConfig missing = parse(document(servers, "  <oAuth2><issuer>login.example.org</issuer>"
+                + "<authURL>https://login.example.org/a</authURL></oAuth2>\n"));
+        ClientConfig plainHttp = parse(document(servers, oauth2Element("login.example.org", "mail",
+                "http://login.example.org/a", "https://login.example.org/t")));
+        ClientConfig notAUri = parse(document(servers, oauth2Element("login.example.org", "mail",
+                "https://login.example.org/a b", "https://login.example.org/t")));
+        ClientConfig badScope = parse(document(servers, oauth2Element("login.example.org", "mail\"x",
+                "https://login.example.org/a", "https://login.example.org/t")));
+
+        assertThat(List.of(missing, plainHttp, notAUri, badScope)).allSatisfy(config -> {
+            assertThat(config.oauth2()).isEmpty();
+            assertThat(config.servers()).hasSize(1);
+            assertThat(config.notes()).singleElement().asString().startsWith("ignored the <oAuth2> element");
+        });
+        assertThat(missing.notes().get(0)).contains("no <scope>, <tokenURL>");
+        assertThat(plainHttp.notes().get(0)).contains("authorizationUri must be an absolute https URL");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,9 +21,11 @@ import java.util.concurrent.Future;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Authentication;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.OAuth2Provider;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
@@ -54,18 +57,110 @@ class IspdbSourceTest {
                 Duration.ofSeconds(10));
     }
 
+    /** Google's OAuth2 data in the bundled snapshot (googlemail.com.xml). */
+    static final OAuth2Provider GOOGLE = OAuth2Provider.of("accounts.google.com", List.of("https://mail.google.com/",
+            "https://www.googleapis.com/auth/contacts", "https://www.googleapis.com/auth/calendar",
+            "https://www.googleapis.com/auth/carddav"), URI.create("https://accounts.google.com/o/oauth2/auth"),
+            URI.create("https://www.googleapis.com/oauth2/v3/token"));
+
+    /** Microsoft's OAuth2 data in the bundled snapshot (office365.com.xml). */
+    static final OAuth2Provider MICROSOFT = OAuth2Provider.of("login.microsoftonline.com", List.of(
+            "https://outlook.office365.com/IMAP.AccessAsUser.All", "https://outlook.office365.com/POP.AccessAsUser.All",
+            "https://outlook.office365.com/SMTP.Send", "offline_access"),
+            URI.create("https://login.microsoftonline.com/common/oauth2/v2.0/authorize"),
+            URI.create("https://login.microsoftonline.com/common/oauth2/v2.0/token"));
+
+    private static Provenance bundledProvenance() throws IOException {
+        return Provenance.of(Provenance.Kind.ISPDB, "ISPDB snapshot of " + Ispdb.bundled().snapshotDate(), true);
+    }
+
     @Test
     void gmailFromTheBundledSnapshot() throws Exception {
         Findings findings = new IspdbSource().find(query("alice@gmail.com"));
 
-        Provenance provenance = Provenance.of(Provenance.Kind.ISPDB,
-                "ISPDB snapshot of " + Ispdb.bundled().snapshotDate(), true);
+        Provenance provenance = bundledProvenance();
+        Set<Authentication> both = Set.of(Authentication.OAUTH2, Authentication.PASSWORD);
         assertThat(findings.endpoints()).containsExactly(
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.gmail.com", 993),
-                        provenance),
+                        provenance, both),
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.gmail.com", 995),
-                        provenance));
+                        provenance, both));
+        assertThat(findings.oauth2()).contains(new Findings.SignIn(GOOGLE, provenance));
         assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("googlemail.com"));
+    }
+
+    @Test
+    void outlookComTakesOAuth2OnlyWithMicrosoftsDataFromTheEntryForTheSameServer() throws Exception {
+        Findings findings = new IspdbSource().find(query("alice@outlook.com"));
+
+        Provenance provenance = bundledProvenance();
+        assertThat(findings.endpoints()).containsExactly(
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "outlook.office365.com",
+                        993), provenance, Set.of(Authentication.OAUTH2)),
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "outlook.office365.com",
+                        995), provenance, Set.of(Authentication.OAUTH2)));
+        assertThat(findings.oauth2()).contains(new Findings.SignIn(MICROSOFT, provenance));
+        assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("hotmail.com",
+                "the OAuth2 sign-in data is the ispdb/office365.com.xml entry's", "outlook.office365.com"));
+    }
+
+    @Test
+    void microsoft365HasItsOwnOAuth2Data() throws Exception {
+        Findings findings = new IspdbSource().find(query("alice@office365.com"));
+
+        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> {
+            assertThat(endpoint.candidate().host()).isEqualTo("outlook.office365.com");
+            assertThat(endpoint.isOAuth2Only()).isTrue();
+        });
+        assertThat(findings.oauth2()).hasValueSatisfying(signIn -> assertThat(signIn.provider()).isEqualTo(MICROSOFT));
+        assertThat(findings.notes()).noneSatisfy(note -> assertThat(note).contains("sign-in data is the"));
+    }
+
+    @Test
+    void aProviderWithoutOAuth2HasNoneAndListsPasswords() throws Exception {
+        Findings findings = new IspdbSource().find(query("alice@posteo.de"));
+
+        assertThat(findings.endpoints()).isNotEmpty().allSatisfy(endpoint ->
+                assertThat(endpoint.authentication()).containsExactly(Authentication.PASSWORD));
+        assertThat(findings.oauth2()).isEmpty();
+    }
+
+    @Test
+    void oauth2DataIsLentOnlyByEntriesThatAgreeOnTheHost() throws Exception {
+        String element = ClientConfigTest.oauth2Element("login.example.org", "mail", "https://login.example.org/a",
+                "https://login.example.org/t");
+        String other = ClientConfigTest.oauth2Element("login.other.example", "mail", "https://login.other.example/a",
+                "https://login.other.example/t");
+        Ispdb ispdb = IspdbSnapshotTool.snapshot("2024-05-06T00:00:00Z", List.of(
+                entry("ispdb/lender.xml", "lender.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "imap.shared.example", "993", "SSL", "OAuth2"), element)),
+                entry("ispdb/borrower.xml", "borrower.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "IMAP.shared.example", "993", "SSL", "OAuth2", "password-cleartext"))),
+                entry("ispdb/passwords.xml", "passwords.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "imap.shared.example", "993", "SSL", "password-cleartext"))),
+                entry("ispdb/a.xml", "a.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "imap.disputed.example", "993", "SSL", "OAuth2"), element)),
+                entry("ispdb/b.xml", "b.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "imap.disputed.example", "993", "SSL", "OAuth2"), other)),
+                entry("ispdb/c.xml", "c.example", ClientConfigTest.document(ClientConfigTest.server(
+                        "imap", "imap.disputed.example", "993", "SSL", "OAuth2")))));
+
+        assertThat(ispdb.providers()).isEqualTo(6);
+        assertThat(ispdb.lookup("borrower.example").orElseThrow().oauth2()).hasValueSatisfying(provider ->
+                assertThat(provider.issuer()).isEqualTo("login.example.org"));
+        assertThat(ispdb.lookup("borrower.example").orElseThrow().notes()).containsExactly(
+                "the OAuth2 sign-in data is the ispdb/lender.xml entry's, which names the same server "
+                        + "imap.shared.example");
+        assertThat(ispdb.lookup("passwords.example").orElseThrow().oauth2()).isEmpty();
+        assertThat(ispdb.lookup("b.example").orElseThrow().oauth2()).hasValueSatisfying(provider ->
+                assertThat(provider.issuer()).isEqualTo("login.other.example"));
+        assertThat(ispdb.lookup("c.example").orElseThrow().oauth2()).isEmpty();
+    }
+
+    /** A snapshot entry whose document declares only {@code domain}. */
+    private static Map.Entry<String, byte[]> entry(String path, String domain, String document) {
+        return Map.entry(path, document.replace("<domain>example.org</domain>", "<domain>" + domain + "</domain>")
+                .replace("<domain>Example.NET</domain>", "").getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -158,7 +253,7 @@ class IspdbSourceTest {
         URI asked = server.uri("/v1.1/example.org");
         assertThat(live.endpoints()).singleElement().isEqualTo(Endpoint.of(
                 ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
-                Provenance.of(Provenance.Kind.ISPDB, asked.toString(), true)));
+                Provenance.of(Provenance.Kind.ISPDB, asked.toString(), true), Set.of(Authentication.PASSWORD)));
         assertThat(known.endpoints()).singleElement().satisfies(endpoint -> assertThat(
                 endpoint.provenance().origin()).isEqualTo("ISPDB snapshot of 2024-05-06"));
         assertThat(server.requests()).containsExactly(URI.create("/v1.1/example.org"));

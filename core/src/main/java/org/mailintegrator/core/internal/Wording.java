@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailProtocol;
+import org.mailintegrator.core.OAuth2Provider;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
@@ -44,6 +45,15 @@ public final class Wording {
         return "Skipped: " + host + " was proposed by " + provenance + ", and it is outside " + domain
                 + ", so it may not receive the credentials of " + address + " unless the caller approves it "
                 + "(Integrator.builder().approveHosts(...)); no connection was made.";
+    }
+
+    public static String oauth2Only(ProtocolCandidate candidate, Provenance provenance,
+            @Nullable OAuth2Provider provider) {
+        return "Not tried: " + where(candidate) + " signs in with OAuth2 only, according to " + provenance
+                + ", so no connection was made and the password was not sent. Sign the user in with OAuth2"
+                + (provider == null ? "" : " at " + provider.issuer()
+                        + " (IntegrationResult.discovered().oauth2() has the scopes and URLs)")
+                + " and integrate with an access token (MailAccount.Builder.accessToken).";
     }
 
     public static String cancelledWhileRunning() {

@@ -16,6 +16,7 @@ import org.mailintegrator.core.internal.attempt.AttemptRunner;
 import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.Plan;
+import org.mailintegrator.core.internal.planning.Route;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.spi.HostResolver;
 
@@ -62,8 +63,8 @@ public final class Engine {
             CredentialRelease release, @Nullable DiscoveredHosts discovered) {
         HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
         AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups);
-        return new Race(rules, integration, Plan.routes(candidates, minimumSecurity, release),
-                lane -> executor.execute(() -> runner.run(lane)), discovered);
+        List<Route> routes = Plan.routes(candidates, minimumSecurity, release, credentials.isToken());
+        return new Race(rules, integration, routes, lane -> executor.execute(() -> runner.run(lane)), discovered);
     }
 
     /** Where attempts run: the caller's executor, or the library's shared pool. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.HostApproval;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.ProtocolCandidate;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * (the domain itself or a name under it) and hosts from a trusted source may; a host that only an untrusted source
  * proposed (an MX outside the domain, plain HTTP, a guess outside the domain) needs the caller's
  * {@link HostApproval}. A candidate that may not is skipped before any connection. Also skips the services the
- * domain says it does not offer. Thread-safe.
+ * domain says it does not offer, and tells which servers discovery says take OAuth2 only, where a password is not
+ * sent. Thread-safe.
  */
 public final class CredentialRelease {
     private static final Logger log = LoggerFactory.getLogger(CredentialRelease.class);
@@ -70,6 +72,22 @@ public final class CredentialRelease {
             return Optional.empty();
         }
         return Optional.of(Wording.untrustedHost(candidate.host(), first, account.emailAddress(), account.domain()));
+    }
+
+    /**
+     * Why a password must not go to {@code candidate}, if discovery says its server takes OAuth2 only: the
+     * source's entry for exactly this candidate (protocol, security, host and port) lists OAuth2 and nothing else.
+     */
+    Optional<String> oauth2Only(ProtocolCandidate candidate) {
+        DiscoveredHosts found = discovered;
+        if (found == null) {
+            return Optional.empty();
+        }
+        return found.endpoints().stream()
+                .filter(endpoint -> endpoint.candidate().equals(candidate))
+                .findFirst()
+                .filter(Endpoint::isOAuth2Only)
+                .map(endpoint -> Wording.oauth2Only(candidate, endpoint.provenance(), found.oauth2().orElse(null)));
     }
 
     private boolean approved(String host, Provenance provenance) {

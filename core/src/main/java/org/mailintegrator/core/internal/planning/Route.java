@@ -3,6 +3,7 @@ package org.mailintegrator.core.internal.planning;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 
@@ -15,11 +16,14 @@ public final class Route {
     private final ProtocolCandidate candidate;
     private final @Nullable String skipped;
     private final @Nullable Provenance provenance;
+    private final Outcome skippedAs;
 
-    Route(int index, ProtocolCandidate candidate, @Nullable String skipped, @Nullable Provenance provenance) {
+    Route(int index, ProtocolCandidate candidate, @Nullable String skipped, Outcome skippedAs,
+            @Nullable Provenance provenance) {
         this.index = index;
         this.candidate = candidate;
         this.skipped = skipped;
+        this.skippedAs = skippedAs;
         this.provenance = provenance;
     }
 
@@ -45,6 +49,14 @@ public final class Route {
     /** Why the candidate is not tried at all, if it is not. */
     public Optional<String> skipped() {
         return Optional.ofNullable(skipped);
+    }
+
+    /**
+     * The outcome a skipped candidate's attempt records: {@link Outcome#SKIPPED}, or {@link Outcome#OAUTH_REQUIRED}
+     * when discovery says its server takes OAuth2 only and the account carries a password.
+     */
+    public Outcome skippedAs() {
+        return skippedAs;
     }
 
     @Override

@@ -134,7 +134,7 @@ public final class Race {
             Lane lane = new Lane(route);
             route.skipped().ifPresent(reason -> {
                 lane.state = State.FINISHED;
-                lane.attempt = lane.traced(Attempt.of(route.candidate(), Outcome.SKIPPED, Duration.ZERO, reason));
+                lane.attempt = lane.traced(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason));
             });
             lanes.add(lane);
         }
