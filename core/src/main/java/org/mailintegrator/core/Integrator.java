@@ -264,6 +264,9 @@ public final class Integrator {
         negotiation.start().whenComplete((result, failure) -> {
             if (failure != null) {
                 caller.completeExceptionally(failure);
+            } else if (caller.isCancelled()) {
+                log.info("Integration of {} cancelled after {} ms", account.emailAddress(),
+                        result.elapsed().toMillis());
             } else {
                 caller.complete(logged(account, result));
             }

@@ -83,8 +83,16 @@ public enum Outcome {
      */
     ABANDONED,
     /**
-     * Never needed, or not finished because it was no longer needed: a more preferred candidate authenticated, or
-     * the integration was cancelled. The detail says which.
+     * Started, then stopped because it was no longer needed: a candidate the policy prefers authenticated first.
+     * Says nothing about this candidate's server.
+     */
+    SUPERSEDED,
+    /** Stopped, or never started, because the application cancelled the integration. */
+    CANCELLED,
+    /**
+     * Never given the credentials: not started because a more preferred candidate had already authenticated or the
+     * overall deadline had passed, or stopped before its login at the first rejection
+     * ({@code stopOnAuthFailure}). The detail says which.
      */
     NOT_TRIED;
 

@@ -47,8 +47,7 @@ class BlackBerryOrderTest {
         IntegrationResult result = integrate(account());
 
         assertThat(result).hasSelected(candidate(IMAP, IMPLICIT_TLS, Service.IMAPS));
-        assertThat(outcomes(result)).containsExactly(
-                Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result).hasOutcomesThenNotNeeded(Outcome.AUTHENTICATED);
     }
 
     @Test
@@ -59,8 +58,7 @@ class BlackBerryOrderTest {
         IntegrationResult result = integrate(account());
 
         assertThat(result).hasSelected(candidate(POP3, IMPLICIT_TLS, Service.POP3S));
-        assertThat(outcomes(result)).containsExactly(
-                Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(result).hasOutcomesThenNotNeeded(Outcome.REFUSED, Outcome.AUTHENTICATED);
     }
 
     @Test
@@ -84,8 +82,7 @@ class BlackBerryOrderTest {
         IntegrationResult result = integrate(account());
 
         assertThat(result).hasSelected(candidate(IMAP, NONE, Service.IMAP));
-        assertThat(outcomes(result)).containsExactly(
-                Outcome.REFUSED, Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
+        assertThat(result).hasOutcomesThenNotNeeded(Outcome.REFUSED, Outcome.REFUSED, Outcome.AUTHENTICATED);
     }
 
     @Test
@@ -94,8 +91,7 @@ class BlackBerryOrderTest {
 
         IntegrationResult result = integrator(server.get().route(Policies.blackBerry()), otherCa).integrate(account());
 
-        assertThat(outcomes(result)).containsExactly(
-                Outcome.TLS_FAILED, Outcome.TLS_FAILED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED);
+        assertThat(result).hasOutcomesThenNotNeeded(Outcome.TLS_FAILED, Outcome.TLS_FAILED, Outcome.AUTHENTICATED);
         assertThat(result.attempts().get(0).detail()).contains("not issued by a trusted authority");
     }
 
@@ -123,8 +119,7 @@ class BlackBerryOrderTest {
 
             assertThat(result).hasSelected(
                     ProtocolCandidate.of(POP3, IMPLICIT_TLS, "127.0.0.2", popHost.port(Service.POP3S)));
-            assertThat(outcomes(result)).containsExactly(
-                    Outcome.REFUSED, Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+            assertThat(result).hasOutcomesThenNotNeeded(Outcome.REFUSED, Outcome.AUTHENTICATED);
         }
     }
 

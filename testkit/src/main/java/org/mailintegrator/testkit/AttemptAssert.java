@@ -74,6 +74,14 @@ public final class AttemptAssert extends AbstractAssert<AttemptAssert, Attempt> 
         return this;
     }
 
+    /**
+     * Checks that the candidate was not needed: never started ({@link Outcome#NOT_TRIED}) or stopped when a more
+     * preferred one authenticated ({@link Outcome#SUPERSEDED}); which of the two depends on timing.
+     */
+    public AttemptAssert wasNotNeeded() {
+        return hasOutcomeIn(Outcome.NOT_TRIED, Outcome.SUPERSEDED);
+    }
+
     /** Checks that the candidate was never tried ({@link Outcome#NOT_TRIED}): a more preferred one authenticated. */
     public AttemptAssert wasNotTried() {
         isNotNull();

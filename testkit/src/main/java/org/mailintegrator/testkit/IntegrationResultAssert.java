@@ -98,6 +98,26 @@ public final class IntegrationResultAssert extends AbstractAssert<IntegrationRes
         return this;
     }
 
+    /**
+     * Checks the outcomes of the first attempts, in preference order, and that every later one was not needed
+     * ({@link Outcome#NOT_TRIED} if it had not started when a more preferred candidate authenticated,
+     * {@link Outcome#SUPERSEDED} if it had: which of the two depends on timing, the rest of the result does not).
+     */
+    public IntegrationResultAssert hasOutcomesThenNotNeeded(Outcome... first) {
+        List<Outcome> expectedOutcomes = List.of(first);
+        isNotNull();
+        List<Outcome> outcomes = actual.attempts().stream().map(Attempt::outcome).toList();
+        boolean matches = outcomes.size() >= expectedOutcomes.size()
+                && outcomes.subList(0, expectedOutcomes.size()).equals(expectedOutcomes)
+                && outcomes.subList(expectedOutcomes.size(), outcomes.size()).stream()
+                        .allMatch(outcome -> outcome == Outcome.NOT_TRIED || outcome == Outcome.SUPERSEDED);
+        if (!matches) {
+            fail("Expecting outcomes " + expectedOutcomes + " in preference order, then only NOT_TRIED or SUPERSEDED, "
+                    + "but found " + outcomes);
+        }
+        return this;
+    }
+
     /** Checks the candidates that were tried: exactly these, in preference order. */
     public IntegrationResultAssert hasCandidates(ProtocolCandidate... expected) {
         List<ProtocolCandidate> expectedCandidates = List.of(expected);

@@ -7,6 +7,7 @@ import static org.mailintegrator.core.MailProtocol.POP3;
 import static org.mailintegrator.core.Outcome.AUTHENTICATED;
 import static org.mailintegrator.core.Outcome.AUTH_FAILED;
 import static org.mailintegrator.core.Outcome.NOT_TRIED;
+import static org.mailintegrator.core.Outcome.SUPERSEDED;
 import static org.mailintegrator.core.Outcome.REFUSED;
 import static org.mailintegrator.core.Outcome.TIMED_OUT;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
@@ -85,6 +86,19 @@ class IntegrationResultAssertTest {
                 .hasMessageContaining("Expecting a IMAP/IMPLICIT_TLS candidate to be selected, but " + POPS + " was");
         assertFailsShowing(() -> assertThat(POP_SELECTED).hasSelected(POP3, NONE), POP_SELECTED)
                 .hasMessageContaining("POP3/NONE");
+    }
+
+    @Test
+    void hasOutcomesThenNotNeededTakesEitherWayOfNotBeingNeeded() {
+        IntegrationResult superseded = IntegrationResult.of(POP_SELECTED.emailAddress(), List.of(
+                POP_SELECTED.attempts().get(0), POP_SELECTED.attempts().get(1),
+                Attempt.of(IMAP_CLEAR, SUPERSEDED, Duration.ofMillis(5), "Superseded: POP over SSL authenticated."),
+                POP_SELECTED.attempts().get(3)), Duration.ofMillis(20));
+
+        assertThat(POP_SELECTED).hasOutcomesThenNotNeeded(REFUSED, AUTHENTICATED);
+        assertThat(superseded).hasOutcomesThenNotNeeded(REFUSED, AUTHENTICATED);
+        assertFailsShowing(() -> assertThat(POP_SELECTED).hasOutcomesThenNotNeeded(REFUSED), POP_SELECTED)
+                .hasMessageContaining("then only NOT_TRIED or SUPERSEDED, but found [REFUSED, AUTHENTICATED");
     }
 
     @Test

@@ -57,11 +57,11 @@ public final class Wording {
     }
 
     public static String cancelledWhileRunning() {
-        return "Not finished: the integration was cancelled.";
+        return "Cancelled while it was being tried: the application cancelled the integration.";
     }
 
     public static String cancelledBeforeStart() {
-        return "Not tried: the integration was cancelled.";
+        return "Cancelled before it started: the application cancelled the integration.";
     }
 
     public static String deadlineWhileRunning(Duration limit, ProtocolCandidate candidate) {
@@ -86,17 +86,19 @@ public final class Wording {
         return "Not tried: the executor refused to run the attempt (" + reason + ").";
     }
 
-    public static String notNeeded(ProtocolCandidate winner) {
-        return "Not needed: " + winner + " authenticated while this candidate was still being tried.";
+    public static String superseded(ProtocolCandidate winner) {
+        return "Superseded: " + winner + ", which the policy prefers, authenticated while this candidate was still "
+                + "being tried, so its attempt was stopped.";
     }
 
     public static String notNeededBeforeStart() {
         return "Not tried: a more preferred candidate had already authenticated.";
     }
 
-    public static String stoppedAtFirstRejection(ProtocolCandidate rejecting) {
-        return "Not tried: " + rejecting + " rejected the password, and the integrator stops at the first rejection "
-                + "so that a wrong password is not sent to more servers.";
+    public static String stoppedAtFirstRejection(ProtocolCandidate rejecting, boolean token) {
+        return "Not tried: " + rejecting + " rejected the " + (token ? "access token" : "password")
+                + ", and the integrator stops at the first rejection "
+                + "so that rejected credentials are not sent to more servers.";
     }
 
     public static String attemptDeadline(ProtocolCandidate candidate, boolean loggingIn, Duration limit) {

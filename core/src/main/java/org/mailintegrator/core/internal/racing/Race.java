@@ -156,17 +156,19 @@ public final class Race {
         return lanes.get(index);
     }
 
-    /** Stops every attempt now; the ones that had not finished are recorded as not tried. */
+    /** Stops every attempt now; the ones that had not finished are recorded as cancelled. */
     public void cancel() {
-        endAll(Wording.cancelledWhileRunning(), Wording.cancelledBeforeStart(), Outcome.NOT_TRIED, true);
+        endAll(Wording.cancelledWhileRunning(), Wording.cancelledBeforeStart(), Outcome.CANCELLED, Outcome.CANCELLED,
+                true);
     }
 
     private void deadlinePassed() {
-        endAll(null, Wording.deadlineBeforeStart(rules.integrationTimeout()), Outcome.TIMED_OUT, false);
+        endAll(null, Wording.deadlineBeforeStart(rules.integrationTimeout()), Outcome.TIMED_OUT, Outcome.NOT_TRIED,
+                false);
     }
 
     private void endAll(@Nullable String runningDetail, String unlaunchedDetail, Outcome outcome,
-            boolean pendingToo) {
+            Outcome unlaunchedOutcome, boolean pendingToo) {
         List<Lane> stopped = new ArrayList<>();
         synchronized (this) {
             if (ended || completed) {
@@ -180,7 +182,7 @@ public final class Race {
                     stopped.add(lane.stop(outcome, detail));
                 }
             }
-            settleUnlaunched(unlaunchedDetail);
+            settleUnlaunched(unlaunchedOutcome, unlaunchedDetail);
             completeIfDone();
         }
         stopped.forEach(Lane::closeSockets);
@@ -283,11 +285,11 @@ public final class Race {
         return givenUp;
     }
 
-    private void settleUnlaunched(String detail) {
+    private void settleUnlaunched(Outcome outcome, String detail) {
         for (Lane lane : lanes) {
             if (lane.state == State.PENDING) {
                 lane.state = State.FINISHED;
-                lane.attempt = lane.traced(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO, detail));
+                lane.attempt = lane.traced(Attempt.of(lane.candidate, outcome, Duration.ZERO, detail));
             }
         }
         nextToLaunch = lanes.size();
@@ -485,10 +487,10 @@ public final class Race {
                 winner = route.index();
                 for (Lane lane : lanes.subList(route.index() + 1, lanes.size())) {
                     if (!lane.resolved() && lane.state != State.PENDING) {
-                        losers.add(lane.stop(Outcome.NOT_TRIED, Wording.notNeeded(candidate)));
+                        losers.add(lane.stop(Outcome.SUPERSEDED, Wording.superseded(candidate)));
                     }
                 }
-                settleUnlaunched(Wording.notNeededBeforeStart());
+                settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart());
             }
             losers.forEach(Lane::closeSockets);
         }
@@ -656,13 +658,14 @@ public final class Race {
             if (rules.stopOnAuthFailure() && (finished.outcome() == Outcome.AUTH_FAILED
                     || finished.outcome() == Outcome.TOKEN_REJECTED) && !ended) {
                 ended = true;
-                String detail = Wording.stoppedAtFirstRejection(candidate);
+                String detail = Wording.stoppedAtFirstRejection(candidate,
+                        finished.outcome() == Outcome.TOKEN_REJECTED);
                 for (Lane lane : lanes) {
                     if (!lane.resolved() && lane.state != State.PENDING) {
                         stopped.add(lane.stop(Outcome.NOT_TRIED, detail));
                     }
                 }
-                settleUnlaunched(detail);
+                settleUnlaunched(Outcome.NOT_TRIED, detail);
             }
             if (!finished.outcome().isAuthenticated()) {
                 launchNext();

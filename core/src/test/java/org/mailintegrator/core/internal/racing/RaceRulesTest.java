@@ -137,8 +137,8 @@ class RaceRulesTest {
 
         assertThat(result).isDone();
         assertThat(result.join().attempts()).extracting(Attempt::outcome)
-                .containsExactly(Outcome.AUTHENTICATED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
-        assertThat(result.join().attempts().get(1).detail()).startsWith("Not needed: " + IMAPS);
+                .containsExactly(Outcome.AUTHENTICATED, Outcome.SUPERSEDED, Outcome.NOT_TRIED);
+        assertThat(result.join().attempts().get(1).detail()).startsWith("Superseded: " + IMAPS);
         assertThat(result.join().attempts().get(2).detail())
                 .isEqualTo("Not tried: a more preferred candidate had already authenticated.");
     }
@@ -348,8 +348,11 @@ class RaceRulesTest {
         end(0, Outcome.NETWORK_ERROR);
         time.runDue();
 
+        assertThat(result.join().attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.CANCELLED, Outcome.CANCELLED);
         assertThat(result.join().attempts()).extracting(Attempt::detail).containsExactly(
-                "Not finished: the integration was cancelled.", "Not tried: the integration was cancelled.");
+                "Cancelled while it was being tried: the application cancelled the integration.",
+                "Cancelled before it started: the application cancelled the integration.");
     }
 
     @Test
