@@ -2,8 +2,10 @@ package org.mailintegrator.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ResourceBundle;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,6 +109,55 @@ public final class IntegrationResult {
     /** A copy of this result that records what discovery found. */
     public IntegrationResult withDiscovered(DiscoveredHosts discovered) {
         return new IntegrationResult(emailAddress, attempts, elapsed, Objects.requireNonNull(discovered, "discovered"));
+    }
+
+    /**
+     * Why this result is what it is, in words a help desk sends as they are (KB14351's voice, English): what was
+     * selected, why each more preferred candidate was not, grouped by cause, and what can be done about it.
+     */
+    public String explain() {
+        return explanation().text();
+    }
+
+    /** {@link #explain()} in {@code locale}'s words where the library has them, else English. */
+    public String explain(Locale locale) {
+        return Explanation.of(this, Explanation.words(Objects.requireNonNull(locale, "locale"))).text();
+    }
+
+    /** The explanation as data: summary, reasons grouped by cause, remedies, and the cause of every attempt. */
+    public Explanation explanation() {
+        return Explanation.of(this, Explanation.englishWords());
+    }
+
+    /**
+     * The explanation in the words of {@code words}: a translation of {@code org.mailintegrator.core.Explanations}
+     * (the keys of the library's English properties file), for a language the library does not ship.
+     *
+     * @throws java.util.MissingResourceException if a key is missing
+     */
+    public Explanation explanation(ResourceBundle words) {
+        return Explanation.of(this, Objects.requireNonNull(words, "words"));
+    }
+
+    /**
+     * This result in its saved form: JSON, {@code "format": "mailintegrator.result", "version": 1}, with every
+     * attempt (candidate, outcome, phase, time, detail, connected address, host provenance, cause and remedy) and
+     * the explanation. It holds no secret. {@link #fromJson(String)} reads it back, e.g. to integrate again with
+     * {@link Integrator#integrate(MailAccount, IntegrationResult)}. What discovery found and the attempts' causes
+     * (exceptions) are not kept.
+     */
+    public String toJson() {
+        return SavedResult.write(this);
+    }
+
+    /**
+     * Reads a result saved by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a saved result of a version this library reads,
+     *     with a message that says what is wrong
+     */
+    public static IntegrationResult fromJson(String json) {
+        return SavedResult.read(Objects.requireNonNull(json, "json"));
     }
 
     /** Results are equal when they are for the same address, with equal attempts and elapsed time. */

@@ -205,10 +205,91 @@ public final class Integrator {
         } catch (IOException e) {
             return logged(account, withoutToken(account, discovered, e));
         }
-        Race negotiation = negotiation(account, discovered, credentials);
+        return logged(account, await(account, negotiation(account, discovered, credentials)));
+    }
+
+    /**
+     * Integrates {@code account} again, starting from {@code previous}, an earlier result for the same address
+     * (kept by the application, perhaps in its {@linkplain IntegrationResult#toJson() saved form}): the candidate it
+     * selected is tried first, alone, so that when nothing has changed the integration costs about one login; when
+     * it no longer authenticates, or {@code previous} selected nothing, the policy's chain is walked as
+     * {@link #integrate(MailAccount)} does. A more preferred candidate that works again is not looked for here:
+     * that is {@link #checkUpgrade(MailAccount, IntegrationResult)}, on the application's schedule.
+     *
+     * @throws IllegalArgumentException if {@code previous} is for another address
+     * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
+     */
+    public IntegrationResult integrate(MailAccount account, IntegrationResult previous) {
+        Objects.requireNonNull(account, "account");
+        requireSameAddress(account, previous);
+        Optional<ProtocolCandidate> remembered = previous.selected();
+        if (remembered.isEmpty()) {
+            return integrate(account);
+        }
+        Credentials credentials;
+        try {
+            credentials = credentialsOf(account);
+        } catch (IOException e) {
+            return logged(account, withoutToken(account, null, e));
+        }
+        IntegrationResult again = await(account, negotiation(account, null, credentials, List.of(remembered.get())));
+        if (again.isIntegrated()) {
+            return logged(account, again);
+        }
+        log.info("The remembered {} of {} no longer works ({}); trying the whole chain", remembered.get(),
+                account.emailAddress(), again.attempts().get(0).outcome());
+        DiscoveredHosts discovered = discovered(account);
+        return logged(account, await(account, negotiation(account, discovered, credentials)));
+    }
+
+    /**
+     * Checks, on the application's schedule, whether a candidate more preferred than the one {@code previous}
+     * selected works now (an administrator started IMAP again, say), without touching the selected one: only the
+     * part of the policy's chain before it is tried, with the same rules for credentials (one candidate at a time,
+     * in preference order). When {@code previous} selected nothing, the whole chain is tried; when its selection is
+     * no longer in the chain, every candidate but it.
+     *
+     * @throws IllegalArgumentException if {@code previous} is for another address
+     * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
+     */
+    public UpgradeCheck checkUpgrade(MailAccount account, IntegrationResult previous) {
+        Objects.requireNonNull(account, "account");
+        requireSameAddress(account, previous);
+        Optional<ProtocolCandidate> remembered = previous.selected();
+        DiscoveredHosts discovered = discovered(account);
+        List<ProtocolCandidate> chain = candidatesFor(account, discovered);
+        List<ProtocolCandidate> better = remembered.map(current -> chain.contains(current)
+                ? chain.subList(0, chain.indexOf(current))
+                : chain.stream().filter(candidate -> !candidate.equals(current)).toList()).orElse(chain);
+        if (better.isEmpty()) {
+            return new UpgradeCheck(remembered.orElse(null), IntegrationResult.of(account.emailAddress(), List.of(),
+                    Duration.ZERO));
+        }
+        Credentials credentials;
+        try {
+            credentials = credentialsOf(account);
+        } catch (IOException e) {
+            return new UpgradeCheck(remembered.orElse(null), withoutToken(account, discovered, e));
+        }
+        IntegrationResult tried = await(account, negotiation(account, discovered, credentials, better));
+        UpgradeCheck check = new UpgradeCheck(remembered.orElse(null), tried);
+        log.info("{}", check.summary());
+        return check;
+    }
+
+    private static void requireSameAddress(MailAccount account, IntegrationResult previous) {
+        Objects.requireNonNull(previous, "previous");
+        if (!previous.emailAddress().equals(account.emailAddress())) {
+            throw new IllegalArgumentException("the previous result is for " + previous.emailAddress() + ", not for "
+                    + account.emailAddress());
+        }
+    }
+
+    /** Runs {@code negotiation} to its end on the calling thread. */
+    private static IntegrationResult await(MailAccount account, Race negotiation) {
         CompletableFuture<IntegrationResult> result = negotiation.start();
         try {
-            return logged(account, result.get());
+            return result.get();
         } catch (InterruptedException e) {
             negotiation.cancel();
             Thread.currentThread().interrupt();
@@ -330,7 +411,11 @@ public final class Integrator {
     }
 
     private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered, Credentials credentials) {
-        List<ProtocolCandidate> candidates = candidatesFor(account, discovered);
+        return negotiation(account, discovered, credentials, candidatesFor(account, discovered));
+    }
+
+    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered, Credentials credentials,
+            List<ProtocolCandidate> candidates) {
         IntegrationListener.Integration integration = new IntegrationListener.Integration(
                 INTEGRATIONS.incrementAndGet(), account.emailAddress());
         listener.integrationStart(integration, candidates);

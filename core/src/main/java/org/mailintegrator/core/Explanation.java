@@ -1,0 +1,295 @@
+package org.mailintegrator.core;
+
+import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ResourceBundle;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Why an {@link IntegrationResult} is what it is, in the voice of BlackBerry's KB14351: what was selected, why each
+ * more preferred candidate was not (grouped by cause), and what the user or the administrator can do to get a
+ * better one. {@link #text()} is what a help-desk person would send; {@link #entries()} gives the cause and remedy
+ * of every attempt, for an application that renders its own interface. The words come from a
+ * {@link ResourceBundle} ({@code org.mailintegrator.core.Explanations}, English; see
+ * {@link IntegrationResult#explanation(ResourceBundle)} for a translation). Immutable and thread-safe.
+ */
+public final class Explanation {
+    /** Why an attempt ended as it did, in the terms a user or an administrator acts on. */
+    public enum Cause {
+        /** It authenticated. */
+        AUTHENTICATED,
+        /** The connection was refused: the service is stopped or its port closed. */
+        STOPPED,
+        /** The connection was never answered: a firewall drops it, or the host is down. */
+        BLOCKED,
+        /** The server, once connected, did not answer in time. */
+        SLOW,
+        /** TLS could not be established or its certificate is not trusted. */
+        TLS_NOT_TRUSTED,
+        /** The server takes the password only over TLS. */
+        TLS_REQUIRED,
+        /** The server said it was busy. */
+        BUSY,
+        /** The password was rejected. */
+        PASSWORD_REJECTED,
+        /** The access token was rejected. */
+        TOKEN_REJECTED,
+        /** The provider signs in with OAuth2 only. */
+        OAUTH_REQUIRED,
+        /** The provider wants an app password. */
+        APP_PASSWORD_REQUIRED,
+        /** The server offers no OAuth2 sign-in for the account's token. */
+        OAUTH_NOT_OFFERED,
+        /** The protocol is switched off for the account. */
+        SERVICE_DISABLED,
+        /** The host name was not found. */
+        HOST_NOT_FOUND,
+        /** The server broke the protocol or closed the connection. */
+        PROTOCOL_ERROR,
+        /** The network failed. */
+        NETWORK_ERROR,
+        /** The integrator's rules kept it from being contacted. */
+        NOT_ALLOWED,
+        /** Given up by the patience window. */
+        GAVE_UP,
+        /** Not needed: a more preferred candidate authenticated. */
+        NOT_NEEDED,
+        /** The integration was cancelled. */
+        CANCELLED;
+
+        /** The cause of {@code attempt}'s outcome. */
+        public static Cause of(Attempt attempt) {
+            Objects.requireNonNull(attempt, "attempt");
+            return switch (attempt.outcome()) {
+                case AUTHENTICATED -> AUTHENTICATED;
+                case REFUSED -> STOPPED;
+                case TIMED_OUT -> attempt.phase() == Phase.CONNECT ? BLOCKED
+                        : attempt.phase() == Phase.RESOLVE ? HOST_NOT_FOUND : SLOW;
+                case TLS_FAILED -> TLS_NOT_TRUSTED;
+                case TLS_REQUIRED -> TLS_REQUIRED;
+                case BUSY -> BUSY;
+                case AUTH_FAILED -> PASSWORD_REJECTED;
+                case TOKEN_REJECTED -> TOKEN_REJECTED;
+                case OAUTH_REQUIRED -> OAUTH_REQUIRED;
+                case APP_PASSWORD_REQUIRED -> APP_PASSWORD_REQUIRED;
+                case OAUTH_NOT_OFFERED -> OAUTH_NOT_OFFERED;
+                case SERVICE_DISABLED -> SERVICE_DISABLED;
+                case UNKNOWN_HOST -> HOST_NOT_FOUND;
+                case PROTOCOL_ERROR -> PROTOCOL_ERROR;
+                case NETWORK_ERROR -> NETWORK_ERROR;
+                case SKIPPED -> NOT_ALLOWED;
+                case ABANDONED -> GAVE_UP;
+                case SUPERSEDED, NOT_TRIED -> NOT_NEEDED;
+                case CANCELLED -> CANCELLED;
+            };
+        }
+
+        /** Whether this cause says something about the candidate's server or the account. */
+        boolean telling() {
+            return this != AUTHENTICATED && this != NOT_NEEDED && this != CANCELLED;
+        }
+    }
+
+    /** One attempt with its cause, and what would make it work, if anything can be said. */
+    public record Entry(Attempt attempt, Cause cause, Optional<String> remedy) {
+        public Entry {
+            Objects.requireNonNull(attempt, "attempt");
+            Objects.requireNonNull(cause, "cause");
+            Objects.requireNonNull(remedy, "remedy");
+        }
+    }
+
+    /** Candidates that share a cause, and the sentence that says it. */
+    public record Reason(Cause cause, List<ProtocolCandidate> candidates, String text) {
+        public Reason {
+            Objects.requireNonNull(cause, "cause");
+            candidates = List.copyOf(candidates);
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    private final String summary;
+    private final List<Reason> reasons;
+    private final List<String> remedies;
+    private final List<Entry> entries;
+    private final String remedyHeading;
+
+    private Explanation(String summary, List<Reason> reasons, List<String> remedies, List<Entry> entries,
+            String remedyHeading) {
+        this.summary = summary;
+        this.remedyHeading = remedyHeading;
+        this.reasons = List.copyOf(reasons);
+        this.remedies = List.copyOf(remedies);
+        this.entries = List.copyOf(entries);
+    }
+
+    /** The library's English words. */
+    static ResourceBundle englishWords() {
+        return ResourceBundle.getBundle("org.mailintegrator.core.Explanations", Locale.ROOT);
+    }
+
+    static ResourceBundle words(Locale locale) {
+        return ResourceBundle.getBundle("org.mailintegrator.core.Explanations", locale);
+    }
+
+    static Explanation of(IntegrationResult result, ResourceBundle words) {
+        Words w = new Words(words);
+        List<Attempt> attempts = result.attempts();
+        int selected = -1;
+        for (int i = 0; i < attempts.size(); i++) {
+            if (attempts.get(i).outcome().isAuthenticated()) {
+                selected = i;
+                break;
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (Attempt attempt : attempts) {
+            Cause cause = Cause.of(attempt);
+            Optional<String> remedy = cause.telling() && cause != Cause.NOT_ALLOWED && cause != Cause.GAVE_UP
+                    ? Optional.of(w.remedy(cause, attempt.candidate().protocol(), attempt.candidate().host(),
+                            String.valueOf(attempt.candidate().port())))
+                    : Optional.empty();
+            entries.add(new Entry(attempt, cause, remedy));
+        }
+        String summary;
+        List<Entry> unused;
+        if (selected >= 0) {
+            ProtocolCandidate winner = attempts.get(selected).candidate();
+            summary = w.format(winner.security() == Security.NONE ? "summary.cleartext" : "summary.integrated",
+                    result.emailAddress(), w.candidate(winner));
+            unused = entries.subList(0, selected);
+        } else {
+            summary = attempts.size() == 1 ? w.format("summary.failed.one", result.emailAddress())
+                    : w.format("summary.failed", result.emailAddress(), attempts.size());
+            unused = entries;
+        }
+        Map<Cause, List<Entry>> byCause = new LinkedHashMap<>();
+        for (Entry entry : unused) {
+            if (entry.cause().telling()) {
+                byCause.computeIfAbsent(entry.cause(), c -> new ArrayList<>()).add(entry);
+            }
+        }
+        List<Reason> reasons = new ArrayList<>();
+        Set<String> remedies = new LinkedHashSet<>();
+        for (Map.Entry<Cause, List<Entry>> group : byCause.entrySet()) {
+            List<ProtocolCandidate> candidates = group.getValue().stream().map(e -> e.attempt().candidate()).toList();
+            String list = w.list(candidates.stream().map(w::candidate).toList());
+            String because = w.get("cause." + group.getKey());
+            String text = selected >= 0 ? w.format("reasons.integrated", list, candidates.size(), because)
+                    : w.format("reasons.failed", list, because);
+            reasons.add(new Reason(group.getKey(), candidates, text));
+            remedies.addAll(groupRemedies(w, group.getKey(), candidates));
+        }
+        if (selected >= 0 && byCause.containsKey(Cause.BUSY)) {
+            remedies.add(w.get("busy.later"));
+        }
+        return new Explanation(summary, reasons, new ArrayList<>(remedies), entries, w.get("remedy.heading"));
+    }
+
+    /** One remedy per protocol and host, naming its ports together. */
+    private static List<String> groupRemedies(Words w, Cause cause, List<ProtocolCandidate> candidates) {
+        if (cause == Cause.NOT_ALLOWED || cause == Cause.GAVE_UP) {
+            return List.of();
+        }
+        Map<String, List<ProtocolCandidate>> byService = candidates.stream().collect(Collectors.groupingBy(
+                c -> c.protocol() + " " + c.host(), LinkedHashMap::new, Collectors.toList()));
+        List<String> remedies = new ArrayList<>();
+        for (List<ProtocolCandidate> service : byService.values()) {
+            ProtocolCandidate first = service.get(0);
+            String ports = w.list(service.stream().map(c -> String.valueOf(c.port())).distinct().toList());
+            remedies.add(w.remedy(cause, first.protocol(), first.host(), ports));
+        }
+        return remedies;
+    }
+
+    /** The first sentence: what was selected, or that nothing was. */
+    public String summary() {
+        return summary;
+    }
+
+    /**
+     * Why the candidates more preferred than the selected one (all of them, when nothing was selected) were not
+     * used, grouped by cause in preference order; candidates that were merely not needed are left out.
+     */
+    public List<Reason> reasons() {
+        return reasons;
+    }
+
+    /** What the user or the administrator can do to get a more preferred candidate, or any at all. */
+    public List<String> remedies() {
+        return remedies;
+    }
+
+    /** Every attempt in preference order, with its cause and remedy. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** The whole explanation: the summary, the reasons, and what can be done, one per line. */
+    public String text() {
+        StringBuilder text = new StringBuilder(summary);
+        for (Reason reason : reasons) {
+            text.append('\n').append(reason.text());
+        }
+        if (!remedies.isEmpty()) {
+            text.append('\n').append(remedyHeading);
+            for (String remedy : remedies) {
+                text.append("\n- ").append(remedy);
+            }
+        }
+        return text.toString();
+    }
+
+    /** Same as {@link #text()}. */
+    @Override
+    public String toString() {
+        return text();
+    }
+
+    /** The words of one bundle, formatted with its locale. */
+    private static final class Words {
+        private final ResourceBundle bundle;
+
+        Words(ResourceBundle bundle) {
+            this.bundle = bundle;
+        }
+
+        String get(String key) {
+            return bundle.getString(key);
+        }
+
+        String format(String key, Object... arguments) {
+            Locale locale = bundle.getLocale() == null ? Locale.ROOT : bundle.getLocale();
+            return new MessageFormat(get(key), locale).format(arguments);
+        }
+
+        String candidate(ProtocolCandidate candidate) {
+            String kind = format("security." + candidate.security(), candidate.protocol());
+            return format("candidate", kind, candidate.host() + ":" + candidate.port());
+        }
+
+        String list(List<String> items) {
+            if (items.size() == 1) {
+                return items.get(0);
+            }
+            String result = items.get(items.size() - 1);
+            result = format("list.two", items.get(items.size() - 2), result);
+            for (int i = items.size() - 3; i >= 0; i--) {
+                result = format("list.more", items.get(i), result);
+            }
+            return result;
+        }
+
+        String remedy(Cause cause, MailProtocol protocol, String host, String ports) {
+            return format("remedy." + cause, null, null, protocol, host, ports);
+        }
+    }
+}
