@@ -155,7 +155,7 @@ public final class Explanation {
             Cause cause = Cause.of(attempt);
             Optional<String> remedy = cause.telling() && cause != Cause.NOT_ALLOWED && cause != Cause.GAVE_UP
                     ? Optional.of(w.remedy(cause, attempt.candidate().protocol(), attempt.candidate().host(),
-                            String.valueOf(attempt.candidate().port())))
+                            List.of(String.valueOf(attempt.candidate().port()))))
                     : Optional.empty();
             entries.add(new Entry(attempt, cause, remedy));
         }
@@ -204,8 +204,8 @@ public final class Explanation {
         List<String> remedies = new ArrayList<>();
         for (List<ProtocolCandidate> service : byService.values()) {
             ProtocolCandidate first = service.get(0);
-            String ports = w.list(service.stream().map(c -> String.valueOf(c.port())).distinct().toList());
-            remedies.add(w.remedy(cause, first.protocol(), first.host(), ports));
+            remedies.add(w.remedy(cause, first.protocol(), first.host(),
+                    service.stream().map(c -> String.valueOf(c.port())).distinct().toList()));
         }
         return remedies;
     }
@@ -288,8 +288,8 @@ public final class Explanation {
             return result;
         }
 
-        String remedy(Cause cause, MailProtocol protocol, String host, String ports) {
-            return format("remedy." + cause, null, null, protocol, host, ports);
+        String remedy(Cause cause, MailProtocol protocol, String host, List<String> ports) {
+            return format("remedy." + cause, null, null, protocol, host, list(ports), ports.size());
         }
     }
 }

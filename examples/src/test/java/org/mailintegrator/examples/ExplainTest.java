@@ -58,7 +58,7 @@ class ExplainTest {
                 + "service is stopped or its port is closed.\n"
                 + "What can be done:\n"
                 + "- The administrator starts IMAP on " + server.get().host() + " (port "
-                + server.get().port(Service.IMAPS) + ") or opens the port; then integrate again.");
+                + server.get().port(Service.IMAPS) + ") or opens it; then integrate again.");
     }
 
     @Test
@@ -101,7 +101,7 @@ class ExplainTest {
                     + "the service is stopped or its port is closed.\n"
                     + "What can be done:\n"
                     + "- The administrator starts IMAP on " + server.get().host() + " (port "
-                    + server.get().port(Service.IMAPS) + ") or opens the port; then integrate again.");
+                    + server.get().port(Service.IMAPS) + ") or opens it; then integrate again.");
         }
     }
 
@@ -118,9 +118,9 @@ class ExplainTest {
                 + "used: the server refused the connection, so the service is stopped or its port is closed.\n"
                 + "What can be done:\n"
                 + "- The administrator starts IMAP on " + server.get().host() + " (port "
-                + server.get().port(Service.IMAPS) + ") or opens the port; then integrate again.\n"
+                + server.get().port(Service.IMAPS) + ") or opens it; then integrate again.\n"
                 + "- The administrator starts POP3 on " + server.get().host() + " (port "
-                + server.get().port(Service.POP3S) + ") or opens the port; then integrate again.");
+                + server.get().port(Service.POP3S) + ") or opens it; then integrate again.");
     }
 
     @Test
