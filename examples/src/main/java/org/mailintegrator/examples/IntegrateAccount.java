@@ -36,6 +36,7 @@ import org.mailintegrator.testkit.Service;
  * IntegrateAccount alice@example.com [--host H] [--imap-host H] [--pop-host H] [--username U]
  *                  [--policy blackberry|secure|pop-only] [--connect-timeout 10s] [--read-timeout 10s] [--auth-timeout 30s]
  *                  [--token-env VAR] [--explain] [--json] [--progress]
+ * IntegrateAccount --batch accounts.csv --out results.jsonl [--concurrency 8] [--format jsonl|csv]
  * IntegrateAccount [--demo] [--explain] [--json] [--progress]   (an embedded server with IMAP stopped; no network)
  * IntegrateAccount --help
  * </pre>
@@ -50,8 +51,11 @@ import org.mailintegrator.testkit.Service;
  * output, so it can be piped), and {@code --progress} shows each attempt's start and end on standard error while
  * the integration runs.
  *
- * <p>Exit status: 0 when a candidate authenticated, 1 when none did, 2 for a usage error (nothing was sent over
- * the network).
+ * <p>{@code --batch} integrates the accounts of a CSV file, a few at a time, each with the password of the
+ * environment variable its row names, and writes one row per account: see {@link BatchIntegration}.
+ *
+ * <p>Exit status: 0 when a candidate authenticated (in a batch: for every row), 1 when none did, 2 for a usage
+ * error (nothing was sent over the network).
  */
 public final class IntegrateAccount {
     /** The environment variable the password is read from. */
@@ -66,6 +70,7 @@ public final class IntegrateAccount {
 
     private static final String USAGE = String.join(System.lineSeparator(),
             "Usage: IntegrateAccount <email-address> [options]",
+            "       IntegrateAccount --batch <file.csv> --out <results> [--concurrency 8] [--format jsonl|csv]",
             "       IntegrateAccount [--demo] [--explain] [--json] [--progress]",
             "       IntegrateAccount --help",
             "",
@@ -93,6 +98,17 @@ public final class IntegrateAccount {
             "                             did and what to do about it",
             "  --json                     print only the result as one line of JSON on standard output",
             "  --progress                 show each attempt's start and end on standard error as it happens",
+            "",
+            "Batch:",
+            "  --batch <file.csv>         integrate every account of a CSV file with a header line; columns:",
+            "                             email (required), username, host, imap_host, pop_host, password_env",
+            "                             (the environment variable holding that account's password)",
+            "  --out <file>               where the results go, one row per account, flushed as each ends and",
+            "                             appended; accounts already in it are skipped, so an interrupted batch",
+            "                             goes on where it stopped when run again",
+            "  --concurrency <n>          accounts integrated at a time, 1 to 64, 8 (default)",
+            "  --format <jsonl|csv>       jsonl (default): {\"email\":..., \"result\":...} or {\"email\":..., \"error\":...}",
+            "                             csv: " + BatchIntegration.CSV_HEADER,
             "",
             "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
             "console without echo. It is never accepted on the command line.",
@@ -174,6 +190,11 @@ public final class IntegrateAccount {
                         + " --progress");
             }
             options = Options.parse(arguments);
+            if (options.batch != null) {
+                // every argument and the input file are checked before the first connection
+                BatchIntegration batch = BatchIntegration.prepare(options, env, err);
+                return batch.run(options.integrator(network, options.output.listener(err)), out);
+            }
             MailAccount.Builder builder = options.account();
             integrator = options.integrator(network, options.output.listener(err));
             if (options.tokenVariable != null) {
@@ -404,7 +425,7 @@ public final class IntegrateAccount {
     }
 
     /** The parsed command line. Only syntax is checked here; the library validates the values. */
-    private static final class Options {
+    static final class Options {
         String address;
         String host;
         String imapHost;
@@ -417,6 +438,10 @@ public final class IntegrateAccount {
         Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
         boolean discover;
         String tokenVariable;
+        String batch;
+        String batchOutput;
+        Integer concurrency;
+        String format;
         Output output = Output.TABLE;
 
         static Options parse(List<String> arguments) {
@@ -475,6 +500,25 @@ public final class IntegrateAccount {
                     case "--auth-timeout":
                         options.authTimeout = duration(name, value);
                         break;
+                    case "--batch":
+                        options.batch = value;
+                        break;
+                    case "--out":
+                        options.batchOutput = value;
+                        break;
+                    case "--concurrency":
+                        if (!value.matches("\\d{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 64) {
+                            throw new IllegalArgumentException("--concurrency must be a number from 1 to 64, was \""
+                                    + value + "\"");
+                        }
+                        options.concurrency = Integer.parseInt(value);
+                        break;
+                    case "--format":
+                        if (!value.equals("jsonl") && !value.equals("csv")) {
+                            throw new IllegalArgumentException("--format must be jsonl or csv, was \"" + value + "\"");
+                        }
+                        options.format = value;
+                        break;
                     case "--token-env":
                         if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                             throw new IllegalArgumentException("--token-env needs the name of an environment"
@@ -486,12 +530,41 @@ public final class IntegrateAccount {
                         throw new IllegalArgumentException("unknown option " + name);
                 }
             }
+            if (options.batch != null) {
+                options.checkBatch(positional);
+                return options;
+            }
+            if (options.batchOutput != null || options.concurrency != null || options.format != null) {
+                throw new IllegalArgumentException("--out, --concurrency and --format go with --batch");
+            }
             // The arguments themselves are not echoed: a stray one may be a password.
             if (positional != 1) {
                 throw new IllegalArgumentException("expected exactly one email address, got " + positional
                         + " arguments that are not options");
             }
             return options;
+        }
+
+        /** A batch reads the addresses, hosts and password variables from its file, not from the command line. */
+        private void checkBatch(int positional) {
+            if (positional != 0) {
+                throw new IllegalArgumentException("--batch takes the addresses from its file, not from the command"
+                        + " line (got " + positional + " arguments that are not options)");
+            }
+            if (batchOutput == null) {
+                throw new IllegalArgumentException("--batch needs --out <file> for the results");
+            }
+            if (host != null || imapHost != null || popHost != null || username != null) {
+                throw new IllegalArgumentException("--batch takes hosts and user names from the columns host,"
+                        + " imap_host, pop_host and username of its file");
+            }
+            if (tokenVariable != null) {
+                throw new IllegalArgumentException("--token-env does not go with --batch: each row names its"
+                        + " password variable in the column password_env");
+            }
+            if (output.json || output.explain) {
+                throw new IllegalArgumentException("--json and --explain do not go with --batch: use --format");
+            }
         }
 
         private void policy(String name) {
