@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -225,6 +226,7 @@ final class BatchIntegration {
         AtomicInteger integrated = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         long started = System.nanoTime();
+        AtomicReference<IOException> writeFailure = new AtomicReference<>();
         try (BufferedWriter writer = Files.newBufferedWriter(output, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             if (writeHeader) {
@@ -250,19 +252,28 @@ final class BatchIntegration {
                             line = csv ? csvRow(email, result) : "{\"email\":" + Json.string(email) + ",\"result\":"
                                     + result.toJson() + "}";
                             said = ok ? "integrated with " + result.selected().get() : "not integrated";
-                        } catch (RowError | IllegalArgumentException | IllegalStateException e) {
-                            String message = "line " + row.get("#line") + ": " + e.getMessage();
+                        } catch (RuntimeException e) {
+                            // the row's own problem (no password, an invalid value); anything else is named by class
+                            boolean expected = e instanceof RowError || e instanceof IllegalArgumentException
+                                    || e instanceof IllegalStateException;
+                            String message = "line " + row.get("#line") + ": "
+                                    + (expected ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
                             line = csv ? Csv.row(email, "false", "", "", "", "", "", "error: " + message)
                                     : "{\"email\":" + Json.string(email) + ",\"error\":" + Json.string(message) + "}";
                             said = "error: " + message;
                         }
                         synchronized (writer) {
+                            if (writeFailure.get() != null) {
+                                return;
+                            }
                             try {
                                 writer.write(line);
                                 writer.newLine();
                                 writer.flush();
                             } catch (IOException e) {
-                                throw new UncheckedIOException(e);
+                                writeFailure.set(e);
+                                pool.shutdownNow();
+                                return;
                             }
                             int done = finished.incrementAndGet();
                             int good = ok ? integrated.incrementAndGet() : integrated.get();
@@ -278,6 +289,9 @@ final class BatchIntegration {
             }
             while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
                 // waits for the rows under way; each is written as soon as it ends
+            }
+            if (writeFailure.get() != null) {
+                throw writeFailure.get();
             }
         } catch (IOException | UncheckedIOException e) {
             err.println("Cannot write " + output + ": " + e.getMessage());
