@@ -8,11 +8,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -33,16 +35,27 @@ import org.mailintegrator.testkit.Service;
  * <pre>
  * IntegrateAccount alice@example.com [--host H] [--imap-host H] [--pop-host H] [--username U]
  *                  [--policy blackberry|secure|pop-only] [--connect-timeout 10s] [--read-timeout 10s] [--auth-timeout 30s]
- * IntegrateAccount [--demo]      (an embedded server with IMAP stopped; no network needed)
+ *                  [--token-env VAR] [--explain] [--json] [--progress]
+ * IntegrateAccount --batch accounts.csv --out results.jsonl [--concurrency 8] [--format jsonl|csv]
+ * IntegrateAccount [--demo] [--explain] [--json] [--progress]   (an embedded server with IMAP stopped; no network)
  * IntegrateAccount --help
  * </pre>
  *
  * <p>The password comes from the environment variable {@value #PASSWORD_VARIABLE}, else it is read from the
  * console without echo. It is never accepted as an argument: command lines are visible to other users and kept in
- * shell history.
+ * shell history. With {@code --token-env VAR} an OAuth2 access token is read from the environment variable
+ * {@code VAR} instead, and no password is asked for.
  *
- * <p>Exit status: 0 when a candidate authenticated, 1 when none did, 2 for a usage error (nothing was sent over
- * the network).
+ * <p>Output: a table of the attempts and the verdict; {@code --explain} adds {@link IntegrationResult#explain()},
+ * {@code --json} prints instead only {@link IntegrationResult#toJson()} on one line (nothing else on standard
+ * output, so it can be piped), and {@code --progress} shows each attempt's start and end on standard error while
+ * the integration runs.
+ *
+ * <p>{@code --batch} integrates the accounts of a CSV file, a few at a time, each with the password of the
+ * environment variable its row names, and writes one row per account: see {@link BatchIntegration}.
+ *
+ * <p>Exit status: 0 when a candidate authenticated (in a batch: for every row), 1 when none did, 2 for a usage
+ * error (nothing was sent over the network).
  */
 public final class IntegrateAccount {
     /** The environment variable the password is read from. */
@@ -57,7 +70,8 @@ public final class IntegrateAccount {
 
     private static final String USAGE = String.join(System.lineSeparator(),
             "Usage: IntegrateAccount <email-address> [options]",
-            "       IntegrateAccount [--demo]",
+            "       IntegrateAccount --batch <file.csv> --out <results> [--concurrency 8] [--format jsonl|csv]",
+            "       IntegrateAccount [--demo] [--explain] [--json] [--progress]",
             "       IntegrateAccount --help",
             "",
             "Finds how to read a mailbox: tries each candidate of the policy in order and selects the first",
@@ -78,6 +92,23 @@ public final class IntegrateAccount {
             "  --discover                 find the servers from the address when no host is given: autoconfig,",
             "                             DNS SRV, Mozilla's ISPDB (bundled), MX, guesses; credentials go only",
             "                             to trusted hosts or hosts within the address's domain",
+            "  --token-env <variable>     sign in with an OAuth2 access token read from this environment",
+            "                             variable instead of a password",
+            "  --explain                  after the table, explain the result: why each candidate ended as it",
+            "                             did and what to do about it",
+            "  --json                     print only the result as one line of JSON on standard output",
+            "  --progress                 show each attempt's start and end on standard error as it happens",
+            "",
+            "Batch:",
+            "  --batch <file.csv>         integrate every account of a CSV file with a header line; columns:",
+            "                             email (required), username, host, imap_host, pop_host, password_env",
+            "                             (the environment variable holding that account's password)",
+            "  --out <file>               where the results go, one row per account, flushed as each ends and",
+            "                             appended; accounts already in it are skipped, so an interrupted batch",
+            "                             goes on where it stopped when run again",
+            "  --concurrency <n>          accounts integrated at a time, 1 to 64, 8 (default)",
+            "  --format <jsonl|csv>       jsonl (default): {\"email\":..., \"result\":...} or {\"email\":..., \"error\":...}",
+            "                             csv: " + BatchIntegration.CSV_HEADER,
             "",
             "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
             "console without echo. It is never accepted on the command line.",
@@ -146,8 +177,8 @@ public final class IntegrateAccount {
             out.println(USAGE);
             return 0;
         }
-        if (arguments.isEmpty() || arguments.equals(List.of("--demo"))) {
-            return demo(out);
+        if (arguments.isEmpty() || arguments.contains("--demo") && OUTPUT_FLAGS.containsAll(arguments)) {
+            return demo(Output.of(arguments), out, err);
         }
         Options options;
         MailAccount account;
@@ -155,53 +186,114 @@ public final class IntegrateAccount {
         try {
             // Every value is checked here, before the password is asked for and before any network I/O.
             if (arguments.contains("--demo")) {
-                throw new IllegalArgumentException("--demo takes no other argument");
+                throw new IllegalArgumentException("--demo takes no other argument than --explain, --json and"
+                        + " --progress");
             }
             options = Options.parse(arguments);
-            MailAccount.Builder builder = options.account();
-            integrator = options.integrator(network);
-            String password = password(options.address, env, prompt);
-            if (password == null) {
-                err.println("No password: set " + PASSWORD_VARIABLE + ", or run from a terminal to be asked for it.");
-                return USAGE_ERROR;
+            if (options.batch != null) {
+                // every argument and the input file are checked before the first connection
+                BatchIntegration batch = BatchIntegration.prepare(options, env, err);
+                return batch.run(options.integrator(network, options.output.listener(err)), out);
             }
-            account = builder.password(password).build();
+            MailAccount.Builder builder = options.account();
+            integrator = options.integrator(network, options.output.listener(err));
+            if (options.tokenVariable != null) {
+                String token = env.get(options.tokenVariable);
+                if (token == null || token.isEmpty()) {
+                    err.println("No access token: the environment variable " + options.tokenVariable
+                            + " is not set or is empty.");
+                    return USAGE_ERROR;
+                }
+                builder.accessToken(token);
+            } else {
+                String password = password(options.address, env, prompt);
+                if (password == null) {
+                    err.println("No password: set " + PASSWORD_VARIABLE + ", or run from a terminal to be asked for"
+                            + " it.");
+                    return USAGE_ERROR;
+                }
+                builder.password(password);
+            }
+            account = builder.build();
         } catch (IllegalArgumentException e) {
             err.println("Error: " + e.getMessage());
             err.println();
             err.println(USAGE);
             return USAGE_ERROR;
         }
-        out.println("Integrating " + options.address + " with the " + options.policyName + " policy (connect timeout "
-                + format(options.connectTimeout) + ", read timeout " + format(options.readTimeout) + ")");
-        return report(integrator.integrate(account), out);
+        if (!options.output.json) {
+            out.println("Integrating " + options.address + " with the " + options.policyName + " policy (connect"
+                    + " timeout " + format(options.connectTimeout) + ", read timeout " + format(options.readTimeout)
+                    + ")");
+        }
+        return report(integrator.integrate(account), options.output, out);
+    }
+
+    /** The options that only change what is printed; the demo takes these and no other. */
+    private static final Set<String> OUTPUT_FLAGS = Set.of("--demo", "--explain", "--json", "--progress");
+
+    /** What to print: the table (always, unless JSON), the explanation, JSON only, progress on standard error. */
+    record Output(boolean explain, boolean json, boolean progress) {
+        static final Output TABLE = new Output(false, false, false);
+
+        static Output of(List<String> arguments) {
+            return new Output(arguments.contains("--explain"), arguments.contains("--json"),
+                    arguments.contains("--progress"));
+        }
+
+        /** A {@link ProgressListener} on {@code err} when {@code --progress} was given, else none. */
+        IntegrationListener listener(PrintStream err) {
+            return progress ? new ProgressListener(err) : IntegrationListener.NONE;
+        }
     }
 
     /**
      * The demo: an embedded server for {@value #DEMO_ADDRESS} with IMAP stopped, integrated with BlackBerry's
      * order, which falls through to POP over TLS.
      */
-    private static int demo(PrintStream out) {
+    private static int demo(Output output, PrintStream out, PrintStream err) {
         try (MailServerFixture server = MailServerFixture.builder()
                 .user(DEMO_ADDRESS, DEMO_PASSWORD)
                 .stopped(Service.IMAP, Service.IMAPS)
                 .start()) {
-            out.println("Demo: an embedded mail server for " + DEMO_ADDRESS + " runs on " + server.host()
-                    + " with its IMAP service stopped, as an administrator who wants POP would do.");
-            out.println("BlackBerry's order tries IMAP over TLS first; that connection is refused, so it falls"
-                    + " through to POP over TLS.");
-            out.println("The standard ports are mapped to the server's free ports: 993 -> "
-                    + server.port(Service.IMAPS) + ", 995 -> " + server.port(Service.POP3S) + ", 143 -> "
-                    + server.port(Service.IMAP) + ", 110 -> " + server.port(Service.POP3) + ".");
+            if (!output.json) {
+                introduceDemo(server, out);
+            }
             Integrator integrator = Integrator.builder()
                     .policy(server.route(Policies.blackBerry()))
                     .sslContext(server.clientSslContext())
+                    .listener(output.listener(err))
                     .build();
-            return report(integrator.integrate(server.account(DEMO_ADDRESS)), out);
+            return report(integrator.integrate(server.account(DEMO_ADDRESS)), output, out);
         }
     }
 
-    private static int report(IntegrationResult result, PrintStream out) {
+    private static void introduceDemo(MailServerFixture server, PrintStream out) {
+        out.println("Demo: an embedded mail server for " + DEMO_ADDRESS + " runs on " + server.host()
+                + " with its IMAP service stopped, as an administrator who wants POP would do.");
+        out.println("BlackBerry's order tries IMAP over TLS first; that connection is refused, so it falls"
+                + " through to POP over TLS.");
+        out.println("The standard ports are mapped to the server's free ports: 993 -> "
+                + server.port(Service.IMAPS) + ", 995 -> " + server.port(Service.POP3S) + ", 143 -> "
+                + server.port(Service.IMAP) + ", 110 -> " + server.port(Service.POP3) + ".");
+    }
+
+    private static int report(IntegrationResult result, Output output, PrintStream out) {
+        int status = result.isIntegrated() ? INTEGRATED : NOT_INTEGRATED;
+        if (output.json) {
+            out.println(result.toJson());
+            return status;
+        }
+        printTable(result, out);
+        if (output.explain) {
+            out.println();
+            out.println(result.explain());
+        }
+        return status;
+    }
+
+    /** The attempts, what discovery said, and the verdict. */
+    private static void printTable(IntegrationResult result, PrintStream out) {
         out.println();
         printAttempts(result.attempts(), out);
         out.println();
@@ -220,10 +312,45 @@ public final class IntegrateAccount {
                 out.println("Note: " + busy.candidate() + " is preferred but was busy; run again later to move the "
                         + "account to it.");
             }
-            return INTEGRATED;
+            return;
         }
         out.println("Not integrated: no candidate authenticated (" + result.elapsed().toMillis() + " ms).");
-        return NOT_INTEGRATED;
+    }
+
+    /**
+     * A live progress display: one line on {@code err} as each attempt starts and ends, with the time since the
+     * integration started, e.g. {@code [+120 ms] IMAP/IMPLICIT_TLS mail.example.com:993 ... REFUSED}.
+     */
+    static final class ProgressListener implements IntegrationListener {
+        private final PrintStream err;
+        private final long started = System.nanoTime();
+
+        ProgressListener(PrintStream err) {
+            this.err = Objects.requireNonNull(err, "err");
+        }
+
+        @Override
+        public void attemptStart(Integration integration, ProtocolCandidate candidate) {
+            print(candidate + " ...");
+        }
+
+        @Override
+        public void attemptEnd(Integration integration, Attempt attempt) {
+            print(attempt.candidate() + " ... " + attempt.outcome());
+        }
+
+        @Override
+        public void integrationEnd(Integration integration, IntegrationResult result) {
+            print(result.isIntegrated() ? "integrated with " + result.selected().get() : "not integrated");
+        }
+
+        private void print(String line) {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            synchronized (err) {
+                err.println("[+" + millis + " ms] " + line);
+                err.flush();
+            }
+        }
     }
 
     /** Prints one row per attempt, columns aligned; the detail sentence comes last, unpadded. */
@@ -298,7 +425,7 @@ public final class IntegrateAccount {
     }
 
     /** The parsed command line. Only syntax is checked here; the library validates the values. */
-    private static final class Options {
+    static final class Options {
         String address;
         String host;
         String imapHost;
@@ -310,6 +437,12 @@ public final class IntegrateAccount {
         Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
         Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
         boolean discover;
+        String tokenVariable;
+        String batch;
+        String batchOutput;
+        Integer concurrency;
+        String format;
+        Output output = Output.TABLE;
 
         static Options parse(List<String> arguments) {
             Options options = new Options();
@@ -323,6 +456,12 @@ public final class IntegrateAccount {
                 }
                 if (argument.equals("--discover")) {
                     options.discover = true;
+                    continue;
+                }
+                if (argument.equals("--explain") || argument.equals("--json") || argument.equals("--progress")) {
+                    options.output = new Output(options.output.explain || argument.equals("--explain"),
+                            options.output.json || argument.equals("--json"),
+                            options.output.progress || argument.equals("--progress"));
                     continue;
                 }
                 // --name value, or --name=value
@@ -361,9 +500,42 @@ public final class IntegrateAccount {
                     case "--auth-timeout":
                         options.authTimeout = duration(name, value);
                         break;
+                    case "--batch":
+                        options.batch = value;
+                        break;
+                    case "--out":
+                        options.batchOutput = value;
+                        break;
+                    case "--concurrency":
+                        if (!value.matches("\\d{1,3}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 64) {
+                            throw new IllegalArgumentException("--concurrency must be a number from 1 to 64, was \""
+                                    + value + "\"");
+                        }
+                        options.concurrency = Integer.parseInt(value);
+                        break;
+                    case "--format":
+                        if (!value.equals("jsonl") && !value.equals("csv")) {
+                            throw new IllegalArgumentException("--format must be jsonl or csv, was \"" + value + "\"");
+                        }
+                        options.format = value;
+                        break;
+                    case "--token-env":
+                        if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                            throw new IllegalArgumentException("--token-env needs the name of an environment"
+                                    + " variable (letters, digits, _)");
+                        }
+                        options.tokenVariable = value;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + name);
                 }
+            }
+            if (options.batch != null) {
+                options.checkBatch(positional);
+                return options;
+            }
+            if (options.batchOutput != null || options.concurrency != null || options.format != null) {
+                throw new IllegalArgumentException("--out, --concurrency and --format go with --batch");
             }
             // The arguments themselves are not echoed: a stray one may be a password.
             if (positional != 1) {
@@ -371,6 +543,28 @@ public final class IntegrateAccount {
                         + " arguments that are not options");
             }
             return options;
+        }
+
+        /** A batch reads the addresses, hosts and password variables from its file, not from the command line. */
+        private void checkBatch(int positional) {
+            if (positional != 0) {
+                throw new IllegalArgumentException("--batch takes the addresses from its file, not from the command"
+                        + " line (got " + positional + " arguments that are not options)");
+            }
+            if (batchOutput == null) {
+                throw new IllegalArgumentException("--batch needs --out <file> for the results");
+            }
+            if (host != null || imapHost != null || popHost != null || username != null) {
+                throw new IllegalArgumentException("--batch takes hosts and user names from the columns host,"
+                        + " imap_host, pop_host and username of its file");
+            }
+            if (tokenVariable != null) {
+                throw new IllegalArgumentException("--token-env does not go with --batch: each row names its"
+                        + " password variable in the column password_env");
+            }
+            if (output.json || output.explain) {
+                throw new IllegalArgumentException("--json and --explain do not go with --batch: use --format");
+            }
         }
 
         private void policy(String name) {
@@ -429,9 +623,10 @@ public final class IntegrateAccount {
             return account;
         }
 
-        Integrator integrator(Network network) {
+        Integrator integrator(Network network, IntegrationListener listener) {
             Integrator.Builder integrator = Integrator.builder()
                     .policy(network.routing().apply(policy))
+                    .listener(listener)
                     .connectTimeout(connectTimeout)
                     .readTimeout(readTimeout)
                     .authTimeout(authTimeout);

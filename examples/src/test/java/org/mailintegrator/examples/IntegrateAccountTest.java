@@ -19,7 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
@@ -234,7 +236,9 @@ class IntegrateAccountTest {
                 Arguments.of(List.of(ADDRESS, "--auth-timeout", "0s"), "authTimeout must be positive"),
                 Arguments.of(List.of(ADDRESS, "--host", "mail example.com"), "host must not contain white space"),
                 Arguments.of(List.of(ADDRESS, "--username", " "), "username must not be blank"),
-                Arguments.of(List.of("--demo", ADDRESS), "--demo takes no other argument"),
+                Arguments.of(List.of("--demo", ADDRESS), "--demo takes no other argument than --explain"),
+                Arguments.of(List.of(ADDRESS, "--token-env"), "--token-env needs a value"),
+                Arguments.of(List.of(ADDRESS, "--token-env", "MY TOKEN"), "--token-env needs the name of an environment"),
                 Arguments.of(List.of("--policy", "blackberry"), "expected exactly one email address, got 0"),
                 Arguments.of(List.of(ADDRESS, "hunter2"), "expected exactly one email address, got 2"));
     }
@@ -247,6 +251,90 @@ class IntegrateAccountTest {
         assertThat(run.status).isEqualTo(IntegrateAccount.USAGE_ERROR);
         assertThat(run.err).contains("Error: " + message).contains("Usage:");
         assertThat(run.err).doesNotContain("hunter2");
+        assertThat(run.out).isEmpty();
+        assertThat(policyCalls).hasValue(0);
+    }
+
+    @Test
+    void demoJsonPrintsOneLineThatReadsBackAsTheResult() {
+        Run run = run(new String[] {"--demo", "--json"}, Map.of(), NEVER_ASKED, Network.INTERNET);
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.INTEGRATED);
+        assertThat(run.lines()).hasSize(1);
+        IntegrationResult result = IntegrationResult.fromJson(run.lines().get(0));
+        assertThat(result.emailAddress()).isEqualTo(IntegrateAccount.DEMO_ADDRESS);
+        assertThat(result.selected()).hasValueSatisfying(selected -> {
+            assertThat(selected.protocol()).isEqualTo(MailProtocol.POP3);
+            assertThat(selected.security()).isEqualTo(Security.IMPLICIT_TLS);
+        });
+        assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(run.err).isEmpty();
+    }
+
+    @Test
+    void jsonOfAFailedIntegrationHasNoPasswordAndExitsOne() {
+        Run run = run(new String[] {ADDRESS, "--json"}, Map.of(IntegrateAccount.PASSWORD_VARIABLE, WRONG_PASSWORD),
+                NEVER_ASKED, routedToServer());
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.NOT_INTEGRATED);
+        assertThat(run.lines()).hasSize(1);
+        IntegrationResult result = IntegrationResult.fromJson(run.lines().get(0));
+        assertThat(result.isIntegrated()).isFalse();
+        assertThat(result.attempts()).allSatisfy(attempt -> assertThat(attempt.outcome()).isEqualTo(Outcome.AUTH_FAILED));
+        assertThat(run.everything()).doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void explainFollowsTheTable() {
+        Run run = run(new String[] {"--demo", "--explain"}, Map.of(), NEVER_ASKED, Network.INTERNET);
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.INTEGRATED);
+        int verdict = run.lines().indexOf(run.lines().stream().filter(line -> line.startsWith("Integrated with "))
+                .findFirst().orElseThrow());
+        String explanation = String.join("\n", run.lines().subList(verdict + 1, run.lines().size()));
+        assertThat(explanation).contains(IntegrateAccount.DEMO_ADDRESS + " is set up with POP3 over TLS")
+                .contains("the server refused the connection");
+        assertThat(run.table()).hasSize(5);
+        assertThat(run.err).isEmpty();
+    }
+
+    @Test
+    void progressShowsEachAttemptOnStandardError() {
+        Run run = run(new String[] {"--demo", "--progress"}, Map.of(), NEVER_ASKED, Network.INTERNET);
+
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.INTEGRATED);
+        List<String> progress = run.err.lines().toList();
+        assertThat(progress).allMatch(line -> line.matches("\\[\\+\\d+ ms\\] .+"))
+                .anyMatch(line -> line.matches("\\[\\+\\d+ ms\\] IMAP/IMPLICIT_TLS 127\\.0\\.0\\.1:\\d+ \\.\\.\\."))
+                .anyMatch(line -> line.matches("\\[\\+\\d+ ms\\] IMAP/IMPLICIT_TLS 127\\.0\\.0\\.1:\\d+ \\.\\.\\. REFUSED"))
+                .anyMatch(line -> line.matches("\\[\\+\\d+ ms\\] POP3/IMPLICIT_TLS 127\\.0\\.0\\.1:\\d+ \\.\\.\\. AUTHENTICATED"))
+                .anyMatch(line -> line.matches("\\[\\+\\d+ ms\\] integrated with POP3/IMPLICIT_TLS .+"));
+        assertThat(run.lines()).anyMatch(row(2, "POP3", "IMPLICIT_TLS", "AUTHENTICATED"));
+    }
+
+    @Test
+    void tokenEnvSignsInWithTheTokenAndNeverAsksForAPassword() {
+        String token = "ya29.a0-Test-Token-7c1e";
+
+        Run run = run(new String[] {ADDRESS, "--token-env", "MY_TOKEN", "--json"},
+                Map.of("MY_TOKEN", token, IntegrateAccount.PASSWORD_VARIABLE, PASSWORD), NEVER_ASKED, routedToServer());
+
+        // The embedded server knows no token for alice: it rejects it, which shows the token was sent, not the password.
+        assertThat(run.status).as(run.toString()).isEqualTo(IntegrateAccount.NOT_INTEGRATED);
+        IntegrationResult result = IntegrationResult.fromJson(run.lines().get(0));
+        assertThat(result.attempts()).isNotEmpty()
+                .allSatisfy(attempt -> assertThat(attempt.outcome()).isEqualTo(Outcome.TOKEN_REJECTED));
+        assertThat(run.everything()).doesNotContain(token).doesNotContain(PASSWORD);
+        assertThat(server.get().receivedInCleartext(PASSWORD)).isFalse();
+    }
+
+    @Test
+    void tokenEnvWithoutTheVariableIsAUsageError() {
+        Run run = run(new String[] {ADDRESS, "--token-env", "MY_TOKEN"},
+                Map.of(IntegrateAccount.PASSWORD_VARIABLE, PASSWORD), NEVER_ASKED, routedToServer());
+
+        assertThat(run.status).isEqualTo(IntegrateAccount.USAGE_ERROR);
+        assertThat(run.err).contains("No access token").contains("MY_TOKEN");
         assertThat(run.out).isEmpty();
         assertThat(policyCalls).hasValue(0);
     }
