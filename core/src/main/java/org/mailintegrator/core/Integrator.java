@@ -28,6 +28,7 @@ import org.mailintegrator.core.internal.attempt.AttemptRunner;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.engine.Engine;
 import org.mailintegrator.core.internal.planning.CredentialRelease;
+import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.racing.ConnectionLimiter;
 import org.mailintegrator.core.internal.racing.Race;
@@ -112,6 +113,11 @@ public final class Integrator {
     /** How long a candidate whose server says it is busy is retried, with backoff, before the chain moves on. */
     public static final Duration DEFAULT_BUSY_RETRY_WINDOW = Duration.ofSeconds(20);
     /**
+     * The most endpoints an integrator {@linkplain Builder#rememberUnreachable(Duration) remembers as unreachable}
+     * when no other bound is given; the least recently noted is forgotten first.
+     */
+    public static final int DEFAULT_MAX_UNREACHABLE_ENDPOINTS = 10_000;
+    /**
      * The most threads the default pool, shared by all integrators, runs at once.
      *
      * @deprecated an implementation detail, to be removed; pass an {@linkplain Builder#executor(Executor)
@@ -175,8 +181,10 @@ public final class Integrator {
         AttemptRunner.Settings attempts = new AttemptRunner.Settings(sessions,
                 new FailureClassifier(connectTimeout, readTimeout, authTimeout), builder.addressStagger, authTimeout,
                 listener);
+        UnreachableMemory unreachable = builder.unreachableFor == null ? null
+                : new UnreachableMemory(builder.unreachableFor, builder.maxUnreachable, Engine.timeline());
         this.engine = new Engine(rules, attempts, builder.executor, builder.minimumSecurity, builder.resolver,
-                connectTimeout);
+                connectTimeout, unreachable);
         this.discovery = builder.discovery;
         this.discoveryContext = DiscoveryContext.of(sslContext, builder.resolver);
         this.approval = builder.approval;
@@ -552,12 +560,17 @@ public final class Integrator {
      * <p>This class is not thread-safe.
      */
     public static final class Builder {
+        private static final Duration MAX_UNREACHABLE_MEMORY = Duration.ofHours(24);
+        private static final int MAX_UNREACHABLE_ENDPOINTS = 1_000_000;
+
         private PreferencePolicy policy;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
         private SSLContext sslContext;
         private Duration stagger = DEFAULT_STAGGER;
         private Duration patience;
+        private @Nullable Duration unreachableFor;
+        private int maxUnreachable = DEFAULT_MAX_UNREACHABLE_ENDPOINTS;
         private Duration attemptTimeout;
         private Duration integrationTimeout = DEFAULT_INTEGRATION_TIMEOUT;
         private Executor executor;
@@ -724,6 +737,64 @@ public final class Integrator {
          */
         public Builder patience(Duration window) {
             this.patience = checkTimeout(window, "patience");
+            return this;
+        }
+
+        /**
+         * Remembers, for {@code forHowLong}, the endpoints this integrator could not connect to, so that the next
+         * accounts on the same host do not wait for a connect timeout again: for a migration or onboarding service
+         * that integrates many accounts of one provider, whose IMAP may be firewalled. Remembers at most
+         * {@link #DEFAULT_MAX_UNREACHABLE_ENDPOINTS} endpoints; see {@link #rememberUnreachable(Duration, int)}.
+         *
+         * @throws IllegalArgumentException if {@code forHowLong} is not between 1 ms and 24 hours
+         */
+        public Builder rememberUnreachable(Duration forHowLong) {
+            return rememberUnreachable(forHowLong, DEFAULT_MAX_UNREACHABLE_ENDPOINTS);
+        }
+
+        /**
+         * Remembers, for {@code forHowLong}, the endpoints this integrator could not connect to, at most
+         * {@code maxEndpoints} of them (the least recently noted is forgotten first).
+         *
+         * <p>An endpoint is a candidate's host name (ignoring case) and port: a TCP connect does not depend on the
+         * protocol or the security spoken over it, and an attempt races every address of the host, so a failure
+         * means the host's port cannot be reached. It is remembered when an attempt could not connect to it on its
+         * own: {@link Outcome#REFUSED} or {@link Outcome#TIMED_OUT} in {@link Phase#CONNECT} (a firewall that
+         * rejects or drops, a stopped service, a host that is down). Never for a server's answer: a rejected login,
+         * a busy server, a TLS or protocol failure, a server that accepted the connection and then said nothing, a
+         * name that does not resolve, or a candidate given up by {@linkplain #patience(Duration) patience}. An
+         * endpoint that any attempt connects to is forgotten at once; an entry expires {@code forHowLong} after the
+         * last failure that noted it, and the endpoint is then tried again.
+         *
+         * <p>While an endpoint is remembered, a candidate on it is not contacted: its attempt ends at once with the
+         * outcome the endpoint had (REFUSED or TIMED_OUT), in {@link Phase#NOT_STARTED}, with a detail that says
+         * when and why, and the chain moves on to the next candidate; the selection among the others still goes
+         * strictly by preference. The price: a service that comes back is not used by this integrator until its
+         * entry expires, so choose {@code forHowLong} as the time a provider's firewall or outage is trusted to last
+         * (minutes, not days).
+         *
+         * <p>Off by default, and the default stays strict: every account tries every candidate as the chain says,
+         * and no result depends on what earlier integrations saw. The memory belongs to the integrator built (each
+         * {@link #build()} starts an empty one; integrators never share it) and is used by all its integrations at
+         * once: it is thread-safe, and holds at most about 400 bytes per endpoint (a 253-character host name),
+         * so about 4 MB at the default bound.
+         *
+         * @throws IllegalArgumentException if {@code forHowLong} is not between 1 ms and 24 hours, or
+         *     {@code maxEndpoints} is not between 1 and 1,000,000
+         */
+        public Builder rememberUnreachable(Duration forHowLong, int maxEndpoints) {
+            Objects.requireNonNull(forHowLong, "forHowLong");
+            if (forHowLong.isNegative() || forHowLong.toMillis() < 1
+                    || forHowLong.compareTo(MAX_UNREACHABLE_MEMORY) > 0) {
+                throw new IllegalArgumentException("rememberUnreachable: forHowLong must be between 1 ms and 24 hours,"
+                        + " was " + forHowLong);
+            }
+            if (maxEndpoints < 1 || maxEndpoints > MAX_UNREACHABLE_ENDPOINTS) {
+                throw new IllegalArgumentException("rememberUnreachable: maxEndpoints must be between 1 and "
+                        + MAX_UNREACHABLE_ENDPOINTS + ", was " + maxEndpoints);
+            }
+            this.unreachableFor = forHowLong;
+            this.maxUnreachable = maxEndpoints;
             return this;
         }
 

@@ -87,6 +87,31 @@ class IntegratorTest {
     }
 
     @Test
+    void rememberingUnreachableEndpointsTakesABoundedTimeAndABoundedNumber() {
+        Integrator.Builder builder = Integrator.builder().policy(a -> List.of(reachable));
+
+        assertThatThrownBy(() -> builder.rememberUnreachable(null)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("forHowLong");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rememberUnreachable: forHowLong must be between 1 ms and 24 hours, was PT0S");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 ms and 24 hours");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ofNanos(999_999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 ms and 24 hours");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ofHours(24).plusMillis(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 ms and 24 hours");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ofMinutes(5), 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rememberUnreachable: maxEndpoints must be between 1 and 1000000, was 0");
+        assertThatThrownBy(() -> builder.rememberUnreachable(Duration.ofMinutes(5), 1_000_001))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("between 1 and 1000000");
+
+        assertThat(builder.rememberUnreachable(Duration.ofHours(24), 1_000_000).build()).isNotNull();
+        assertThat(builder.rememberUnreachable(Duration.ofMillis(1), 1).build()).isNotNull();
+    }
+
+    @Test
     void sessionPropertiesBoundEveryStepAndRequireStartTls() {
         Integrator integrator = Integrator.builder().policy(a -> List.of(reachable))
                 .connectTimeout(Duration.ofSeconds(3)).readTimeout(Duration.ofSeconds(4)).build();

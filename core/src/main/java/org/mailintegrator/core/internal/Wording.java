@@ -110,6 +110,39 @@ public final class Wording {
         return busyDetail + " It said so " + answers + " times in " + millis(elapsed) + "; try again later.";
     }
 
+    // Shared knowledge of unreachable endpoints (Integrator.Builder.rememberUnreachable)
+
+    /**
+     * A candidate not contacted because an earlier integration of the same integrator could not connect to its
+     * endpoint {@code ago}, with {@code outcome} ({@code REFUSED} or {@code TIMED_OUT}).
+     */
+    public static String knownUnreachable(ProtocolCandidate candidate, org.mailintegrator.core.Outcome outcome,
+            Duration ago, Duration remembered) {
+        String how = outcome == org.mailintegrator.core.Outcome.REFUSED ? "the connection was refused"
+                : "the connect timed out";
+        return "Not contacted: an integration " + span(ago) + " ago found " + where(candidate) + " unreachable ("
+                + how + "), and this integrator remembers unreachable endpoints for " + span(remembered)
+                + " (Integrator.Builder.rememberUnreachable); the chain moved on at once.";
+    }
+
+    /** {@code 850 ms}, {@code 3.2 s}, {@code 45 s}, {@code 10 min}, {@code 24 h}. */
+    private static String span(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1_000) {
+            return millis + " ms";
+        }
+        if (millis < 10_000) {
+            return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        }
+        if (millis < 120_000) {
+            return millis / 1000 + " s";
+        }
+        if (millis < 7_200_000) {
+            return millis / 60_000 + " min";
+        }
+        return millis / 3_600_000 + " h";
+    }
+
     // Success
 
     public static String accepted(ProtocolCandidate candidate, String username) {

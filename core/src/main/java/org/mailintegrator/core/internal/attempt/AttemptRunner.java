@@ -5,6 +5,7 @@ import jakarta.mail.Store;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -24,6 +25,7 @@ import org.mailintegrator.core.internal.classify.OAuthRequiredException;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
 import org.mailintegrator.core.internal.classify.Verdict;
 import org.mailintegrator.core.internal.planning.HostLookups;
+import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 import org.mailintegrator.core.internal.racing.Race;
@@ -47,12 +49,19 @@ public final class AttemptRunner {
     private final Integration integration;
     private final Credentials credentials;
     private final HostLookups lookups;
+    private final @Nullable UnreachableMemory unreachable;
 
-    public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups) {
+    /**
+     * @param unreachable the integrator's memory of unreachable endpoints, which the tries consult before they
+     *     connect and teach when they end; null when the integrator keeps none
+     */
+    public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups,
+            @Nullable UnreachableMemory unreachable) {
         this.settings = settings;
         this.integration = integration;
         this.credentials = credentials;
         this.lookups = lookups;
+        this.unreachable = unreachable;
     }
 
     /** One try of {@code lane}'s candidate; on the calling thread, which it holds until the try is over. */
@@ -65,6 +74,9 @@ public final class AttemptRunner {
         transport.phaseListener((from, to) -> {
             if (to == Phase.CONNECT) {
                 lane.connecting();
+            }
+            if (from == Phase.CONNECT && unreachable != null && transport.isConnected()) {
+                unreachable.reachable(candidate);
             }
             if (from != Phase.NOT_STARTED) {
                 listener.phaseEnd(integration, candidate, from);
@@ -79,8 +91,12 @@ public final class AttemptRunner {
         if (start == Race.Start.FIRST) {
             listener.attemptStart(integration, candidate);
         }
-        Race.TryEnd end = attempt(lane, transport);
+        Race.TryEnd end = knownUnreachable(candidate).orElseGet(() -> attempt(lane, transport));
         Attempt recorded = lane.end(end);
+        if (unreachable != null && recorded != null && recorded.outcome() == end.outcome()) {
+            // the try ended on its own (the race did not stop it): what it saw of the endpoint is worth keeping
+            unreachable.learn(candidate, end.outcome(), end.phase());
+        }
         // the listener hears the end outside the race's monitor; the integration completes only after it has
         if (end.phase() != Phase.NOT_STARTED) {
             listener.phaseEnd(integration, candidate, end.phase());
@@ -89,6 +105,19 @@ public final class AttemptRunner {
             listener.attemptEnd(integration, recorded);
         }
         lane.announced(recorded != null);
+    }
+
+    /**
+     * The end of a try that is not made because the endpoint was found unreachable since the integration was
+     * planned (by an integration running alongside): no connection, the outcome the endpoint had.
+     */
+    private Optional<Race.TryEnd> knownUnreachable(ProtocolCandidate candidate) {
+        if (unreachable == null) {
+            return Optional.empty();
+        }
+        return unreachable.recall(candidate).map(known -> new Race.TryEnd(known.outcome(),
+                Wording.knownUnreachable(candidate, known.outcome(), known.ago(), unreachable.duration()), null,
+                Phase.NOT_STARTED, null));
     }
 
     private Race.TryEnd attempt(Race.Lane lane, AttemptTransport transport) {

@@ -17,12 +17,14 @@ import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.Plan;
 import org.mailintegrator.core.internal.planning.Route;
+import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.spi.HostResolver;
 
 /**
  * The engine of one integrator: plans a chain into routes, races them, and runs each attempt on the executor. It
- * holds the integrator's settings and nothing of any one integration. Immutable and thread-safe.
+ * holds the integrator's settings and nothing of any one integration, except, when the integrator keeps one, its
+ * memory of unreachable endpoints, which every integration reads and teaches. Thread-safe.
  */
 public final class Engine {
     /** The most attempts the shared pool runs at once. */
@@ -36,18 +38,22 @@ public final class Engine {
     private final Security minimumSecurity;
     private final HostResolver resolver;
     private final Duration connectTimeout;
+    private final @Nullable UnreachableMemory unreachable;
 
     /**
      * @param executor where attempts run; null for the library's shared pool
+     * @param unreachable the integrator's memory of unreachable endpoints; null when it keeps none (the default)
      */
     public Engine(Race.Rules rules, AttemptRunner.Settings attempts, @Nullable Executor executor,
-            Security minimumSecurity, HostResolver resolver, Duration connectTimeout) {
+            Security minimumSecurity, HostResolver resolver, Duration connectTimeout,
+            @Nullable UnreachableMemory unreachable) {
         this.rules = rules;
         this.attempts = attempts;
         this.executor = executor != null ? executor : SHARED_POOL;
         this.minimumSecurity = minimumSecurity;
         this.resolver = resolver;
         this.connectTimeout = connectTimeout;
+        this.unreachable = unreachable;
     }
 
     /** The real timeline every integrator uses. */
@@ -62,8 +68,8 @@ public final class Engine {
     public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates,
             CredentialRelease release, @Nullable DiscoveredHosts discovered) {
         HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
-        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups);
-        List<Route> routes = Plan.routes(candidates, minimumSecurity, release, credentials.isToken());
+        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups, unreachable);
+        List<Route> routes = Plan.routes(candidates, minimumSecurity, release, credentials.isToken(), unreachable);
         return new Race(rules, integration, routes, lane -> executor.execute(() -> runner.run(lane)), discovered);
     }
 

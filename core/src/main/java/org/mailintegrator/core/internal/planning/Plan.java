@@ -3,6 +3,7 @@ package org.mailintegrator.core.internal.planning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
@@ -11,7 +12,9 @@ import org.mailintegrator.core.internal.Wording;
 /**
  * Turns a policy's chain into routes: candidates below the integrator's minimum security, and those whose host may
  * not receive the credentials ({@link CredentialRelease}), are skipped; so is, for a password, a candidate whose
- * server discovery says takes OAuth2 only ({@link Outcome#OAUTH_REQUIRED}). Stateless.
+ * server discovery says takes OAuth2 only ({@link Outcome#OAUTH_REQUIRED}), and, when the integrator remembers
+ * unreachable endpoints ({@link UnreachableMemory}), a candidate whose endpoint is remembered as unreachable.
+ * Stateless: the memory is the integrator's.
  */
 public final class Plan {
     private Plan() {
@@ -35,6 +38,19 @@ public final class Plan {
      */
     public static List<Route> routes(List<ProtocolCandidate> candidates, Security minimum, CredentialRelease release,
             boolean token) {
+        return routes(candidates, minimum, release, token, null);
+    }
+
+    /**
+     * The routes for {@code candidates}, as {@link #routes(List, Security, CredentialRelease, boolean)} makes them;
+     * in addition, a candidate that would be tried but whose endpoint {@code unreachable} remembers as unreachable
+     * is not contacted: it ends at once with the outcome the endpoint had ({@link Outcome#REFUSED} or
+     * {@link Outcome#TIMED_OUT}) and a detail that says when it was found unreachable.
+     *
+     * @param unreachable the integrator's memory of unreachable endpoints; null when it keeps none (the default)
+     */
+    public static List<Route> routes(List<ProtocolCandidate> candidates, Security minimum, CredentialRelease release,
+            boolean token, @Nullable UnreachableMemory unreachable) {
         List<Route> routes = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             ProtocolCandidate candidate = candidates.get(i);
@@ -47,6 +63,14 @@ public final class Plan {
                 if (oauth2Only.isPresent()) {
                     skipped = oauth2Only.get();
                     skippedAs = Outcome.OAUTH_REQUIRED;
+                }
+            }
+            if (skipped == null && unreachable != null) {
+                Optional<UnreachableMemory.Known> known = unreachable.recall(candidate);
+                if (known.isPresent()) {
+                    skipped = Wording.knownUnreachable(candidate, known.get().outcome(), known.get().ago(),
+                            unreachable.duration());
+                    skippedAs = known.get().outcome();
                 }
             }
             routes.add(new Route(i, candidate, skipped, skippedAs, release.provenance(candidate).orElse(null)));

@@ -52,8 +52,9 @@ public final class Route {
     }
 
     /**
-     * The outcome a skipped candidate's attempt records: {@link Outcome#SKIPPED}, or {@link Outcome#OAUTH_REQUIRED}
-     * when discovery says its server takes OAuth2 only and the account carries a password.
+     * The outcome a skipped candidate's attempt records: {@link Outcome#SKIPPED}; {@link Outcome#OAUTH_REQUIRED}
+     * when discovery says its server takes OAuth2 only and the account carries a password; {@link Outcome#REFUSED}
+     * or {@link Outcome#TIMED_OUT} when its endpoint is remembered as unreachable ({@link UnreachableMemory}).
      */
     public Outcome skippedAs() {
         return skippedAs;
