@@ -109,6 +109,9 @@ public final class IntegrateAccount {
             "  --concurrency <n>          accounts integrated at a time, 1 to 64, 8 (default)",
             "  --format <jsonl|csv>       jsonl (default): {\"email\":..., \"result\":...} or {\"email\":..., \"error\":...}",
             "                             csv: " + BatchIntegration.CSV_HEADER,
+            "  --remember-unreachable <time>  remember for this long, across the batch's accounts, the endpoints",
+            "                             whose connect was refused or timed out, and do not wait for them again",
+            "                             (off by default: every account tries every candidate)",
             "",
             "The password is read from the environment variable " + PASSWORD_VARIABLE + ", else from the",
             "console without echo. It is never accepted on the command line.",
@@ -436,6 +439,7 @@ public final class IntegrateAccount {
         Duration connectTimeout = Integrator.DEFAULT_CONNECT_TIMEOUT;
         Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
         Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
+        Duration rememberUnreachable;
         boolean discover;
         String tokenVariable;
         String batch;
@@ -518,6 +522,9 @@ public final class IntegrateAccount {
                             throw new IllegalArgumentException("--format must be jsonl or csv, was \"" + value + "\"");
                         }
                         options.format = value;
+                        break;
+                    case "--remember-unreachable":
+                        options.rememberUnreachable = duration(name, value);
                         break;
                     case "--token-env":
                         if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -632,6 +639,9 @@ public final class IntegrateAccount {
                     .authTimeout(authTimeout);
             if (discover) {
                 integrator.discovery(network.discovery());
+            }
+            if (rememberUnreachable != null) {
+                integrator.rememberUnreachable(rememberUnreachable);
             }
             if (network.sslContext() != null) {
                 integrator.sslContext(network.sslContext());
