@@ -175,6 +175,8 @@ class BatchIntegrationTest {
                         "--concurrency must be a number from 1 to 64"),
                 Arguments.of(List.of("--batch", "accounts.csv", "--out", "r.jsonl", "--format", "xml"),
                         "--format must be jsonl or csv"),
+                Arguments.of(List.of("--batch", "accounts.csv", "--out", "r.jsonl", "--remember-unreachable", "1500m"),
+                        "forHowLong must be between 1 ms and 24 hours"),
                 Arguments.of(List.of("--batch", "accounts.csv", "--out", "r.jsonl", "alice@example.com"),
                         "--batch takes the addresses from its file"),
                 Arguments.of(List.of("--batch", "accounts.csv", "--out", "r.jsonl", "--host", "mail.example.com"),
