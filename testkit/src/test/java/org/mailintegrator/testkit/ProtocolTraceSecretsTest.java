@@ -22,8 +22,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * With Jakarta Mail's protocol tracing switched on by the application (java.util.logging at FINEST), the
- * password or access token still never appears, neither as is nor in its base64 SASL forms. The library's IMAP
- * store traces under its own package's logger, so that is traced too.
+ * password or access token still never appears, neither as is nor in its base64 SASL forms.
  */
 class ProtocolTraceSecretsTest {
     private static final String ADDRESS = "grace@example.test";
@@ -54,7 +53,7 @@ class ProtocolTraceSecretsTest {
     @BeforeEach
     void traceEverything() {
         capture.setLevel(Level.ALL);
-        for (String name : List.of("org.eclipse.angus.mail", "jakarta.mail", "org.mailintegrator")) {
+        for (String name : List.of("org.eclipse.angus.mail", "jakarta.mail")) {
             Logger logger = Logger.getLogger(name);
             tracing.add(logger);
             previous.add(logger.getLevel());

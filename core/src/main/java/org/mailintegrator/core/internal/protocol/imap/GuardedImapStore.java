@@ -4,9 +4,11 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.io.IOException;
+import java.util.Locale;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.util.MailLogger;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 
 /**
@@ -24,6 +26,9 @@ final class GuardedImapStore extends IMAPStore {
     GuardedImapStore(Session session, URLName url, String name, boolean ssl, boolean token) {
         super(session, url, name, ssl);
         this.token = token;
+        // Angus names its loggers after the store's class: keep the names it documents for the protocol trace
+        this.logger = new MailLogger(IMAPStore.class, "DEBUG " + name.toUpperCase(Locale.ROOT), session.getDebug(),
+                session.getDebugOut());
     }
 
     @Override
