@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +68,7 @@ public final class AutoconfigServer implements AutoCloseable {
     private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
     private final List<URI> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
     private AutoconfigServer(HttpServer server, String scheme) {
         this.server = server;
@@ -77,6 +79,8 @@ public final class AutoconfigServer implements AutoCloseable {
                 runnable -> {
                     Thread thread = new Thread(runnable, "testkit-autoconfig-" + port + "-" + count.incrementAndGet());
                     thread.setDaemon(true);
+                    threads.removeIf(old -> !old.isAlive());
+                    threads.add(thread);
                     return thread;
                 }, new ThreadPoolExecutor.CallerRunsPolicy());
         server.setExecutor(executor);
@@ -229,6 +233,11 @@ public final class AutoconfigServer implements AutoCloseable {
         executor.shutdownNow();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
+            // a terminated pool's last worker may still be finishing its run(): wait until none is alive
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (Thread thread : threads) {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
