@@ -167,7 +167,8 @@ public final class Explanation {
                     result.emailAddress(), w.candidate(winner));
             unused = entries.subList(0, selected);
         } else {
-            summary = attempts.size() == 1 ? w.format("summary.failed.one", result.emailAddress())
+            summary = attempts.isEmpty() ? w.format("summary.empty", result.emailAddress())
+                    : attempts.size() == 1 ? w.format("summary.failed.one", result.emailAddress())
                     : w.format("summary.failed", result.emailAddress(), attempts.size());
             unused = entries;
         }

@@ -224,6 +224,9 @@ public final class Integrator {
      * {@link #integrate(MailAccount)} does. A more preferred candidate that works again is not looked for here:
      * that is {@link #checkUpgrade(MailAccount, IntegrationResult)}, on the application's schedule.
      *
+     * <p>The remembered candidate gets the credentials as a host the caller names would: keep saved results where
+     * only the application can change them, since a forged one would name the host the password goes to.
+     *
      * @throws IllegalArgumentException if {@code previous} is for another address
      * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
      */

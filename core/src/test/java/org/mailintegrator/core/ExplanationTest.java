@@ -68,6 +68,11 @@ class ExplanationTest {
                 "The user creates an app password in the provider's account settings and integrates with it.");
     }
 
+    @Test
+    void aResultWithoutAttemptsSaysNothingWasTried() {
+        assertThat(result().explain()).isEqualTo("alice@example.com: nothing was tried.");
+    }
+
     /** An application's own translation: a bundle with the library's keys. */
     @Test
     void theWordsComeFromTheBundleGiven() {
