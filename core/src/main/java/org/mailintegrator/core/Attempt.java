@@ -76,7 +76,7 @@ public final class Attempt {
         return outcome;
     }
 
-    /** Time spent on this candidate; zero for {@link Outcome#NOT_TRIED}. */
+    /** Time spent on this candidate; zero for one that was never started. */
     public Duration elapsed() {
         return elapsed;
     }

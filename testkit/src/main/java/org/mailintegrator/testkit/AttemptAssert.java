@@ -82,7 +82,11 @@ public final class AttemptAssert extends AbstractAssert<AttemptAssert, Attempt> 
         return hasOutcomeIn(Outcome.NOT_TRIED, Outcome.SUPERSEDED);
     }
 
-    /** Checks that the candidate was never tried ({@link Outcome#NOT_TRIED}): a more preferred one authenticated. */
+    /**
+     * Checks that the candidate was never given the credentials ({@link Outcome#NOT_TRIED}). After a more preferred
+     * candidate authenticated it may instead be {@link Outcome#SUPERSEDED}, depending on timing: use
+     * {@link #wasNotNeeded()} there.
+     */
     public AttemptAssert wasNotTried() {
         isNotNull();
         if (actual.outcome() != Outcome.NOT_TRIED) {
