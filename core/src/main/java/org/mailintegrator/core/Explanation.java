@@ -52,6 +52,8 @@ public final class Explanation {
         SERVICE_DISABLED,
         /** The host name was not found. */
         HOST_NOT_FOUND,
+        /** The name server did not answer in time. */
+        NAME_SERVER_SILENT,
         /** The server broke the protocol or closed the connection. */
         PROTOCOL_ERROR,
         /** The network failed. */
@@ -72,7 +74,7 @@ public final class Explanation {
                 case AUTHENTICATED -> AUTHENTICATED;
                 case REFUSED -> STOPPED;
                 case TIMED_OUT -> attempt.phase() == Phase.CONNECT ? BLOCKED
-                        : attempt.phase() == Phase.RESOLVE ? HOST_NOT_FOUND : SLOW;
+                        : attempt.phase() == Phase.RESOLVE ? NAME_SERVER_SILENT : SLOW;
                 case TLS_FAILED -> TLS_NOT_TRUSTED;
                 case TLS_REQUIRED -> TLS_REQUIRED;
                 case BUSY -> BUSY;

@@ -8,6 +8,7 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.ResourceBundle;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The explanation's grouping and words, on results built by hand (the KB situations run on real servers elsewhere). */
@@ -66,6 +67,26 @@ class ExplanationTest {
         assertThat(result.explanation().remedies()).containsExactly(
                 "The application signs the user in with OAuth2 and integrates with an access token.",
                 "The user creates an app password in the provider's account settings and integrates with it.");
+    }
+
+    @Test
+    void everyOutcomeInEveryPhaseHasACauseWithWordsAndTheTellingOnesARemedy() {
+        for (Outcome outcome : Outcome.values()) {
+            for (Phase phase : Phase.values()) {
+                Attempt attempt = Attempt.of(IMAPS, outcome, Duration.ofMillis(1), "detail").withPhase(phase);
+                Explanation.Cause cause = Explanation.Cause.of(attempt);
+                Explanation explanation = result(attempt).explanation();
+
+                assertThat(explanation.text()).as(outcome + " in " + phase).isNotBlank();
+                assertThat(explanation.entries().get(0).cause()).isEqualTo(cause);
+                boolean remedied = !Set.of(Explanation.Cause.AUTHENTICATED, Explanation.Cause.NOT_NEEDED,
+                        Explanation.Cause.CANCELLED, Explanation.Cause.NOT_ALLOWED, Explanation.Cause.GAVE_UP)
+                        .contains(cause);
+                assertThat(explanation.entries().get(0).remedy().isPresent()).as(cause.toString()).isEqualTo(remedied);
+            }
+        }
+        assertThat(Explanation.Cause.of(Attempt.of(IMAPS, Outcome.TIMED_OUT, Duration.ofSeconds(1), "dns")
+                .withPhase(Phase.RESOLVE))).isEqualTo(Explanation.Cause.NAME_SERVER_SILENT);
     }
 
     @Test
