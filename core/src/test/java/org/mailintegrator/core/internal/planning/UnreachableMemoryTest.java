@@ -240,6 +240,19 @@ class UnreachableMemoryTest {
     }
 
     @Test
+    void onceItsEntryHasExpiredTheEndpointIsPlannedAgain() {
+        memory.learn(IMAPS, Outcome.TIMED_OUT, Phase.CONNECT);
+        time.advance(FIVE_MINUTES.minusMillis(1));
+        assertThat(Plan.routes(List.of(IMAPS), Security.NONE, CredentialRelease.CALLER_HOSTS, false, memory).get(0)
+                .skipped()).as("still remembered").isPresent();
+
+        time.advance(Duration.ofMillis(1));
+
+        assertThat(Plan.routes(List.of(IMAPS), Security.NONE, CredentialRelease.CALLER_HOSTS, false, memory).get(0)
+                .skipped()).as("contacted again").isEmpty();
+    }
+
+    @Test
     void anotherReasonToSkipACandidateComesFirst() {
         memory.learn(IMAP, Outcome.REFUSED, Phase.CONNECT);
 
