@@ -98,6 +98,11 @@ public final class Explanation {
         boolean telling() {
             return this != AUTHENTICATED && this != NOT_NEEDED && this != CANCELLED;
         }
+
+        /** Whether something can be done about it (the integrator's own rules and patience are the caller's). */
+        boolean remedied() {
+            return telling() && this != NOT_ALLOWED && this != GAVE_UP;
+        }
     }
 
     /** One attempt with its cause, and what would make it work, if anything can be said. */
@@ -155,7 +160,7 @@ public final class Explanation {
         List<Entry> entries = new ArrayList<>();
         for (Attempt attempt : attempts) {
             Cause cause = Cause.of(attempt);
-            Optional<String> remedy = cause.telling() && cause != Cause.NOT_ALLOWED && cause != Cause.GAVE_UP
+            Optional<String> remedy = cause.remedied()
                     ? Optional.of(w.remedy(cause, attempt.candidate().protocol(), attempt.candidate().host(),
                             List.of(String.valueOf(attempt.candidate().port()))))
                     : Optional.empty();
@@ -199,7 +204,7 @@ public final class Explanation {
 
     /** One remedy per protocol and host, naming its ports together. */
     private static List<String> groupRemedies(Words w, Cause cause, List<ProtocolCandidate> candidates) {
-        if (cause == Cause.NOT_ALLOWED || cause == Cause.GAVE_UP) {
+        if (!cause.remedied()) {
             return List.of();
         }
         Map<String, List<ProtocolCandidate>> byService = candidates.stream().collect(Collectors.groupingBy(

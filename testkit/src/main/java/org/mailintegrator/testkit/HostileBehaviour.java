@@ -298,11 +298,9 @@ public enum HostileBehaviour implements ServerBehaviour {
     SERVICE_DISABLED {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
-            connection.sendLine(isImap(connection)
-                    ? login.command().tag() + " NO [ALERT] Your account is not enabled for IMAP use. Please visit"
-                            + " your Gmail settings page and enable your account for IMAP access. (Failure)"
-                    : "-ERR POP access is disabled for your account");
-            return Step.ANSWERED;
+            return refuseLogin(connection, login, "[ALERT] Your account is not enabled for IMAP use. Please visit"
+                    + " your Gmail settings page and enable your account for IMAP access. (Failure)",
+                    "-ERR POP access is disabled for your account");
         }
     },
     /**
@@ -314,10 +312,8 @@ public enum HostileBehaviour implements ServerBehaviour {
     BASIC_AUTH_DISABLED {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
-            connection.sendLine(isImap(connection)
-                    ? login.command().tag() + " NO [AUTHENTICATIONFAILED] Basic authentication is disabled"
-                    : "-ERR Basic authentication is disabled");
-            return Step.ANSWERED;
+            return refuseLogin(connection, login, "[AUTHENTICATIONFAILED] Basic authentication is disabled",
+                    "-ERR Basic authentication is disabled");
         }
     },
     /**
@@ -329,9 +325,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
             String said = "Application-specific password required: https://support.google.com/accounts/answer/185833";
-            connection.sendLine(isImap(connection) ? login.command().tag() + " NO [ALERT] " + said + " (Failure)"
-                    : "-ERR [AUTH] " + said);
-            return Step.ANSWERED;
+            return refuseLogin(connection, login, "[ALERT] " + said + " (Failure)", "-ERR [AUTH] " + said);
         }
     },
     /**
@@ -501,10 +495,15 @@ public enum HostileBehaviour implements ServerBehaviour {
     }
 
     private static Step answerBusy(Connection connection, Login login) throws IOException {
-        connection.sendLine(isImap(connection)
-                ? login.command().tag() + " NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded"
-                        + " (mail_max_userip_connections=10)"
-                : "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
+        return refuseLogin(connection, login, "[UNAVAILABLE] Maximum number of connections from user+IP exceeded"
+                + " (mail_max_userip_connections=10)",
+                "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
+    }
+
+    /** Refuses a login: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} as it is. */
+    private static Step refuseLogin(Connection connection, Login login, String imapText, String pop3Answer)
+            throws IOException {
+        connection.sendLine(isImap(connection) ? login.command().tag() + " NO " + imapText : pop3Answer);
         return Step.ANSWERED;
     }
 

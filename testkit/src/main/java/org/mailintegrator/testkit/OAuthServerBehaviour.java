@@ -175,9 +175,7 @@ public final class OAuthServerBehaviour implements ServerBehaviour {
         if (!oauthOnly) {
             return Step.DEFAULT;
         }
-        connection.sendLine(imap(connection) ? login.command().tag() + " NO [AUTHENTICATIONFAILED] Basic "
-                + "authentication is disabled" : "-ERR Basic authentication is disabled");
-        return Step.ANSWERED;
+        return HostileBehaviour.BASIC_AUTH_DISABLED.login(connection, login);
     }
 
     private void signIn(Connection connection, String tag, String mechanism, String initial, boolean inCommand)
