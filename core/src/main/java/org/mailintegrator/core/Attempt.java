@@ -23,10 +23,11 @@ public final class Attempt {
     private final @Nullable InetSocketAddress address;
     private final @Nullable Throwable cause;
     private final @Nullable Provenance provenance;
+    private final Explanation.@Nullable Cause explainedAs;
 
     private Attempt(ProtocolCandidate candidate, Outcome outcome, Duration elapsed, String detail, Phase phase,
             @Nullable InetSocketAddress address, @Nullable Throwable cause,
-            @Nullable Provenance provenance) {
+            @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs) {
         this.candidate = candidate;
         this.outcome = outcome;
         this.elapsed = elapsed;
@@ -35,6 +36,7 @@ public final class Attempt {
         this.address = address;
         this.cause = cause;
         this.provenance = provenance;
+        this.explainedAs = explainedAs;
     }
 
     /**
@@ -51,19 +53,19 @@ public final class Attempt {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null, null, null);
+        return new Attempt(candidate, outcome, elapsed, detail, Phase.NOT_STARTED, null, null, null, null);
     }
 
     /** A copy of this attempt that ended in {@code phase}. */
     public Attempt withPhase(Phase phase) {
         return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address,
-                cause, provenance);
+                cause, provenance, explainedAs);
     }
 
     /** A copy of this attempt that talked to the server at {@code address}. */
     public Attempt withAddress(InetSocketAddress address) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"),
-                cause, provenance);
+                cause, provenance, explainedAs);
     }
 
     /** The candidate that was tried. */
@@ -118,7 +120,7 @@ public final class Attempt {
      */
     public Attempt withCause(Throwable cause) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address,
-                Objects.requireNonNull(cause, "cause"), provenance);
+                Objects.requireNonNull(cause, "cause"), provenance, explainedAs);
     }
 
     /**
@@ -132,7 +134,23 @@ public final class Attempt {
     /** A copy of this attempt whose candidate's host came from {@code provenance}. */
     public Attempt withProvenance(Provenance provenance) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause,
-                Objects.requireNonNull(provenance, "provenance"));
+                Objects.requireNonNull(provenance, "provenance"), explainedAs);
+    }
+
+    /**
+     * Why this attempt ended as it did, in the terms of {@link Explanation}, where the integrator knew more than the
+     * outcome says: a {@link Outcome#TLS_FAILED} because STARTTLS was not offered rather than an untrusted
+     * certificate, a {@link Outcome#NOT_TRIED} because the deadline passed rather than because it was not needed, a
+     * {@link Outcome#SKIPPED} with its reason. Empty when the outcome and phase say it all.
+     */
+    public Optional<Explanation.Cause> explainedAs() {
+        return Optional.ofNullable(explainedAs);
+    }
+
+    /** A copy of this attempt whose cause, in the terms of {@link Explanation}, is {@code explainedAs}. */
+    public Attempt explainedAs(Explanation.Cause explainedAs) {
+        return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause, provenance,
+                Objects.requireNonNull(explainedAs, "explainedAs"));
     }
 
     @Override
@@ -146,7 +164,7 @@ public final class Attempt {
         Attempt that = (Attempt) other;
         return candidate.equals(that.candidate) && outcome == that.outcome && elapsed.equals(that.elapsed)
                 && detail.equals(that.detail) && phase == that.phase && Objects.equals(address, that.address)
-                && Objects.equals(provenance, that.provenance);
+                && Objects.equals(provenance, that.provenance) && explainedAs == that.explainedAs;
     }
 
     @Override

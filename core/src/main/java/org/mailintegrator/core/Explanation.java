@@ -32,8 +32,12 @@ public final class Explanation {
         BLOCKED,
         /** The server, once connected, did not answer in time. */
         SLOW,
-        /** TLS could not be established or its certificate is not trusted. */
+        /** The server's certificate is not trusted: untrusted authority, expired, or issued for another name. */
         TLS_NOT_TRUSTED,
+        /** The TLS handshake failed (no protocol or cipher in common, or no TLS on the port). */
+        TLS_HANDSHAKE_FAILED,
+        /** The server does not offer, or refused, the STARTTLS/STLS upgrade a {@code STARTTLS} candidate requires. */
+        STARTTLS_NOT_OFFERED,
         /** The server takes the password only over TLS. */
         TLS_REQUIRED,
         /** The server said it was busy. */
@@ -60,6 +64,22 @@ public final class Explanation {
         NETWORK_ERROR,
         /** The integrator's rules kept it from being contacted. */
         NOT_ALLOWED,
+        /** Never contacted: its security is below the integrator's minimum. */
+        BELOW_MINIMUM_SECURITY,
+        /** Never contacted: discovery found its host outside the address's domain, and it was not approved. */
+        HOST_NOT_APPROVED,
+        /** Never contacted: the domain's DNS says it does not offer this service. */
+        SERVICE_WITHDRAWN,
+        /** Never contacted: the account's access token source gave no token. */
+        NO_ACCESS_TOKEN,
+        /** Never contacted: the integrator remembered it as unreachable a moment ago. */
+        REMEMBERED_UNREACHABLE,
+        /** Never run: the integration's overall deadline passed first. */
+        DEADLINE_PASSED,
+        /** Never run: the integration stopped at the first rejected credentials ({@code stopOnAuthFailure}). */
+        STOPPED_AT_REJECTION,
+        /** Never run: the application's executor refused to run it. */
+        NOT_RUN,
         /** Given up by the patience window. */
         GAVE_UP,
         /** Not needed: a more preferred candidate authenticated. */
@@ -67,9 +87,16 @@ public final class Explanation {
         /** The integration was cancelled. */
         CANCELLED;
 
-        /** The cause of {@code attempt}'s outcome. */
+        /**
+         * The cause of {@code attempt}'s outcome: the one the integrator recorded where the outcome alone does not
+         * tell ({@link Attempt#explainedAs()}), else the one its outcome and phase give.
+         */
         public static Cause of(Attempt attempt) {
             Objects.requireNonNull(attempt, "attempt");
+            return attempt.explainedAs().orElseGet(() -> ofOutcome(attempt));
+        }
+
+        private static Cause ofOutcome(Attempt attempt) {
             return switch (attempt.outcome()) {
                 case AUTHENTICATED -> AUTHENTICATED;
                 case REFUSED -> STOPPED;
@@ -99,9 +126,9 @@ public final class Explanation {
             return this != AUTHENTICATED && this != NOT_NEEDED && this != CANCELLED;
         }
 
-        /** Whether something can be done about it (the integrator's own rules and patience are the caller's). */
+        /** Whether something can be done about it: everything telling but a rule this library cannot name. */
         boolean remedied() {
-            return telling() && this != NOT_ALLOWED && this != GAVE_UP;
+            return telling() && this != NOT_ALLOWED;
         }
     }
 

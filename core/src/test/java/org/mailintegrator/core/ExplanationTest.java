@@ -80,7 +80,7 @@ class ExplanationTest {
                 assertThat(explanation.text()).as(outcome + " in " + phase).isNotBlank();
                 assertThat(explanation.entries().get(0).cause()).isEqualTo(cause);
                 boolean remedied = !Set.of(Explanation.Cause.AUTHENTICATED, Explanation.Cause.NOT_NEEDED,
-                        Explanation.Cause.CANCELLED, Explanation.Cause.NOT_ALLOWED, Explanation.Cause.GAVE_UP)
+                        Explanation.Cause.CANCELLED, Explanation.Cause.NOT_ALLOWED)
                         .contains(cause);
                 assertThat(explanation.entries().get(0).remedy().isPresent()).as(cause.toString()).isEqualTo(remedied);
             }
