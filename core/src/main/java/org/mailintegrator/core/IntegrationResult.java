@@ -20,13 +20,15 @@ public final class IntegrationResult {
     private final List<Attempt> attempts;
     private final Duration elapsed;
     private final @Nullable DiscoveredHosts discovered;
+    private final List<ProtocolCandidate> chain;
 
     private IntegrationResult(String emailAddress, List<Attempt> attempts, Duration elapsed,
-            @Nullable DiscoveredHosts discovered) {
+            @Nullable DiscoveredHosts discovered, List<ProtocolCandidate> chain) {
         this.emailAddress = emailAddress;
         this.attempts = attempts;
         this.elapsed = elapsed;
         this.discovered = discovered;
+        this.chain = chain;
     }
 
     /**
@@ -43,7 +45,9 @@ public final class IntegrationResult {
         if (elapsed.isNegative()) {
             throw new IllegalArgumentException("elapsed must not be negative, was " + elapsed);
         }
-        return new IntegrationResult(emailAddress, List.copyOf(attempts), elapsed, null);
+        List<Attempt> copy = List.copyOf(attempts);
+        return new IntegrationResult(emailAddress, copy, elapsed, null,
+                copy.stream().map(Attempt::candidate).toList());
     }
 
     /** The address of the account that was integrated. */
@@ -108,7 +112,29 @@ public final class IntegrationResult {
 
     /** A copy of this result that records what discovery found. */
     public IntegrationResult withDiscovered(DiscoveredHosts discovered) {
-        return new IntegrationResult(emailAddress, attempts, elapsed, Objects.requireNonNull(discovered, "discovered"));
+        return new IntegrationResult(emailAddress, attempts, elapsed, Objects.requireNonNull(discovered, "discovered"),
+                chain);
+    }
+
+    /**
+     * The policy's chain this result was made under: every candidate the policy listed, in preference order. Usually
+     * the candidates of {@link #attempts()}; longer for a result of
+     * {@link Integrator#integrate(MailAccount, IntegrationResult)} that only had to try the remembered candidate.
+     * A saved result is reused only under the same chain.
+     */
+    public List<ProtocolCandidate> chain() {
+        return chain;
+    }
+
+    /** A copy of this result made under {@code chain}, which lists every attempted candidate. */
+    IntegrationResult madeUnder(List<ProtocolCandidate> chain) {
+        List<ProtocolCandidate> copy = List.copyOf(chain);
+        for (Attempt attempt : attempts) {
+            if (!copy.contains(attempt.candidate())) {
+                throw new IllegalArgumentException("the chain " + copy + " does not list " + attempt.candidate());
+            }
+        }
+        return new IntegrationResult(emailAddress, attempts, elapsed, discovered, copy);
     }
 
     /**
@@ -160,7 +186,7 @@ public final class IntegrationResult {
         return SavedResult.read(Objects.requireNonNull(json, "json"));
     }
 
-    /** Results are equal when they are for the same address, with equal attempts and elapsed time. */
+    /** Results are equal when they are for the same address, with equal attempts, chain and elapsed time. */
     @Override
     public boolean equals(Object other) {
         if (this == other) {
@@ -170,12 +196,13 @@ public final class IntegrationResult {
             return false;
         }
         IntegrationResult that = (IntegrationResult) other;
-        return emailAddress.equals(that.emailAddress) && attempts.equals(that.attempts) && elapsed.equals(that.elapsed);
+        return emailAddress.equals(that.emailAddress) && attempts.equals(that.attempts) && elapsed.equals(that.elapsed)
+                && chain.equals(that.chain);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(emailAddress, attempts, elapsed);
+        return Objects.hash(emailAddress, attempts, elapsed, chain);
     }
 
     /** A multi-line explanation: the verdict, then one line per attempt. */

@@ -218,39 +218,74 @@ public final class Integrator {
 
     /**
      * Integrates {@code account} again, starting from {@code previous}, an earlier result for the same address
-     * (kept by the application, perhaps in its {@linkplain IntegrationResult#toJson() saved form}): the candidate it
-     * selected is tried first, alone, so that when nothing has changed the integration costs about one login; when
-     * it no longer authenticates, or {@code previous} selected nothing, the policy's chain is walked as
-     * {@link #integrate(MailAccount)} does. A more preferred candidate that works again is not looked for here:
-     * that is {@link #checkUpgrade(MailAccount, IntegrationResult)}, on the application's schedule.
+     * (kept by the application, perhaps in its {@linkplain IntegrationResult#toJson() saved form}). A saved result is
+     * a hint inside this integrator's policy, never a way around it: the candidate it selected is tried first, alone,
+     * so that when nothing has changed the integration costs about one login, only when
+     * <ol>
+     *   <li>{@code previous} was made under the same chain this integrator's policy lists for the account now
+     *       ({@link IntegrationResult#chain()}: the same candidates in the same order, hosts found by discovery
+     *       included), so every candidate more preferred than the remembered one was tried then and failed;</li>
+     *   <li>the remembered candidate's security is not below the {@linkplain Builder#minimumSecurity(Security)
+     *       minimum}; and</li>
+     *   <li>its host may receive the credentials under today's rules: a host that discovery found is released as
+     *       it would be in a fresh integration (trusted source, within the address's domain, or
+     *       {@linkplain Builder#approveHosts(HostApproval) approved} now), whatever the saved result says.</li>
+     * </ol>
+     * Otherwise, or when the remembered candidate no longer authenticates, or {@code previous} selected nothing, the
+     * policy's chain is walked as {@link #integrate(MailAccount)} does. So a result saved under one policy and reused
+     * under another never sends a credential the current policy would not send. A more preferred candidate that
+     * works again is not looked for here: that is {@link #checkUpgrade(MailAccount, IntegrationResult)}, on the
+     * application's schedule. The result of a reuse holds the remembered attempt alone, made under the current
+     * chain, so it can be saved and reused again.
      *
-     * <p>The remembered candidate gets the credentials as a host the caller names would: keep saved results where
-     * only the application can change them, since a forged one would name the host the password goes to.
-     *
-     * @throws IllegalArgumentException if {@code previous} is for another address
+     * @throws IllegalArgumentException if {@code previous} is for another address, or as {@link #integrate(MailAccount)}
      * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
      */
     public IntegrationResult integrate(MailAccount account, IntegrationResult previous) {
         Objects.requireNonNull(account, "account");
         requireSameAddress(account, previous);
-        Optional<ProtocolCandidate> remembered = previous.selected();
-        if (remembered.isEmpty()) {
-            return integrate(account);
-        }
+        DiscoveredHosts discovered = discovered(account);
+        List<ProtocolCandidate> chain = candidatesFor(account, discovered);
         Credentials credentials;
         try {
             credentials = credentialsOf(account);
         } catch (IOException e) {
-            return logged(account, withoutToken(account, null, e));
+            return logged(account, withoutToken(account, discovered, e));
         }
-        IntegrationResult again = await(account, negotiation(account, null, credentials, List.of(remembered.get())));
-        if (again.isIntegrated()) {
-            return logged(account, again);
+        Optional<ProtocolCandidate> remembered = reusable(account, previous, chain);
+        if (remembered.isPresent()) {
+            IntegrationResult again = await(account,
+                    negotiation(account, discovered, credentials, List.of(remembered.get())));
+            if (again.isIntegrated()) {
+                return logged(account, again.madeUnder(chain));
+            }
+            log.info("The remembered {} of {} no longer works ({}); trying the whole chain", remembered.get(),
+                    account.emailAddress(), again.attempts().get(0).outcome());
         }
-        log.info("The remembered {} of {} no longer works ({}); trying the whole chain", remembered.get(),
-                account.emailAddress(), again.attempts().get(0).outcome());
-        DiscoveredHosts discovered = discovered(account);
-        return logged(account, await(account, negotiation(account, discovered, credentials)));
+        return logged(account, await(account, negotiation(account, discovered, credentials, chain)));
+    }
+
+    /** The candidate {@code previous} selected, if it may be tried alone under {@code chain}; why not is logged. */
+    private Optional<ProtocolCandidate> reusable(MailAccount account, IntegrationResult previous,
+            List<ProtocolCandidate> chain) {
+        Optional<ProtocolCandidate> selected = previous.selected();
+        if (selected.isEmpty()) {
+            return Optional.empty();
+        }
+        ProtocolCandidate candidate = selected.get();
+        String notReused = null;
+        if (!previous.chain().equals(chain)) {
+            notReused = chain.contains(candidate) ? "it was selected under another chain"
+                    : "the policy does not list it now";
+        } else if (!engine.allows(candidate.security())) {
+            notReused = "its security is below the integrator's minimum";
+        }
+        if (notReused != null) {
+            log.info("Not reusing the remembered {} of {}: {}; integrating afresh", candidate,
+                    account.emailAddress(), notReused);
+            return Optional.empty();
+        }
+        return selected;
     }
 
     /**

@@ -14,9 +14,10 @@ import org.mailintegrator.core.internal.Json;
 
 /**
  * The saved form of an {@link IntegrationResult}: JSON, format {@code mailintegrator.result} version 1. It holds
- * the address, the elapsed time and every attempt (candidate, outcome, phase, time, detail, address it connected
- * through, where its host came from) with the cause and remedy of {@link Explanation}; never a secret, since
- * results hold none. A reader of version 1 ignores members it does not know, so later versions may add members;
+ * the address, the elapsed time, the policy's chain the result was made under ({@code chain}: every candidate in
+ * preference order; a result saved without it was made under the chain of its attempts) and every attempt
+ * (candidate, outcome, phase, time, detail, address it connected through, where its host came from) with the cause
+ * and remedy of {@link Explanation}; never a secret, since results hold none. A reader of version 1 ignores members it does not know, so later versions may add members;
  * a change that old readers cannot follow gets a new version number. Stateless.
  */
 final class SavedResult {
@@ -35,6 +36,7 @@ final class SavedResult {
         root.put("integrated", result.isIntegrated());
         root.put("selected", result.selected().map(SavedResult::candidate).orElse(null));
         root.put("elapsedMillis", result.elapsed().toMillis());
+        root.put("chain", result.chain().stream().map(SavedResult::candidate).toList());
         List<Object> attempts = new ArrayList<>();
         for (Explanation.Entry entry : explanation.entries()) {
             Attempt attempt = entry.attempt();
@@ -100,10 +102,24 @@ final class SavedResult {
                 attempt = attempt.withProvenance(Provenance.of(name(Provenance.Kind.class, from, "kind"),
                         text(from, "origin"), Boolean.TRUE.equals(from.get("trusted"))));
             }
+            if (map.get("cause") != null) {
+                Explanation.Cause cause = name(Explanation.Cause.class, map, "cause");
+                if (cause != Explanation.Cause.of(attempt)) {
+                    attempt = attempt.explainedAs(cause);
+                }
+            }
             attempts.add(attempt);
         }
-        return IntegrationResult.of(text(root, "emailAddress"), attempts,
+        IntegrationResult result = IntegrationResult.of(text(root, "emailAddress"), attempts,
                 Duration.ofMillis(number(root, "elapsedMillis")));
+        Object chain = root.get("chain");
+        if (chain == null) {
+            return result;
+        }
+        if (!(chain instanceof List<?> candidates)) {
+            throw new IllegalArgumentException("\"chain\" must be an array of candidates");
+        }
+        return result.madeUnder(candidates.stream().map(item -> candidate(object(item, "a candidate"))).toList());
     }
 
     private static ProtocolCandidate candidate(Map<String, Object> map) {

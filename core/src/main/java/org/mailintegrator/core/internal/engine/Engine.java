@@ -73,6 +73,11 @@ public final class Engine {
         return new Race(rules, integration, routes, lane -> executor.execute(() -> runner.run(lane)), discovered);
     }
 
+    /** Whether a candidate of {@code security} meets the integrator's minimum security. */
+    public boolean allows(Security security) {
+        return Plan.meets(security, minimumSecurity);
+    }
+
     /** Where attempts run: the caller's executor, or the library's shared pool. */
     public Executor executor() {
         return executor;

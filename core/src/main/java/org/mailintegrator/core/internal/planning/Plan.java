@@ -78,6 +78,11 @@ public final class Plan {
         return List.copyOf(routes);
     }
 
+    /** Whether {@code security} is at least {@code minimum}. */
+    public static boolean meets(Security security, Security minimum) {
+        return rank(security) >= rank(minimum);
+    }
+
     private static int rank(Security security) {
         switch (security) {
             case IMPLICIT_TLS:
