@@ -16,6 +16,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
@@ -77,7 +79,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Certificates are verified against the JDK's trust store, host name included, unless an {@link SSLContext} is
  * given. A password crosses the network in cleartext only on a {@link Security#NONE} candidate, because the
- * policy listed one; each such login is logged at WARN (never with the password). Every attempt has a deadline,
+ * policy listed one; each such login is logged at WARN under the logger
+ * {@code org.mailintegrator.core.Integrator.cleartext} (never with the password). Every attempt has a deadline,
  * and so has the whole integration; when {@link #integrate} returns, every socket it opened is closed and every
  * task it ran has ended.
  *
@@ -141,7 +144,8 @@ public final class Integrator {
     }
 
     private static final AtomicLong INTEGRATIONS = new AtomicLong();
-    private static final ConnectionLimiter SHARED_LIMITER = new ConnectionLimiter(DEFAULT_MAX_CONNECTIONS_PER_SERVER);
+    /** One limiter per limit value, shared JVM-wide by every integrator with that limit. */
+    private static final ConcurrentMap<Integer, ConnectionLimiter> SHARED_LIMITERS = new ConcurrentHashMap<>();
 
     private final PreferencePolicy policy;
     private final Duration connectTimeout;
@@ -173,8 +177,7 @@ public final class Integrator {
         SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
         this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
         this.listener = new SafeListener(builder.listener);
-        ConnectionLimiter limiter = maxConnectionsPerServer == DEFAULT_MAX_CONNECTIONS_PER_SERVER ? SHARED_LIMITER
-                : new ConnectionLimiter(maxConnectionsPerServer);
+        ConnectionLimiter limiter = SHARED_LIMITERS.computeIfAbsent(maxConnectionsPerServer, ConnectionLimiter::new);
         Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, authTimeout.plus(readTimeout),
                 integrationTimeout, builder.busyRetryWindow, builder.stopOnAuthFailure, limiter, Engine.timeline(),
                 listener);
@@ -349,15 +352,25 @@ public final class Integrator {
     }
 
     /**
-     * Integrates {@code account} without blocking the caller. The arguments are checked before this method
-     * returns (same exceptions as {@link #integrate}). Cancelling the future stops every attempt at once and
-     * closes its sockets.
+     * Integrates {@code account} without blocking the caller. A null {@code account} throws at once; everything
+     * {@link #integrate(MailAccount)} would throw for the policy's answer (a null, empty or duplicate list) fails the
+     * returned future with that same exception instead, whether discovery runs or not, since the policy may need
+     * discovery's answer first. Cancelling the future stops every attempt at once and closes its sockets.
+     *
+     * @throws NullPointerException if {@code account} is null
      */
     public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
         Objects.requireNonNull(account, "account");
         CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
         if (!needsDiscovery(account) && account.tokenSource() == null) {
-            race(account, negotiation(account, null, fixedCredentials(account)), caller);
+            Race negotiation;
+            try {
+                negotiation = negotiation(account, null, fixedCredentials(account));
+            } catch (RuntimeException invalid) {
+                caller.completeExceptionally(invalid);
+                return caller;
+            }
+            race(account, negotiation, caller);
             return caller;
         }
         // discovery and the application's token source may block: they run on the executor, not the caller's thread
@@ -669,11 +682,11 @@ public final class Integrator {
         }
 
         /**
-         * The most connections that this integrator's integrations together open to one server (host and port) at
-         * a time, counted from the start of the connect to the close; the others wait their turn, and the time they
-         * wait counts against the integration's deadline only. Default {@link #DEFAULT_MAX_CONNECTIONS_PER_SERVER},
-         * shared by every integrator that keeps the default; any other value gives this integrator a limit of its
-         * own.
+         * The most connections that the integrations of every integrator with this same limit together open to
+         * one server (host and port) at a time, in this JVM, counted from the start of the connect to the close; the
+         * others wait their turn, and the time they wait counts against the integration's deadline only. The limit
+         * is shared by value: two integrators built with 4 open at most 4 connections to a server together, not 8
+         * (integrators with different limits count apart). Default {@link #DEFAULT_MAX_CONNECTIONS_PER_SERVER}.
          */
         public Builder maxConnectionsPerServer(int max) {
             if (max < 1) {

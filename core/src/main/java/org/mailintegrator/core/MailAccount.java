@@ -43,7 +43,8 @@ public final class MailAccount {
                     + "only one of them");
         }
         if (given == 0) {
-            throw new NullPointerException("password is required, or an access token instead");
+            throw new IllegalStateException("an account needs a password, an access token or an access token source; "
+                    + "none was set");
         }
         this.token = builder.password == null;
         this.secret = token ? builder.accessToken : builder.password;
@@ -203,7 +204,10 @@ public final class MailAccount {
     /**
      * Builds {@link MailAccount}s. Every setter validates its argument at once, before any network I/O, and
      * throws {@link NullPointerException} or {@link IllegalArgumentException} naming the problem (never showing
-     * the password or access token). {@link #build()} copies, so one builder can make several independent accounts.
+     * the password or access token); setting a value again replaces it, as {@link MailAccount#toBuilder()} relies
+     * on. {@link #build()} checks that the account is complete and throws {@link IllegalStateException} when it is
+     * not: it needs exactly one secret, a password, an access token or an access token source. {@link #build()}
+     * copies, so one builder can make several independent accounts.
      *
      * <p>This class is not thread-safe.
      */
@@ -298,8 +302,8 @@ public final class MailAccount {
         /**
          * Builds the account.
          *
-         * @throws NullPointerException if neither a password nor an access token (or token source) was set
-         * @throws IllegalStateException if more than one of them was set
+         * @throws IllegalStateException if neither a password nor an access token (or token source) was set, or
+         *     more than one of them
          */
         public MailAccount build() {
             return new MailAccount(this);

@@ -15,10 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mailintegrator.core.jakarta.JakartaMail;
+import org.mailintegrator.core.spi.HostDiscovery;
 
 /** The integrator's arguments are checked before any network I/O; a listening socket proves nothing connected. */
 class IntegratorTest {
@@ -56,6 +59,23 @@ class IntegratorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no candidate");
         assertThatThrownBy(() -> Integrator.builder().policy(a -> null).build().integrate(account))
                 .isInstanceOf(NullPointerException.class).hasMessageContaining("returned null");
+        assertNothingConnected();
+    }
+
+    /** The same exception as integrate's, through the future, whether a discovery step runs first or not. */
+    @Test
+    void integrateAsyncFailsTheFutureWithTheSameExceptionOnEveryPath() throws IOException {
+        HostDiscovery nothingFound = (a, context) -> DiscoveredHosts.none(a.domain());
+        List<Integrator> integrators = List.of(
+                Integrator.builder().policy(a -> List.of(reachable, reachable)).build(),
+                Integrator.builder().policy(a -> List.of(reachable, reachable)).discovery(nothingFound).build());
+
+        for (Integrator integrator : integrators) {
+            CompletableFuture<IntegrationResult> future = integrator.integrateAsync(account);
+
+            assertThatThrownBy(future::join).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
+        }
         assertNothingConnected();
     }
 

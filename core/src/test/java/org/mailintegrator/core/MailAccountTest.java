@@ -52,8 +52,17 @@ class MailAccountTest {
         MailAccount.Builder builder = MailAccount.builder("alice@example.com");
         assertThatThrownBy(() -> builder.password(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("password");
-        assertThatThrownBy(builder::build).isInstanceOf(NullPointerException.class)
-                .hasMessageContaining("password is required");
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs a password, an access token or an access token source");
+    }
+
+    @Test
+    void settingAValueAgainReplacesIt() {
+        MailAccount account = MailAccount.builder("alice@example.com").password("first").password(PASSWORD)
+                .username("a").username("alice").build();
+
+        assertThat(account).isEqualTo(MailAccount.builder("alice@example.com").password(PASSWORD).username("alice")
+                .build());
     }
 
     @Test

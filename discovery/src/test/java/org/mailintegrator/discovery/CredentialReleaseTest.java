@@ -102,6 +102,25 @@ class CredentialReleaseTest {
         assertThat(result.attempts().get(0).toString()).contains("[host from MX MX example.test -> mx.provider.test");
     }
 
+    /** A saved result does not carry an approval: the host's trust is decided again, by today's rules. */
+    @Test
+    void aSavedResultWithAnApprovedHostIsNotReusedOnceTheApprovalIsGone() {
+        HostDiscovery viaMx = (account, context) -> DiscoveredHosts.builder(account.domain())
+                .add(endpoint("imap.provider.test", server.get().port(Service.IMAPS), MX)).build();
+        HostApproval approveProvider = (account, host, provenance) -> host.equals("imap.provider.test");
+        IntegrationResult approved = integrator(viaMx, approveProvider).integrate(account());
+        assertThat(approved.isIntegrated()).isTrue();
+        int received = server.get().received(Service.IMAPS).size();
+
+        IntegrationResult reused = integrator(viaMx, HostApproval.NONE)
+                .integrate(account(), IntegrationResult.fromJson(approved.toJson()));
+
+        assertThat(reused.isIntegrated()).isFalse();
+        assertThat(reused.attempts()).extracting(Attempt::outcome).containsOnly(Outcome.SKIPPED);
+        assertThat(server.get().received(Service.IMAPS)).as("nothing sent to the host no longer approved")
+                .hasSize(received);
+    }
+
     @Test
     void aTrustedSourceNeedsNoApproval() {
         Provenance ispdb = Provenance.of(Provenance.Kind.ISPDB, "ISPDB snapshot", true);

@@ -86,6 +86,33 @@ class ConnectionRaceTest {
         }
     }
 
+    @Test
+    void integratorsWithTheSameLimitShareIt() throws Exception {
+        try (Listener silent = new Listener()) {
+            List<Integrator> integrators = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                integrators.add(Integrator.builder()
+                        .policy(account -> List.of(silent.candidate()))
+                        .maxConnectionsPerServer(3)
+                        .readTimeout(Duration.ofMillis(300))
+                        .build());
+            }
+            MailAccount account = MailAccount.builder(ADDRESS).password(PASSWORD).build();
+
+            List<CompletableFuture<IntegrationResult>> running = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                running.add(integrators.get(i % 2).integrateAsync(account));
+            }
+
+            for (CompletableFuture<IntegrationResult> integration : running) {
+                assertThat(integration.get()).attempt(1).hasOutcome(Outcome.TIMED_OUT);
+            }
+            assertThat(silent.accepted()).as("every integration connected once").hasValue(12);
+            assertThat(silent.mostAtOnce()).as("connections open at once, both integrators together")
+                    .hasValueBetween(1, 3);
+        }
+    }
+
     /** Accepts connections, never says anything, and counts them: in all and at most at once. */
     private static final class Listener implements AutoCloseable {
         private final ServerSocket socket;

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AttemptRunner {
     private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+    /**
+     * Where the warning for a password sent without TLS goes: a stable name under the public {@code Integrator}'s,
+     * documented for logging configurations.
+     */
+    private static final Logger CLEARTEXT = LoggerFactory.getLogger("org.mailintegrator.core.Integrator.cleartext");
 
     /** How attempts reach servers, fixed for an integrator's life. */
     public record Settings(MailSessions sessions, FailureClassifier classifier, Duration addressStagger,
@@ -219,7 +224,7 @@ public final class AttemptRunner {
         }
         lane.startLogin();
         if (!lane.candidate().security().protectsCredentials()) {
-            log.warn("Sending the credentials of {} in cleartext to {}: the policy lists this candidate without TLS",
+            CLEARTEXT.warn("Sending the credentials of {} in cleartext to {}: the policy lists this candidate without TLS",
                     integration.emailAddress(), lane.candidate());
         }
     }
