@@ -15,8 +15,9 @@ import org.mailintegrator.core.internal.Json;
 /**
  * The saved form of an {@link IntegrationResult}: JSON, format {@code mailintegrator.result} version 1. It holds
  * the address, the elapsed time and every attempt (candidate, outcome, phase, time, detail, address it connected
- * through, where its host came from) with the cause and remedy of {@link Explanation}; never a secret, since
- * results hold none. A reader of version 1 ignores members it does not know, so later versions may add members;
+ * through, where its endpoint came from) with the cause and remedy of {@link Explanation}; never a secret, since
+ * results hold none. Reading it back keeps each attempt's cause where the outcome alone does not tell it
+ * ({@link Attempt#explainedAs()}), so that the explanation reads the same. A reader of version 1 ignores members it does not know, so later versions may add members;
  * a change that old readers cannot follow gets a new version number. Stateless.
  */
 final class SavedResult {
@@ -100,10 +101,27 @@ final class SavedResult {
                 attempt = attempt.withProvenance(Provenance.of(name(Provenance.Kind.class, from, "kind"),
                         text(from, "origin"), Boolean.TRUE.equals(from.get("trusted"))));
             }
+            Explanation.Cause cause = cause(map.get("cause"));
+            if (cause != null && cause != Explanation.Cause.ofOutcome(attempt)) {
+                // the integrator knew more than the outcome says (STARTTLS not offered, why it was skipped)
+                attempt = attempt.explainedAs(cause);
+            }
             attempts.add(attempt);
         }
         return IntegrationResult.of(text(root, "emailAddress"), attempts,
                 Duration.ofMillis(number(root, "elapsedMillis")));
+    }
+
+    /** The saved cause, or null when there is none this library knows (one a later version added). */
+    private static Explanation.@Nullable Cause cause(@Nullable Object saved) {
+        if (!(saved instanceof String name)) {
+            return null;
+        }
+        try {
+            return Explanation.Cause.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static ProtocolCandidate candidate(Map<String, Object> map) {
