@@ -99,15 +99,8 @@ final class CappedHttp {
     static final class NameNotResolvedException extends IOException {
         private static final long serialVersionUID = 1L;
 
-        private final String host;
-
         NameNotResolvedException(String host, @Nullable Throwable cause) {
             super("the name " + host + " was not found (DNS)", cause);
-            this.host = host;
-        }
-
-        String host() {
-            return host;
         }
     }
 
@@ -185,7 +178,7 @@ final class CappedHttp {
     }
 
     /** A sentence for a failed request. */
-    static String describe(@Nullable Throwable failure, Duration timeout) {
+    private static String describe(@Nullable Throwable failure, Duration timeout) {
         if (failure instanceof NameNotResolvedException) {
             return failure.getMessage();
         }
