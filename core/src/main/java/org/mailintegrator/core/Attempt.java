@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * explains it to a help-desk person, e.g. "The connection was refused: nothing listens on imap.example.com:993
  * (the service is stopped, or a firewall rejects it)."
  *
- * <p>It also says in which {@link Phase} the attempt ended, and through which address it talked to the server.
- * The detail never holds the password. Instances are immutable and thread-safe.
+ * <p>It also says in which {@link Phase} the attempt ended, through which address it talked to the server, where a
+ * discovered endpoint came from, and, where the outcome alone does not tell, the cause the integrator knew
+ * ({@link #explainedAs()}), which {@link Explanation} words. The detail never holds the password. Instances are
+ * immutable and thread-safe.
  */
 public final class Attempt {
     private final ProtocolCandidate candidate;
@@ -124,14 +126,15 @@ public final class Attempt {
     }
 
     /**
-     * Where the candidate's host came from, when discovery found it; empty for hosts the caller or the policy
-     * named.
+     * Where the candidate's endpoint came from, when a discovery source named its host with its port; empty for
+     * hosts the caller or the policy named, and for a port no source named on a host discovery found (the policy
+     * guessed that port there).
      */
     public Optional<Provenance> provenance() {
         return Optional.ofNullable(provenance);
     }
 
-    /** A copy of this attempt whose candidate's host came from {@code provenance}. */
+    /** A copy of this attempt whose candidate's endpoint came from {@code provenance}. */
     public Attempt withProvenance(Provenance provenance) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause,
                 Objects.requireNonNull(provenance, "provenance"), explainedAs);
@@ -139,9 +142,10 @@ public final class Attempt {
 
     /**
      * Why this attempt ended as it did, in the terms of {@link Explanation}, where the integrator knew more than the
-     * outcome says: a {@link Outcome#TLS_FAILED} because STARTTLS was not offered rather than an untrusted
-     * certificate, a {@link Outcome#NOT_TRIED} because the deadline passed rather than because it was not needed, a
-     * {@link Outcome#SKIPPED} with its reason. Empty when the outcome and phase say it all.
+     * outcome says: which {@link Outcome#TLS_FAILED} it was (STARTTLS not offered or refused, a certificate not
+     * trusted, a failed handshake), a {@link Outcome#NOT_TRIED} because the deadline passed rather than because it
+     * was not needed, a {@link Outcome#SKIPPED} with its reason, a candidate not contacted because its endpoint was
+     * remembered as unreachable. Empty when the outcome and phase say it all.
      */
     public Optional<Explanation.Cause> explainedAs() {
         return Optional.ofNullable(explainedAs);

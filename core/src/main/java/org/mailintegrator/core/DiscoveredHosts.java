@@ -13,8 +13,8 @@ import org.jspecify.annotations.Nullable;
  * What discovery found for one account: servers in discovery's order (the deciding source's first), services a
  * domain says it deliberately does not offer, the provider's OAuth2 sign-in data when the source has it, and what
  * each source said. A {@link PreferencePolicy} turns it into candidates; the {@link Integrator} uses it to tell
- * where each candidate's host came from, whether credentials may go there, and whether a password can work there
- * ({@link Endpoint#authentication()}). An application reads it from {@link IntegrationResult#discovered()}.
+ * where each candidate's endpoint (host and port) came from, whether credentials may go to its host, and whether a
+ * password can work there ({@link Endpoint#authentication()}). An application reads it from {@link IntegrationResult#discovered()}.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -77,11 +77,26 @@ public final class DiscoveredHosts {
                 && e.candidate().security() == security).findFirst();
     }
 
-    /** Where {@code host} was found, in discovery's order; empty when no source named it. */
+    /**
+     * Where {@code host} was found, on any port, in discovery's order; empty when no source named it. This is what
+     * decides whether credentials may go to the host; {@link #provenances(String, int)} tells where one endpoint
+     * came from.
+     */
     public List<Provenance> provenances(String host) {
         String wanted = host.toLowerCase(Locale.ROOT);
         return endpoints.stream().filter(e -> e.candidate().host().equalsIgnoreCase(wanted))
                 .map(Endpoint::provenance).distinct().toList();
+    }
+
+    /**
+     * Where the endpoint {@code host}:{@code port} was found, in discovery's order; empty when no source named that
+     * host with that port, even if one named the host with another port (a policy that tries another port there
+     * guesses it).
+     */
+    public List<Provenance> provenances(String host, int port) {
+        String wanted = host.toLowerCase(Locale.ROOT);
+        return endpoints.stream().filter(e -> e.candidate().host().equalsIgnoreCase(wanted)
+                && e.candidate().port() == port).map(Endpoint::provenance).distinct().toList();
     }
 
     /**

@@ -32,7 +32,10 @@ public final class Explanation {
         BLOCKED,
         /** The server, once connected, did not answer in time. */
         SLOW,
-        /** The server's certificate is not trusted: untrusted authority, expired, or issued for another name. */
+        /**
+         * The server's certificate is not trusted: untrusted authority, expired or not yet valid, or issued for another
+         * name.
+         */
         TLS_NOT_TRUSTED,
         /** The TLS handshake failed (no protocol or cipher in common, or no TLS on the port). */
         TLS_HANDSHAKE_FAILED,
@@ -96,7 +99,12 @@ public final class Explanation {
             return attempt.explainedAs().orElseGet(() -> ofOutcome(attempt));
         }
 
-        private static Cause ofOutcome(Attempt attempt) {
+        /**
+         * The cause {@code attempt}'s outcome and phase give, whatever it records. A {@link Outcome#TLS_FAILED}
+         * without a recorded cause (an attempt built by hand) is taken for an untrusted certificate, the most
+         * common TLS failure; the integrator records which TLS failure it was.
+         */
+        static Cause ofOutcome(Attempt attempt) {
             return switch (attempt.outcome()) {
                 case AUTHENTICATED -> AUTHENTICATED;
                 case REFUSED -> STOPPED;

@@ -457,7 +457,7 @@ public final class Integrator {
                 : failure.getMessage());
         List<Attempt> attempts = new ArrayList<>();
         for (ProtocolCandidate candidate : candidates) {
-            Attempt skipped = Attempt.of(candidate, Outcome.SKIPPED, Duration.ZERO, detail);
+            Attempt skipped = Attempt.of(candidate, Outcome.SKIPPED, Duration.ZERO, detail).explainedAs(Explanation.Cause.NO_ACCESS_TOKEN);
             attempts.add(skipped);
             listener.attemptEnd(integration, skipped);
         }

@@ -58,7 +58,10 @@ public enum Outcome {
     TIMED_OUT,
     /**
      * TLS could not be established or verified: handshake failure, an untrusted or mismatched certificate, or
-     * STARTTLS/STLS not offered or refused on a {@link Security#STARTTLS} candidate.
+     * STARTTLS/STLS not offered or refused on a {@link Security#STARTTLS} candidate. Which of these it was is the
+     * attempt's {@link Attempt#explainedAs() cause} ({@link Explanation.Cause#TLS_HANDSHAKE_FAILED},
+     * {@link Explanation.Cause#TLS_NOT_TRUSTED}, {@link Explanation.Cause#STARTTLS_NOT_OFFERED}); the detail says it
+     * in words.
      */
     TLS_FAILED,
     /**
@@ -74,7 +77,8 @@ public enum Outcome {
      * Never contacted, for the reason the detail gives: its security is below the integrator's
      * {@linkplain Integrator.Builder#minimumSecurity(Security) minimum}, discovery found its host where the
      * credentials may not go without approval, the domain withdraws the service, or the account's
-     * {@link AccessTokenSource} gave no token. No connection was made, no credential sent.
+     * {@link AccessTokenSource} gave no token. No connection was made, no credential sent. The attempt's
+     * {@link Attempt#explainedAs() cause} says which reason it was.
      */
     SKIPPED,
     /**

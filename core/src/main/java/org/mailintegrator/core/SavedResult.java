@@ -16,8 +16,10 @@ import org.mailintegrator.core.internal.Json;
  * The saved form of an {@link IntegrationResult}: JSON, format {@code mailintegrator.result} version 1. It holds
  * the address, the elapsed time, the policy's chain the result was made under ({@code chain}: every candidate in
  * preference order; a result saved without it was made under the chain of its attempts) and every attempt
- * (candidate, outcome, phase, time, detail, address it connected through, where its host came from) with the cause
- * and remedy of {@link Explanation}; never a secret, since results hold none. A reader of version 1 ignores members it does not know, so later versions may add members;
+ * (candidate, outcome, phase, time, detail, address it connected through, where its endpoint came from) with the
+ * cause and remedy of {@link Explanation}; never a secret, since results hold none. Reading it back keeps each
+ * attempt's cause where the outcome alone does not tell it ({@link Attempt#explainedAs()}), so that the explanation
+ * reads the same. A reader of version 1 ignores members it does not know, so later versions may add members;
  * a change that old readers cannot follow gets a new version number. Stateless.
  */
 final class SavedResult {
@@ -102,11 +104,10 @@ final class SavedResult {
                 attempt = attempt.withProvenance(Provenance.of(name(Provenance.Kind.class, from, "kind"),
                         text(from, "origin"), Boolean.TRUE.equals(from.get("trusted"))));
             }
-            if (map.get("cause") != null) {
-                Explanation.Cause cause = name(Explanation.Cause.class, map, "cause");
-                if (cause != Explanation.Cause.of(attempt)) {
-                    attempt = attempt.explainedAs(cause);
-                }
+            Explanation.Cause cause = cause(map.get("cause"));
+            if (cause != null && cause != Explanation.Cause.ofOutcome(attempt)) {
+                // the integrator knew more than the outcome says (STARTTLS not offered, why it was skipped)
+                attempt = attempt.explainedAs(cause);
             }
             attempts.add(attempt);
         }
@@ -120,6 +121,18 @@ final class SavedResult {
             throw new IllegalArgumentException("\"chain\" must be an array of candidates");
         }
         return result.madeUnder(candidates.stream().map(item -> candidate(object(item, "a candidate"))).toList());
+    }
+
+    /** The saved cause, or null when there is none this library knows (one a later version added). */
+    private static Explanation.@Nullable Cause cause(@Nullable Object saved) {
+        if (!(saved instanceof String name)) {
+            return null;
+        }
+        try {
+            return Explanation.Cause.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static ProtocolCandidate candidate(Map<String, Object> map) {

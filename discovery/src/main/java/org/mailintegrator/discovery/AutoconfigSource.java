@@ -90,7 +90,7 @@ final class AutoconfigSource implements Source {
         }
         List<String> notes = new ArrayList<>();
         CappedHttp.Answer<ClientConfig.Candidates> answer = CappedHttp.firstGood("autoconfig", uris,
-                query.context().sslContext(), query.timeout(), ClientConfig.reader(query.account()), notes);
+                query.context(), query.timeout(), ClientConfig.reader(query.account()), notes);
         Findings findings = new Findings();
         notes.forEach(findings::note);
         if (answer == null) {

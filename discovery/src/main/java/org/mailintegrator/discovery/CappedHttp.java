@@ -1,47 +1,77 @@
 package org.mailintegrator.discovery;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.spi.DiscoveryContext;
+import org.mailintegrator.core.spi.HostResolver;
 
 /**
- * Bounded HTTP GETs for the sources that fetch clientConfig documents (autoconfig, the live ISPDB): the JDK's
- * {@link HttpClient} with the integrator's TLS context (host names verified), a connect timeout and an overall
- * deadline, no redirects followed, only status 200 accepted, and a body cap of {@link #MAX_BODY_BYTES} enforced
- * while reading, so that an endless or huge body fails after the cap instead of filling the heap.
+ * Bounded HTTP GETs for the sources that fetch clientConfig documents (autoconfig, the live ISPDB): HTTP/1.1 over
+ * a socket of its own, so that the host name is resolved by the integrator's {@link HostResolver}
+ * ({@link DiscoveryContext#resolver()}) like every other name the integrator connects to. The connection goes to
+ * the resolved address (the addresses in the resolver's order, each within what is left of the deadline); over
+ * HTTPS, TLS runs with the integrator's TLS context, the URL's host name sent as SNI and the certificate checked
+ * against that name ({@code HTTPS} endpoint identification), never against the address; the request names the host
+ * in its {@code Host} header. An IP address literal in the URL is used as it is, without asking the resolver.
+ *
+ * <p>Every lookup has a connect bound and an overall deadline, follows no redirect, accepts only status 200, and
+ * caps the body at {@link #MAX_BODY_BYTES} while reading it (a declared length beyond the cap is refused before
+ * reading; a longer body, chunked or not, fails at the cap and the connection is closed), so that an endless or
+ * huge body fails after the cap instead of filling the heap. Headers are capped too.
  *
  * <p>Redirects are never followed: a provider's autoconfig is expected at the URL itself, and following a
  * redirect would let whoever answers first send the lookup elsewhere; a 3xx answer is reported with its
- * {@code Location} in a note. Only HTTP/1.1 is spoken (one small GET gains nothing from HTTP/2). Host names are
- * resolved by the JDK's resolver, not the integrator's {@code HostResolver}: the JDK client offers no hook for it.
+ * {@code Location} in a note. A name that does not resolve is noted as a DNS failure, not as a refused connection.
  *
- * <p>Each lookup builds its own client, because the TLS context and the timeout come with the query; the client's
- * threads are daemons and end once it is unreachable. Stateless and thread-safe.
+ * <p>Each request runs on a daemon thread of its own ({@code mailintegrator-http-<n>}); a request that is no
+ * longer wanted has its socket closed and its thread interrupted. Stateless and thread-safe.
  */
 final class CappedHttp {
     /** The largest body read: 1 MiB, the clientConfig parser's own limit. */
     static final int MAX_BODY_BYTES = ClientConfig.MAX_BYTES;
+
+    /** The largest status line or header line read. */
+    private static final int MAX_LINE_BYTES = 8 * 1024;
+
+    /** The most header bytes read, all lines together. */
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** Where the requests run: daemon threads that end a second after their work. */
+    private static final ThreadPoolExecutor REQUESTS = DaemonPool.cached("mailintegrator-http");
 
     /**
      * Reads a 200 answer's body. Returns the value when the body is a good answer, or null when it is not (having
@@ -65,6 +95,19 @@ final class CappedHttp {
         }
     }
 
+    /** A host name the integrator's resolver did not resolve. */
+    static final class NameNotResolvedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NameNotResolvedException(String host, @Nullable Throwable cause) {
+            super("the name " + host + " was not found (DNS)", cause);
+        }
+    }
+
+    /** An answer: its status, its {@code Location} header (empty when none), and the body of a 200. */
+    record Response(int status, String location, byte[] body) {
+    }
+
     private CappedHttp() {
     }
 
@@ -74,39 +117,33 @@ final class CappedHttp {
      * not depend on which server is faster. What happened to each URL examined is added to {@code notes}, prefixed
      * with {@code label}. The requests still running when this returns are cancelled.
      *
+     * @param context the integrator's TLS context and host resolver
      * @param timeout the connect timeout, and the deadline of the whole call (all URLs, bodies included)
      * @throws InterruptedException if interrupted; the requests are cancelled
      */
-    static <T> @Nullable Answer<T> firstGood(String label, List<URI> uris, SSLContext sslContext, Duration timeout,
+    static <T> @Nullable Answer<T> firstGood(String label, List<URI> uris, DiscoveryContext context, Duration timeout,
             BodyReader<T> reader, List<String> notes) throws InterruptedException {
         if (uris.isEmpty()) {
             return null;
         }
         long end = System.nanoTime() + timeout.toNanos();
-        HttpClient client = HttpClient.newBuilder()
-                .sslContext(sslContext)
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
-        List<CompletableFuture<HttpResponse<byte[]>>> running = new ArrayList<>();
+        List<Request> running = new ArrayList<>();
         try {
             for (URI uri : uris) {
-                HttpRequest request = HttpRequest.newBuilder(uri)
-                        .timeout(timeout)
-                        .header("Accept", "application/xml, text/xml;q=0.9, */*;q=0.1")
-                        .GET()
-                        .build();
-                running.add(client.sendAsync(request, CappedHttp::cappedBody));
+                Request request = new Request(uri, context, end);
+                running.add(request);
+                request.start();
             }
             for (int i = 0; i < uris.size(); i++) {
                 URI uri = uris.get(i);
+                Request request = running.get(i);
                 String prefix = label + " " + uri + ": ";
-                HttpResponse<byte[]> response;
+                Response response;
                 try {
-                    response = running.get(i).get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    response = request.result.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
-                    notes.add(prefix + "no answer within " + timeout.toMillis() + " ms");
+                    notes.add(prefix + request.late(timeout));
+                    request.cancel();
                     continue;
                 } catch (ExecutionException e) {
                     notes.add(prefix + describe(e.getCause(), timeout));
@@ -115,9 +152,9 @@ final class CappedHttp {
                     notes.add(prefix + "cancelled");
                     continue;
                 }
-                int status = response.statusCode();
+                int status = response.status();
                 if (status != 200) {
-                    String location = response.headers().firstValue("Location").orElse("");
+                    String location = response.location();
                     notes.add(prefix + "HTTP " + status + (status / 100 == 3 && !location.isEmpty()
                             ? " (redirect to " + abbreviate(location) + " not followed)" : ""));
                     continue;
@@ -136,17 +173,14 @@ final class CappedHttp {
             }
             return null;
         } finally {
-            running.forEach(future -> future.cancel(true));
+            running.forEach(Request::cancel);
         }
     }
 
     /** A sentence for a failed request. */
     private static String describe(@Nullable Throwable failure, Duration timeout) {
-        if (failure instanceof HttpConnectTimeoutException) {
-            return "no connection within " + timeout.toMillis() + " ms";
-        }
-        if (failure instanceof HttpTimeoutException) {
-            return "no answer within " + timeout.toMillis() + " ms";
+        if (failure instanceof NameNotResolvedException) {
+            return failure.getMessage();
         }
         if (failure instanceof BodyTooLargeException) {
             return failure.getMessage();
@@ -156,6 +190,15 @@ final class CappedHttp {
         }
         if (failure instanceof ConnectException) {
             return "connection refused";
+        }
+        if (failure instanceof NoRouteToHostException) {
+            return "no route to the host";
+        }
+        if (failure instanceof ConnectTimeoutException) {
+            return "no connection within " + timeout.toMillis() + " ms";
+        }
+        if (failure instanceof SocketTimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
         }
         if (failure instanceof IOException && failure.getCause() instanceof SSLException) {
             return describe(failure.getCause(), timeout);
@@ -173,85 +216,392 @@ final class CappedHttp {
         return shortened.replaceAll("\\p{Cntrl}", "?");
     }
 
-    /** The body handler: a 200 answer's body up to the cap; any other answer's body is not read. */
-    static HttpResponse.BodySubscriber<byte[]> cappedBody(HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 200) {
-            return new CappedSubscriber(0, null);
+    /** A connect that did not complete within what was left of the deadline. */
+    static final class ConnectTimeoutException extends SocketTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        ConnectTimeoutException(String message) {
+            super(message);
         }
-        OptionalLong declared = info.headers().firstValueAsLong("Content-Length");
-        if (declared.isPresent() && declared.getAsLong() > MAX_BODY_BYTES) {
-            return new CappedSubscriber(0, new BodyTooLargeException("the body declares " + declared.getAsLong()
-                    + " bytes, more than the " + MAX_BODY_BYTES + " accepted"));
-        }
-        return new CappedSubscriber(MAX_BODY_BYTES, null);
     }
 
-    /**
-     * Collects at most {@code cap} bytes; one more fails the body and cancels the subscription, which closes the
-     * connection. With a cap of 0 it reads nothing: it cancels at once and completes with an empty body, or with
-     * {@code failure} when one is given.
-     */
-    private static final class CappedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final int cap;
-        private final @Nullable IOException failure;
-        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-        private Flow.@Nullable Subscription subscription;
+    /** Bytes a part of the answer may still take; {@code exceeded} says what went over. */
+    private static final class Budget {
+        private long left;
+        private final Supplier<IOException> exceeded;
 
-        CappedSubscriber(int cap, @Nullable IOException failure) {
-            this.cap = cap;
-            this.failure = failure;
+        Budget(long bytes, Supplier<IOException> exceeded) {
+            this.left = bytes;
+            this.exceeded = exceeded;
         }
 
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
+        void take(long bytes) throws IOException {
+            left -= bytes;
+            if (left < 0) {
+                throw exceeded.get();
+            }
+        }
+    }
+
+    /** What one request is doing, for the note when it is late. */
+    private enum Stage { RESOLVING, CONNECTING, ANSWERING }
+
+    /** One GET on a thread of its own; its result completes with the response or the failure. */
+    private static final class Request implements Runnable {
+        private final URI uri;
+        private final DiscoveryContext context;
+        private final long end;
+        private final CompletableFuture<Response> result = new CompletableFuture<>();
+        private volatile Stage stage = Stage.RESOLVING;
+        private @Nullable Socket socket;
+        private @Nullable Future<?> running;
+        private boolean cancelled;
+
+        Request(URI uri, DiscoveryContext context, long end) {
+            this.uri = uri;
+            this.context = context;
+            this.end = end;
         }
 
-        @Override
-        public synchronized void onSubscribe(Flow.Subscription newSubscription) {
-            subscription = newSubscription;
-            if (failure != null) {
-                newSubscription.cancel();
-                result.completeExceptionally(failure);
-            } else if (cap == 0) {
-                newSubscription.cancel();
-                result.complete(new byte[0]);
-            } else {
-                newSubscription.request(Long.MAX_VALUE);
+        void start() {
+            Future<?> submitted = REQUESTS.submit(this);
+            synchronized (this) {
+                running = submitted;
+                if (cancelled) {
+                    submitted.cancel(true);
+                }
             }
         }
 
-        @Override
-        public synchronized void onNext(List<ByteBuffer> buffers) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer buffer : buffers) {
-                int length = buffer.remaining();
-                if ((long) received.size() + length > cap) {
-                    if (subscription != null) {
-                        subscription.cancel();
-                    }
-                    received.reset();
-                    result.completeExceptionally(new BodyTooLargeException("the body is larger than the "
-                            + cap + " bytes accepted"));
+        /** Stops the request: its socket is closed and its thread interrupted; idempotent. */
+        void cancel() {
+            Socket open;
+            Future<?> thread;
+            synchronized (this) {
+                if (cancelled) {
                     return;
                 }
-                byte[] chunk = new byte[length];
-                buffer.get(chunk);
-                received.write(chunk, 0, length);
+                cancelled = true;
+                open = socket;
+                thread = running;
+            }
+            closeQuietly(open);
+            if (thread != null) {
+                thread.cancel(true);
+            }
+            result.cancel(false);
+        }
+
+        /** Why it had no answer by the deadline, from what it was doing then. */
+        String late(Duration timeout) {
+            return switch (stage) {
+                case RESOLVING -> "the name " + host(uri) + " was not resolved within " + timeout.toMillis()
+                        + " ms (DNS)";
+                case CONNECTING -> "no connection within " + timeout.toMillis() + " ms";
+                case ANSWERING -> "no answer within " + timeout.toMillis() + " ms";
+            };
+        }
+
+        @Override
+        public void run() {
+            try {
+                result.complete(fetch());
+            } catch (IOException | RuntimeException e) {
+                result.completeExceptionally(e);
+            } finally {
+                Socket open;
+                synchronized (this) {
+                    open = socket;
+                }
+                closeQuietly(open);
             }
         }
 
-        @Override
-        public synchronized void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
+        private Response fetch() throws IOException {
+            boolean https = "https".equalsIgnoreCase(uri.getScheme());
+            String host = host(uri);
+            int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+            boolean literal = isAddressLiteral(host);
+            List<InetAddress> addresses = literal ? List.of(InetAddress.getByName(host)) : resolve(host);
+            stage = Stage.CONNECTING;
+            Socket connected = connect(addresses, port);
+            if (https) {
+                connected = tls(connected, host, port, literal);
+            }
+            stage = Stage.ANSWERING;
+            connected.setSoTimeout(remainingMillis());
+            OutputStream out = connected.getOutputStream();
+            out.write(requestHead(host, port, https).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return read(new BufferedInputStream(connected.getInputStream()));
         }
 
-        @Override
-        public synchronized void onComplete() {
-            result.complete(received.toByteArray());
+        private List<InetAddress> resolve(String host) throws IOException {
+            List<InetAddress> addresses;
+            try {
+                addresses = context.resolver().resolve(host);
+            } catch (UnknownHostException e) {
+                throw new NameNotResolvedException(host, e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("cancelled while resolving " + host);
+            }
+            if (addresses == null || addresses.isEmpty()) {
+                throw new NameNotResolvedException(host, null);
+            }
+            return addresses;
+        }
+
+        /** A connection to the first address that takes one within what is left of the deadline. */
+        private Socket connect(List<InetAddress> addresses, int port) throws IOException {
+            IOException last = null;
+            for (InetAddress address : addresses) {
+                int left = remainingMillis();
+                Socket attempt = register(new Socket());
+                try {
+                    attempt.connect(new InetSocketAddress(address, port), left);
+                    return attempt;
+                } catch (SocketTimeoutException e) {
+                    closeQuietly(attempt);
+                    last = new ConnectTimeoutException("connecting to " + address.getHostAddress() + ":" + port
+                            + " timed out");
+                } catch (IOException e) {
+                    closeQuietly(attempt);
+                    last = e;
+                }
+                if (cancelledNow()) {
+                    break;
+                }
+            }
+            throw last != null ? last : new ConnectTimeoutException("no address to connect to");
+        }
+
+        /** TLS over {@code plain}: the name as SNI, and the certificate checked against the name. */
+        private Socket tls(Socket plain, String host, int port, boolean literal) throws IOException {
+            SSLSocket tls = (SSLSocket) context.sslContext().getSocketFactory().createSocket(plain, host, port, true);
+            register(tls);
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            if (!literal) {
+                try {
+                    parameters.setServerNames(List.of(new SNIHostName(host)));
+                } catch (IllegalArgumentException notAHostName) {
+                    // a name SNI cannot carry: the certificate is still checked against it
+                }
+            }
+            tls.setSSLParameters(parameters);
+            tls.setSoTimeout(remainingMillis());
+            tls.startHandshake();
+            return tls;
+        }
+
+        private String requestHead(String host, int port, boolean https) {
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            if (uri.getRawQuery() != null) {
+                path += "?" + uri.getRawQuery();
+            }
+            String name = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+            boolean defaultPort = port == (https ? 443 : 80);
+            return "GET " + path + " HTTP/1.1\r\n"
+                    + "Host: " + name + (defaultPort ? "" : ":" + port) + "\r\n"
+                    + "Accept: application/xml, text/xml;q=0.9, */*;q=0.1\r\n"
+                    + "Connection: close\r\n"
+                    + "\r\n";
+        }
+
+        /** The answer: status line and headers (skipping interim 1xx answers), then the body of a 200. */
+        private Response read(InputStream in) throws IOException {
+            Budget headerBytes = new Budget(MAX_HEADER_BYTES, () -> new IOException("the answer's headers are "
+                    + "larger than the " + MAX_HEADER_BYTES + " bytes accepted"));
+            while (true) {
+                String statusLine = line(in, headerBytes);
+                int status = status(statusLine);
+                String location = "";
+                long length = -1;
+                boolean chunked = false;
+                for (String header = line(in, headerBytes); !header.isEmpty(); header = line(in, headerBytes)) {
+                    int colon = header.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IOException("a malformed header line in the answer");
+                    }
+                    String name = header.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                    String value = header.substring(colon + 1).strip();
+                    if (name.equals("location")) {
+                        location = value;
+                    } else if (name.equals("content-length")) {
+                        length = contentLength(value);
+                    } else if (name.equals("transfer-encoding")) {
+                        chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                    }
+                }
+                if (status >= 100 && status < 200) {
+                    continue;
+                }
+                if (status != 200) {
+                    return new Response(status, location, new byte[0]);
+                }
+                if (chunked) {
+                    return new Response(status, location, chunkedBody(in));
+                }
+                if (length > MAX_BODY_BYTES) {
+                    throw new BodyTooLargeException("the body declares " + length + " bytes, more than the "
+                            + MAX_BODY_BYTES + " accepted");
+                }
+                return new Response(status, location, length >= 0 ? exactly(in, (int) length) : untilClosed(in));
+            }
+        }
+
+        private static int status(String statusLine) throws IOException {
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.") || parts[1].length() != 3) {
+                throw new IOException("not an HTTP/1.1 answer: \"" + abbreviate(statusLine) + "\"");
+            }
+            try {
+                return Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new IOException("not an HTTP status: \"" + abbreviate(parts[1]) + "\"", e);
+            }
+        }
+
+        private static long contentLength(String value) throws IOException {
+            try {
+                long length = Long.parseLong(value);
+                if (length < 0) {
+                    throw new NumberFormatException(value);
+                }
+                return length;
+            } catch (NumberFormatException e) {
+                throw new IOException("a malformed Content-Length: \"" + abbreviate(value) + "\"", e);
+            }
+        }
+
+        private static byte[] exactly(InputStream in, int length) throws IOException {
+            byte[] body = in.readNBytes(length);
+            if (body.length < length) {
+                throw new EOFException("the body ended after " + body.length + " of the " + length + " bytes declared");
+            }
+            return body;
+        }
+
+        private static byte[] untilClosed(InputStream in) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                if (body.size() + read > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+                body.write(buffer, 0, read);
+            }
+            return body.toByteArray();
+        }
+
+        /** A chunked body; its framing (sizes, trailer) counts against the cap as well as its data. */
+        private static byte[] chunkedBody(InputStream in) throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            Budget framing = new Budget(MAX_BODY_BYTES, Request::tooLarge);
+            while (true) {
+                String sizeLine = line(in, framing);
+                int semicolon = sizeLine.indexOf(';');
+                String hex = (semicolon >= 0 ? sizeLine.substring(0, semicolon) : sizeLine).strip();
+                long size;
+                try {
+                    size = Long.parseLong(hex, 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("a malformed chunk size: \"" + abbreviate(hex) + "\"", e);
+                }
+                if (size < 0) {
+                    throw new IOException("a malformed chunk size: \"" + abbreviate(hex) + "\"");
+                }
+                if (size == 0) {
+                    // the trailer, if any, ends with an empty line
+                    while (!line(in, framing).isEmpty()) {
+                        continue;
+                    }
+                    return body.toByteArray();
+                }
+                if (body.size() + size > MAX_BODY_BYTES) {
+                    throw tooLarge();
+                }
+                body.write(exactly(in, (int) size));
+                if (!line(in, framing).isEmpty()) {
+                    throw new IOException("a chunk longer than its size");
+                }
+            }
+        }
+
+        private static BodyTooLargeException tooLarge() {
+            return new BodyTooLargeException("the body is larger than the " + MAX_BODY_BYTES + " bytes accepted");
+        }
+
+        /** One line without its CR LF, in ISO-8859-1, its bytes taken from {@code budget}. */
+        private static String line(InputStream in, Budget budget) throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new EOFException("the server closed the connection in the middle of its answer");
+                }
+                budget.take(1);
+                if (b == '\n') {
+                    byte[] bytes = line.toByteArray();
+                    int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                    return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+                }
+                if (line.size() >= MAX_LINE_BYTES) {
+                    throw new IOException("a line of the answer is longer than the " + MAX_LINE_BYTES
+                            + " bytes accepted");
+                }
+                line.write(b);
+            }
+        }
+
+        private Socket register(Socket opened) throws IOException {
+            synchronized (this) {
+                if (!cancelled) {
+                    socket = opened;
+                    return opened;
+                }
+            }
+            closeQuietly(opened);
+            throw new InterruptedIOException("cancelled");
+        }
+
+        private synchronized boolean cancelledNow() {
+            return cancelled;
+        }
+
+        /** What is left of the deadline, at least 1 ms (0 would mean no bound to a socket). */
+        private int remainingMillis() throws SocketTimeoutException {
+            long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+            if (left <= 0) {
+                throw stage == Stage.CONNECTING ? new ConnectTimeoutException("the deadline passed")
+                        : new SocketTimeoutException("the deadline passed");
+            }
+            return (int) Math.min(left, Integer.MAX_VALUE);
+        }
+    }
+
+    /** The URL's host, without the brackets of an IPv6 literal. */
+    private static String host(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            throw new IllegalArgumentException("no host in " + uri);
+        }
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** Whether {@code host} is an IP address literal, which is used without a lookup. */
+    private static boolean isAddressLiteral(String host) {
+        return host.indexOf(':') >= 0 || IPV4_LITERAL.matcher(host).matches();
+    }
+
+    private static void closeQuietly(@Nullable Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // nothing more to do with it
+            }
         }
     }
 }

@@ -110,7 +110,7 @@ final class IspdbSource implements Source {
         List<String> notes = new ArrayList<>();
         notes.add("ISPDB: no entry for " + query.domain() + " in the snapshot; asking the live service");
         CappedHttp.Answer<ClientConfig.Candidates> answer = CappedHttp.firstGood("ISPDB live", List.of(uri),
-                query.context().sslContext(), query.timeout(), ClientConfig.reader(query.account()), notes);
+                query.context(), query.timeout(), ClientConfig.reader(query.account()), notes);
         Findings findings = new Findings();
         notes.forEach(findings::note);
         if (answer != null) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,10 +32,13 @@ import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
 import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.TestCertificates;
+import org.mailintegrator.testkit.TestDnsServer;
 
 /**
  * Autoconfig against a real HTTPS server on loopback: what it finds and with which provenance, and the bounds on
- * everything a web server can do wrong (404, redirects, huge or endless bodies, silence, an untrusted certificate).
+ * everything a web server can do wrong (404, redirects, huge or endless bodies, silence, an untrusted certificate);
+ * a host name resolved by the integrator's resolver (a test DNS server's records), with the certificate checked
+ * for the name, and DNS failures told as such.
  */
 class AutoconfigSourceTest {
     private static final TestCertificates CERTIFICATES = TestCertificates.forHosts("127.0.0.1");
@@ -333,6 +338,101 @@ class AutoconfigSourceTest {
                 URI.create("https://example.org/.well-known/autoconfig/mail/config-v1.1.xml"),
                 URI.create("http://autoconfig.example.org/mail/config-v1.1.xml"),
                 URI.create("http://example.org/.well-known/autoconfig/mail/config-v1.1.xml"));
+    }
+
+    // names are resolved by the integrator's resolver, and the certificate is checked for the name
+
+    /** {@code https://autoconfig.example.org:<the server's port>/mail/config-v1.1.xml}: a name, not an address. */
+    private URI byName() {
+        return URI.create("https://autoconfig.example.org:" + server.uri(PATH).getPort() + PATH);
+    }
+
+    private static Query query(SSLContext sslContext, HostResolver resolver, Duration timeout) {
+        return new Query("example.org", ACCOUNT, DiscoveryContext.of(sslContext, resolver), timeout);
+    }
+
+    @Test
+    void theHostNameIsResolvedByTheIntegratorsResolverAndNamedToTheServer() throws Exception {
+        TestCertificates named = TestCertificates.forHosts("autoconfig.example.org");
+        AtomicReference<String> hostHeader = new AtomicReference<>();
+        server = AutoconfigServer.start(named).handle(PATH, exchange -> {
+            hostHeader.set(exchange.getRequestHeaders().getFirst("Host"));
+            respond(exchange, DOCUMENT);
+        });
+        List<String> asked = new CopyOnWriteArrayList<>();
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.a("autoconfig.example.org", "127.0.0.1");
+            HostResolver resolver = host -> {
+                asked.add(host);
+                return dns.resolver().resolve(host);
+            };
+
+            Findings findings = new AutoconfigSource(domain -> List.of(byName()))
+                    .find(query(named.clientSslContext(), resolver, Duration.ofSeconds(10)));
+
+            assertThat(findings.endpoints()).as(findings.notes().toString()).hasSize(2).allSatisfy(endpoint ->
+                    assertThat(endpoint.provenance()).isEqualTo(
+                            Provenance.of(Provenance.Kind.AUTOCONFIG, byName().toString(), true)));
+            assertThat(asked).containsExactly("autoconfig.example.org");
+            assertThat(hostHeader).hasValue("autoconfig.example.org:" + byName().getPort());
+        }
+    }
+
+    @Test
+    void aCertificateForTheAddressButNotForTheNameIsNotTrusted() throws Exception {
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, DOCUMENT);
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.a("autoconfig.example.org", "127.0.0.1");
+
+            Findings findings = new AutoconfigSource(domain -> List.of(byName()))
+                    .find(query(CERTIFICATES.clientSslContext(), dns.resolver(), Duration.ofSeconds(10)));
+
+            assertThat(findings.endpoints()).isEmpty();
+            assertThat(findings.notes()).singleElement().asString()
+                    .startsWith("autoconfig " + byName() + ": TLS failed");
+        }
+    }
+
+    @Test
+    void aNameThatDoesNotResolveIsNotedAsADnsFailure() throws Exception {
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, DOCUMENT);
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            Findings findings = new AutoconfigSource(domain -> List.of(byName()))
+                    .find(query(CERTIFICATES.clientSslContext(), dns.resolver(), Duration.ofSeconds(10)));
+
+            assertThat(findings.endpoints()).isEmpty();
+            assertThat(findings.notes()).containsExactly("autoconfig " + byName()
+                    + ": the name autoconfig.example.org was not found (DNS)");
+            assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void aResolverThatDoesNotAnswerIsBoundedByTheTimeoutAndNamedAsDns() throws Exception {
+        server = AutoconfigServer.start(CERTIFICATES).document(PATH, DOCUMENT);
+        try (TestDnsServer dns = TestDnsServer.start()) {
+            dns.neverAnswer("autoconfig.example.org");
+
+            long start = System.nanoTime();
+            Findings findings = new AutoconfigSource(domain -> List.of(byName()))
+                    .find(query(CERTIFICATES.clientSslContext(), dns.resolver(), Duration.ofMillis(500)));
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertThat(findings.endpoints()).isEmpty();
+            assertThat(findings.notes()).containsExactly("autoconfig " + byName()
+                    + ": the name autoconfig.example.org was not resolved within 500 ms (DNS)");
+            assertThat(elapsed).isLessThan(5_000);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionIsStillToldAsOne() throws Exception {
+        URI closed = URI.create("https://127.0.0.1:1" + PATH);
+
+        Findings findings = new AutoconfigSource(domain -> List.of(closed))
+                .find(query(CERTIFICATES.clientSslContext(), HostResolver.SYSTEM, Duration.ofSeconds(10)));
+
+        assertThat(findings.notes()).containsExactly("autoconfig " + closed + ": connection refused");
     }
 
     /** Writes {@code total} bytes of spaces in 64 KiB chunks; {@code declared} 0 means chunked. */

@@ -21,6 +21,7 @@ import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
+import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
@@ -119,6 +120,36 @@ class CredentialReleaseTest {
         assertThat(reused.attempts()).extracting(Attempt::outcome).containsOnly(Outcome.SKIPPED);
         assertThat(server.get().received(Service.IMAPS)).as("nothing sent to the host no longer approved")
                 .hasSize(received);
+    }
+
+    @Test
+    void aPortNoSourceNamedHasNoProvenanceOnIt() {
+        Provenance guess = Provenance.of(Provenance.Kind.GUESS, "guess imap.example.test", false);
+        ProtocolCandidate named = candidate("imap.example.test", server.get().port(Service.IMAPS));
+        ProtocolCandidate otherPort = ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "imap.example.test",
+                server.get().port(Service.IMAP));
+        HostDiscovery guessing = (account, context) -> DiscoveredHosts.builder(account.domain())
+                .add(Endpoint.of(named, guess)).build();
+        PreferencePolicy bothPorts = new PreferencePolicy() {
+            @Override
+            public List<ProtocolCandidate> candidates(MailAccount account) {
+                return List.of(named, otherPort);
+            }
+
+            @Override
+            public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
+                return List.of(named, otherPort);
+            }
+        };
+
+        IntegrationResult result = Integrator.builder().policy(bothPorts).discovery(guessing)
+                .resolver(loopback()).sslContext(server.get().clientSslContext()).build()
+                .integrate(account().toBuilder().password("not the password").build());
+
+        assertThat(result.attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.AUTH_FAILED, Outcome.AUTH_FAILED);
+        assertThat(result.attempts().get(0).provenance()).contains(guess);
+        assertThat(result.attempts().get(1).provenance()).as("no source named this port").isEmpty();
     }
 
     @Test

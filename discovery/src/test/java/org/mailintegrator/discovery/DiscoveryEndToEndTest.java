@@ -41,7 +41,7 @@ import org.mailintegrator.testkit.TestDnsServer;
 class DiscoveryEndToEndTest {
     private static final String PASSWORD = "correct horse";
     private static final TestCertificates CERTIFICATES =
-            TestCertificates.forHosts("imap.example.test", "imap.hosted.test", "127.0.0.1");
+            TestCertificates.forHosts("imap.example.test", "imap.hosted.test", "autoconfig.example.test", "127.0.0.1");
 
     @RegisterExtension
     static final MailServerExtension server = MailServerExtension.with(MailServerFixture.builder()
@@ -165,6 +165,27 @@ class DiscoveryEndToEndTest {
                 .isEqualTo("company.test MX mx1.hosted.test, then AUTOCONFIG " + web.url("hosted.test"));
         assertThat(web.requests()).contains(URI.create("/company.test/mail/config-v1.1.xml"),
                 URI.create("/hosted.test/mail/config-v1.1.xml"));
+    }
+
+    @Test
+    void autoconfigIsFetchedFromTheAddressTheIntegratorsResolverGives() throws IOException {
+        web = AutoconfigServer.start(CERTIFICATES).provider("example.test", AutoconfigServer.clientConfig(
+                "example.test", ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.test",
+                        server.get().port(Service.IMAPS))));
+        // names only the test's DNS server knows: the JDK's resolver would not find them
+        dns.a("autoconfig.example.test", "127.0.0.1").a("imap.example.test", "127.0.0.1");
+        URI byName = URI.create("https://autoconfig.example.test:" + web.url("example.test").getPort()
+                + web.url("example.test").getRawPath());
+        Discovery discovery = Discovery.builder().autoconfigLocations(domain -> List.of(byName)).withoutGuesses()
+                .dnsServers(List.of(dns.address())).deadline(Duration.ofSeconds(5)).build();
+
+        IntegrationResult result = Integrator.builder().policy(Policies.discovered()).discovery(discovery)
+                .resolver(dns.resolver()).sslContext(CERTIFICATES.clientSslContext()).build()
+                .integrate(account("alice@example.test"));
+
+        assertThat(result.isIntegrated()).as(result.toString()).isTrue();
+        assertThat(result.attempts().get(0).provenance()).contains(
+                Provenance.of(Provenance.Kind.AUTOCONFIG, byName.toString(), true));
     }
 
     private Integrator integrator(Discovery discovery) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
@@ -108,6 +109,9 @@ class RememberUnreachableTest {
                     .contains(" ago found " + fixture.host() + ":" + fixture.port(Service.IMAPS)
                             + " unreachable (the connect timed out)")
                     .contains("remembers unreachable endpoints for 5 min");
+            assertThat(second.explanation().entries().get(0).cause()).as("not a slow server: it was not contacted")
+                    .isEqualTo(Explanation.Cause.REMEMBERED_UNREACHABLE);
+            assertThat(second.explain()).contains("it was unreachable a moment ago", "rememberUnreachable");
             assertThat(connects.to(imaps)).as("connects to the dead endpoint").isZero();
             assertThat(connects.to(pop3s)).isEqualTo(1);
             assertThat(second.elapsed()).as("no connect timeout paid").isLessThan(CONNECT_TIMEOUT.dividedBy(2));

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.Phase;
@@ -122,7 +123,7 @@ public final class AttemptRunner {
         }
         return unreachable.recall(candidate).map(known -> new Race.TryEnd(known.outcome(),
                 Wording.knownUnreachable(candidate, known.outcome(), known.ago(), unreachable.duration()), null,
-                Phase.NOT_STARTED, null));
+                Phase.NOT_STARTED, null, false, Explanation.Cause.REMEMBERED_UNREACHABLE));
     }
 
     private Race.TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
@@ -208,7 +209,7 @@ public final class AttemptRunner {
             }
         }
         return new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
-                transport.connectedAddress(), tryAgain);
+                transport.connectedAddress(), tryAgain, verdict.explainedAs());
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */

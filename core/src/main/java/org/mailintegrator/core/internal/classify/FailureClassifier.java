@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 import javax.net.ssl.SSLException;
 import org.eclipse.angus.mail.util.MailConnectException;
+import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
@@ -42,8 +44,14 @@ public final class FailureClassifier {
         Optional<Finding> apply(Evidence evidence);
     }
 
-    /** What a rule found. */
-    record Finding(Outcome outcome, String detail) {
+    /**
+     * What a rule found; {@code explainedAs} is the cause in {@link Explanation}'s terms when the outcome alone does
+     * not tell it (which of the ways TLS can fail), else null.
+     */
+    record Finding(Outcome outcome, String detail, Explanation.@Nullable Cause explainedAs) {
+        Finding(Outcome outcome, String detail) {
+            this(outcome, detail, null);
+        }
     }
 
     private record NamedRule(String name, Rule rule) {
@@ -114,7 +122,7 @@ public final class FailureClassifier {
             Optional<Finding> finding = named.rule().apply(evidence);
             if (finding.isPresent()) {
                 return new Verdict(finding.get().outcome(), finding.get().detail(), named.name(),
-                        RedactedFailure.of(failure, redactor));
+                        RedactedFailure.of(failure, redactor), finding.get().explainedAs());
             }
         }
         throw new IllegalStateException("the last rule always answers");
@@ -124,9 +132,20 @@ public final class FailureClassifier {
         return Optional.of(new Finding(outcome, detail));
     }
 
+    /** A TLS failure and which one it is. */
+    private static Optional<Finding> tlsFailed(Explanation.Cause cause, String detail) {
+        return Optional.of(new Finding(Outcome.TLS_FAILED, detail, cause));
+    }
+
+    /**
+     * The session was not protected: on a {@code STARTTLS} candidate the server authenticated it before any upgrade
+     * (so the upgrade never happened); on an {@code IMPLICIT_TLS} one, TLS was not established.
+     */
     private Optional<Finding> preauthBeforeTls(Evidence e) {
         return e.has(UnprotectedSessionException.class)
-                ? found(Outcome.TLS_FAILED, Wording.preauthBeforeTls(e.candidate())) : Optional.empty();
+                ? tlsFailed(e.candidate().security() == Security.STARTTLS ? Explanation.Cause.STARTTLS_NOT_OFFERED
+                        : Explanation.Cause.TLS_HANDSHAKE_FAILED, Wording.preauthBeforeTls(e.candidate()))
+                : Optional.empty();
     }
 
     /**
@@ -212,11 +231,17 @@ public final class FailureClassifier {
         return found(Outcome.TIMED_OUT, Wording.readTimedOut(e.candidate(), readTimeout));
     }
 
+    /**
+     * The TLS layer failed: a certificate that is not trusted (untrusted authority, expired, not yet valid, issued for
+     * another name) is {@link Explanation.Cause#TLS_NOT_TRUSTED}; anything else (no TLS on the port, no protocol or
+     * cipher in common, a broken handshake) is {@link Explanation.Cause#TLS_HANDSHAKE_FAILED}.
+     */
     private Optional<Finding> tls(Evidence e) {
         if (!e.has(SSLException.class) && !e.has(CertificateException.class)) {
             return Optional.empty();
         }
         String reason;
+        Explanation.Cause cause = Explanation.Cause.TLS_NOT_TRUSTED;
         if (e.has(CertificateExpiredException.class) || e.mentions("validity check failed")) {
             reason = Wording.certificateExpired();
         } else if (e.has(CertificateNotYetValidException.class)) {
@@ -228,23 +253,28 @@ public final class FailureClassifier {
             reason = Wording.certificateUntrusted();
         } else if (e.mentions("unsupported or unrecognized ssl message") || e.mentions("plaintext connection")) {
             reason = Wording.noTlsOnPort();
+            cause = Explanation.Cause.TLS_HANDSHAKE_FAILED;
         } else {
             reason = Wording.handshakeFailed(e.redacted(e.firstMessage()));
+            cause = Explanation.Cause.TLS_HANDSHAKE_FAILED;
         }
-        return found(Outcome.TLS_FAILED, Wording.tlsFailed(e.candidate(), reason));
+        return tlsFailed(cause, Wording.tlsFailed(e.candidate(), reason));
     }
 
-    /** On a STARTTLS candidate, a failure before the login is the upgrade's. */
+    /**
+     * On a STARTTLS candidate, a failure before the login is the upgrade's: not offered, or refused; either way the
+     * connection was never protected ({@link Explanation.Cause#STARTTLS_NOT_OFFERED}).
+     */
     private Optional<Finding> startTls(Evidence e) {
         if (e.candidate().security() != Security.STARTTLS) {
             return Optional.empty();
         }
         String command = ProtocolDriver.of(e.candidate().protocol()).startTlsCommand();
         if (e.mentions("not supported") && (e.mentions("starttls") || e.mentions("stls"))) {
-            return found(Outcome.TLS_FAILED, Wording.startTlsNotOffered(e.candidate(), command));
+            return tlsFailed(Explanation.Cause.STARTTLS_NOT_OFFERED, Wording.startTlsNotOffered(e.candidate(), command));
         }
         if (e.mentions("stls required but failed") || e.mentions("starttls failure") || !e.loginStarted()) {
-            return found(Outcome.TLS_FAILED, Wording.startTlsRefused(e.candidate(), command));
+            return tlsFailed(Explanation.Cause.STARTTLS_NOT_OFFERED, Wording.startTlsRefused(e.candidate(), command));
         }
         return Optional.empty();
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.HostApproval;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.ProtocolCandidate;
@@ -44,23 +45,36 @@ public final class CredentialRelease {
         return new CredentialRelease(account, discovered, approval);
     }
 
-    /** Where {@code candidate}'s host came from, when discovery named it. */
+    /** Why a candidate may not be tried: the sentence for its attempt, and the cause in {@link Explanation}'s terms. */
+    record Refusal(String detail, Explanation.Cause cause) {
+    }
+
+    /**
+     * Where {@code candidate}'s endpoint came from, when a discovery source named its host with its port
+     * ({@link DiscoveredHosts#provenances(String, int)}); a trusted source first. Empty for a port no source named,
+     * even on a host discovery found: that candidate is the policy's guess on the host, not the source's word.
+     */
     Optional<Provenance> provenance(ProtocolCandidate candidate) {
         if (discovered == null) {
             return Optional.empty();
         }
-        List<Provenance> found = discovered.provenances(candidate.host());
+        List<Provenance> found = discovered.provenances(candidate.host(), candidate.port());
         return found.stream().filter(Provenance::isTrusted).findFirst().or(() -> found.stream().findFirst());
     }
 
-    /** Why {@code candidate} must not be tried, if it must not. */
-    Optional<String> refusal(ProtocolCandidate candidate) {
+    /**
+     * Why {@code candidate} must not be tried, if it must not: the domain withdraws the service
+     * ({@link Explanation.Cause#SERVICE_WITHDRAWN}), or only an untrusted source proposed its host, outside the
+     * address's domain, and the caller did not approve it ({@link Explanation.Cause#HOST_NOT_APPROVED}). Whether
+     * credentials may go to a host is decided by the host, whatever port the candidate names.
+     */
+    Optional<Refusal> refusal(ProtocolCandidate candidate) {
         if (discovered == null || account == null) {
             return Optional.empty();
         }
         Optional<String> notOffered = discovered.notOffered(candidate.protocol(), candidate.security());
         if (notOffered.isPresent()) {
-            return Optional.of(Wording.notOffered(notOffered.get()));
+            return Optional.of(new Refusal(Wording.notOffered(notOffered.get()), Explanation.Cause.SERVICE_WITHDRAWN));
         }
         List<Provenance> found = discovered.provenances(candidate.host());
         if (found.isEmpty() || withinDomain(candidate.host(), account.domain())
@@ -71,7 +85,8 @@ public final class CredentialRelease {
         if (approved(candidate.host(), first)) {
             return Optional.empty();
         }
-        return Optional.of(Wording.untrustedHost(candidate.host(), first, account.emailAddress(), account.domain()));
+        return Optional.of(new Refusal(Wording.untrustedHost(candidate.host(), first, account.emailAddress(),
+                account.domain()), Explanation.Cause.HOST_NOT_APPROVED));
     }
 
     /**

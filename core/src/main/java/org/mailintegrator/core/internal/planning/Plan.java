@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
@@ -13,8 +14,9 @@ import org.mailintegrator.core.internal.Wording;
  * Turns a policy's chain into routes: candidates below the integrator's minimum security, and those whose host may
  * not receive the credentials ({@link CredentialRelease}), are skipped; so is, for a password, a candidate whose
  * server discovery says takes OAuth2 only ({@link Outcome#OAUTH_REQUIRED}), and, when the integrator remembers
- * unreachable endpoints ({@link UnreachableMemory}), a candidate whose endpoint is remembered as unreachable.
- * Stateless: the memory is the integrator's.
+ * unreachable endpoints ({@link UnreachableMemory}), a candidate whose endpoint is remembered as unreachable. Each
+ * skipped route carries its cause in {@link Explanation}'s terms ({@link Route#explainedAs()}), which its attempt
+ * records. Stateless: the memory is the integrator's.
  */
 public final class Plan {
     private Plan() {
@@ -54,15 +56,25 @@ public final class Plan {
         List<Route> routes = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             ProtocolCandidate candidate = candidates.get(i);
-            boolean tooWeak = rank(candidate.security()) < rank(minimum);
-            String skipped = tooWeak ? Wording.skipped(candidate.security(), minimum)
-                    : release.refusal(candidate).orElse(null);
+            String skipped = null;
             Outcome skippedAs = Outcome.SKIPPED;
+            Explanation.Cause cause = null;
+            if (rank(candidate.security()) < rank(minimum)) {
+                skipped = Wording.skipped(candidate.security(), minimum);
+                cause = Explanation.Cause.BELOW_MINIMUM_SECURITY;
+            } else {
+                Optional<CredentialRelease.Refusal> refusal = release.refusal(candidate);
+                if (refusal.isPresent()) {
+                    skipped = refusal.get().detail();
+                    cause = refusal.get().cause();
+                }
+            }
             if (skipped == null && !token) {
                 Optional<String> oauth2Only = release.oauth2Only(candidate);
                 if (oauth2Only.isPresent()) {
                     skipped = oauth2Only.get();
                     skippedAs = Outcome.OAUTH_REQUIRED;
+                    cause = Explanation.Cause.OAUTH_REQUIRED;
                 }
             }
             if (skipped == null && unreachable != null) {
@@ -71,9 +83,11 @@ public final class Plan {
                     skipped = Wording.knownUnreachable(candidate, known.get().outcome(), known.get().ago(),
                             unreachable.duration());
                     skippedAs = known.get().outcome();
+                    cause = Explanation.Cause.REMEMBERED_UNREACHABLE;
                 }
             }
-            routes.add(new Route(i, candidate, skipped, skippedAs, release.provenance(candidate).orElse(null)));
+            routes.add(new Route(i, candidate, skipped, skippedAs, cause,
+                    release.provenance(candidate).orElse(null)));
         }
         return List.copyOf(routes);
     }

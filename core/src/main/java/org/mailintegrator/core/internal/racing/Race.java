@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Outcome;
@@ -86,10 +87,16 @@ public final class Race {
     /**
      * How a try ended, as the attempt saw it; the race turns it into the lane's {@link Attempt} or a retry.
      * {@code tryAgain}: the credentials changed (a refreshed access token), so the candidate is tried once more at
-     * once, keeping its place, unless the race is over.
+     * once, keeping its place, unless the race is over. {@code explainedAs}: the cause, where the outcome alone does
+     * not tell it ({@link Attempt#explainedAs()}), else null.
      */
     public record TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
-            @Nullable InetSocketAddress address, boolean tryAgain) {
+            @Nullable InetSocketAddress address, boolean tryAgain, Explanation.@Nullable Cause explainedAs) {
+        public TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
+                @Nullable InetSocketAddress address, boolean tryAgain) {
+            this(outcome, detail, cause, phase, address, tryAgain, null);
+        }
+
         public TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
                 @Nullable InetSocketAddress address) {
             this(outcome, detail, cause, phase, address, false);
@@ -134,7 +141,7 @@ public final class Race {
             Lane lane = new Lane(route);
             route.skipped().ifPresent(reason -> {
                 lane.state = State.FINISHED;
-                lane.attempt = lane.traced(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason));
+                lane.attempt = lane.traced(route.explained(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason)));
             });
             lanes.add(lane);
         }
@@ -524,6 +531,9 @@ public final class Race {
                     outcome = Attempt.of(candidate, end.outcome(), elapsed, detail);
                     if (end.cause() != null) {
                         outcome = outcome.withCause(end.cause());
+                    }
+                    if (end.explainedAs() != null) {
+                        outcome = outcome.explainedAs(end.explainedAs());
                     }
                 }
                 outcome = outcome.withPhase(end.phase());

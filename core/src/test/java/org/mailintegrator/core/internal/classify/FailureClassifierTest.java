@@ -6,8 +6,13 @@ import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
@@ -151,5 +156,66 @@ class FailureClassifierTest {
 
         assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
         assertThat(verdict.rule()).isEqualTo("protocol");
+    }
+
+    @Test
+    void eachTlsFailureSaysWhichItWas() {
+        ProtocolCandidate imapStartTls = ProtocolCandidate.of(MailProtocol.IMAP, Security.STARTTLS,
+                "mail.example.com", 143);
+        record Seen(String name, Throwable failure, ProtocolCandidate candidate, Explanation.Cause cause) {
+        }
+        CertificateExpiredException expired = new CertificateExpiredException("NotAfter: Mon Jan 01 00:00:00 UTC 2024");
+        List<Seen> seen = List.of(
+                new Seen("untrusted authority", new MessagingException("connect failed", new SSLHandshakeException(
+                        "PKIX path building failed: unable to find valid certification path to requested target")),
+                        IMAPS, Explanation.Cause.TLS_NOT_TRUSTED),
+                new Seen("expired", new MessagingException("connect failed", expiredHandshake(expired)),
+                        IMAPS, Explanation.Cause.TLS_NOT_TRUSTED),
+                new Seen("another name", new MessagingException("connect failed", new SSLHandshakeException(
+                        "No subject alternative DNS name matching mail.example.com found.")),
+                        IMAPS, Explanation.Cause.TLS_NOT_TRUSTED),
+                new Seen("untrusted after STARTTLS", new MessagingException("STARTTLS failed", new SSLHandshakeException(
+                        "PKIX path building failed")), imapStartTls, Explanation.Cause.TLS_NOT_TRUSTED),
+                new Seen("no TLS on the port", new MessagingException("connect failed",
+                        new SSLException("Unsupported or unrecognized SSL message")),
+                        IMAPS, Explanation.Cause.TLS_HANDSHAKE_FAILED),
+                new Seen("no protocol in common", new MessagingException("connect failed",
+                        new SSLHandshakeException("Received fatal alert: protocol_version")),
+                        IMAPS, Explanation.Cause.TLS_HANDSHAKE_FAILED),
+                new Seen("STARTTLS not offered", new MessagingException(
+                        "STARTTLS required but not supported by server"), imapStartTls,
+                        Explanation.Cause.STARTTLS_NOT_OFFERED),
+                new Seen("STLS not offered", new MessagingException("STLS required but not supported"), POP3,
+                        Explanation.Cause.STARTTLS_NOT_OFFERED),
+                new Seen("STLS refused", new MessagingException("STLS required but failed"), POP3,
+                        Explanation.Cause.STARTTLS_NOT_OFFERED),
+                new Seen("PREAUTH before STARTTLS", new MessagingException("unprotected",
+                        new UnprotectedSessionException()), imapStartTls, Explanation.Cause.STARTTLS_NOT_OFFERED),
+                new Seen("no TLS on an implicit TLS candidate", new MessagingException("unprotected",
+                        new UnprotectedSessionException()), IMAPS, Explanation.Cause.TLS_HANDSHAKE_FAILED));
+
+        for (Seen one : seen) {
+            Verdict verdict = classifier.classify(one.failure(), one.candidate(), false, redactor);
+
+            assertThat(verdict.outcome()).as(one.name()).isEqualTo(Outcome.TLS_FAILED);
+            assertThat(verdict.explainedAs()).as(one.name()).isEqualTo(one.cause());
+            if (one.cause() != Explanation.Cause.TLS_NOT_TRUSTED) {
+                assertThat(verdict.detail()).as(one.name()).doesNotContain("certificate");
+            }
+        }
+    }
+
+    private static SSLHandshakeException expiredHandshake(CertificateExpiredException expired) {
+        SSLHandshakeException handshake = new SSLHandshakeException("certificate expired");
+        handshake.initCause(expired);
+        return handshake;
+    }
+
+    @Test
+    void aFailureTheOutcomeTellsRecordsNoCauseOfItsOwn() {
+        Verdict verdict = classifier.classify(new MessagingException("connect", new ConnectException("refused")),
+                IMAPS, false, redactor);
+
+        assertThat(verdict.explainedAs()).isNull();
     }
 }

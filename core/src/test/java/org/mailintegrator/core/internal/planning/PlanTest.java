@@ -3,12 +3,15 @@ package org.mailintegrator.core.internal.planning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.Authentication;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.HostApproval;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
@@ -18,7 +21,10 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 
-/** How the plan treats servers that discovery says take OAuth2 only: a password is held back, a token is not. */
+/**
+ * How the plan treats servers that discovery says take OAuth2 only (a password is held back, a token is not), the
+ * cause each skipped route carries, and where each route's endpoint came from.
+ */
 class PlanTest {
     private static final MailAccount ACCOUNT = MailAccount.builder("alice@example.com").password("pw").build();
     private static final Provenance AUTOCONFIG = Provenance.of(Provenance.Kind.AUTOCONFIG,
@@ -96,5 +102,46 @@ class PlanTest {
             assertThat(route.skipped()).isEmpty();
             assertThat(route.skippedAs()).isEqualTo(Outcome.SKIPPED);
         });
+    }
+
+    @Test
+    void eachReasonToSkipCarriesItsCause() {
+        Provenance mx = Provenance.of(Provenance.Kind.MX, "MX example.com -> mx.provider.test", false);
+        ProtocolCandidate elsewhere = ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
+                "imap.provider.test", 993);
+        DiscoveredHosts.Builder discovered = found()
+                .add(Endpoint.of(elsewhere, mx))
+                .notOffered(MailProtocol.POP3, Security.IMPLICIT_TLS, "_pop3s._tcp.example.com says POP3 over TLS "
+                        + "is not offered (SRV target \".\")");
+
+        List<Route> routes = Plan.routes(List.of(IMAP_PLAIN, elsewhere, POP3S, IMAPS, IMAP_STARTTLS),
+                Security.STARTTLS, release(discovered), false);
+
+        assertThat(routes).extracting(route -> route.explainedAs().orElse(null)).containsExactly(
+                Explanation.Cause.BELOW_MINIMUM_SECURITY, Explanation.Cause.HOST_NOT_APPROVED,
+                Explanation.Cause.SERVICE_WITHDRAWN, Explanation.Cause.OAUTH_REQUIRED, null);
+        assertThat(routes.get(1).skipped()).hasValueSatisfying(detail -> assertThat(detail).contains("approveHosts"));
+        Attempt skipped = Attempt.of(elsewhere, Outcome.SKIPPED, Duration.ZERO, routes.get(1).skipped().get());
+        assertThat(routes.get(1).explained(skipped).explainedAs()).contains(Explanation.Cause.HOST_NOT_APPROVED);
+        assertThat(routes.get(4).explained(skipped)).as("a route that is not skipped adds nothing").isSameAs(skipped);
+    }
+
+    @Test
+    void aProvenanceIsTheEndpointsNotTheHosts() {
+        Provenance mx = Provenance.of(Provenance.Kind.MX, "MX example.com -> mx.provider.test", false);
+        ProtocolCandidate named = ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
+                "imap.provider.test", 993);
+        ProtocolCandidate guessedPort = ProtocolCandidate.of(MailProtocol.IMAP, Security.STARTTLS,
+                "imap.provider.test", 143);
+
+        ProtocolCandidate pop3 = candidate(MailProtocol.POP3, Security.STARTTLS, 110);
+
+        List<Route> routes = Plan.routes(List.of(IMAPS, pop3, named, guessedPort), Security.NONE,
+                release(found().add(Endpoint.of(named, mx))), true);
+
+        assertThat(routes).extracting(route -> route.provenance().orElse(null))
+                .as("a port no source named has no provenance on it").containsExactly(AUTOCONFIG, null, mx, null);
+        assertThat(routes.get(3).explainedAs()).as("whether credentials may go to a host is the host's")
+                .contains(Explanation.Cause.HOST_NOT_APPROVED);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.MailProtocol;
@@ -284,6 +285,7 @@ class UnreachableMemoryTest {
         assertThat(remembered.elapsed()).isZero();
         assertThat(remembered.detail()).startsWith("Not contacted: an integration 40 ms ago found "
                 + "mail.example.com:993 unreachable (the connection was refused)");
+        assertThat(remembered.explainedAs()).contains(Explanation.Cause.REMEMBERED_UNREACHABLE);
         assertThat(result).isNotDone();
     }
 }
