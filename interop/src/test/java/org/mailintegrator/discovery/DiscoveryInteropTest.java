@@ -33,7 +33,6 @@ import org.mailintegrator.core.Provenance;
 import org.mailintegrator.interop.DnsmasqServer;
 import org.mailintegrator.interop.DocumentServer;
 import org.mailintegrator.interop.DovecotServer;
-import org.mailintegrator.interop.RoutedPolicy;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
 
@@ -44,15 +43,17 @@ import org.mailintegrator.testkit.TestCertificates;
  * as {@code Discovery.builder().allowPlainHttp().dnsServers(dnsmasq)} wires it, with the autoconfig URLs moved to
  * the loopback web servers (the path keeps the host the standard URL names: {@code /autoconfig.<d>/mail/...}).
  *
- * <p>Every host name resolves through dnsmasq to 127.0.0.1, where Dovecot listens on free ports. SRV records and
- * autoconfig documents carry Dovecot's real ports; the ISPDB and guesses name the standard ports (993, 995, 143),
- * which {@link RoutedPolicy} moves to Dovecot's, leaving {@link Policies#discovered()}'s hosts and order as they
- * are. In the discovery package (split across modules on the class path) to reach its package-private sources.
+ * <p>Every mail host name resolves through dnsmasq to a loopback address of the test's own, where Dovecot listens
+ * on the standard ports (993, 995, 143, 110) that the ISPDB, SRV records, autoconfig documents and guesses name, so
+ * {@link Policies#discovered()} is used as it is, and each candidate's provenance is that of the endpoint a source
+ * named. In the discovery package (split across modules on the class path) to reach its package-private sources.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DiscoveryInteropTest {
     private static final String PASSWORD = "alice-discovered-secret";
     private static final String LOOPBACK = "127.0.0.1";
+    /** Where Dovecot listens, on the standard ports that discovery names, so the policy is used unchanged. */
+    private static final String MAIL_ADDRESS = "127.0.0.93";
     private static final String ISPDB_DOMAIN = "gmail.com";
     private static final String SRV_DOMAIN = "srv.test";
     private static final String AUTOCONFIG_DOMAIN = "webconfig.test";
@@ -82,7 +83,8 @@ class DiscoveryInteropTest {
 
     @BeforeAll
     static void start() throws IOException {
-        DovecotServer.Builder mailboxes = DovecotServer.builder().tls(CERTS);
+        DovecotServer.Builder mailboxes = DovecotServer.builder().tls(CERTS).listenAddress(MAIL_ADDRESS)
+                .standardPorts();
         for (String domain : List.of(ISPDB_DOMAIN, SRV_DOMAIN, AUTOCONFIG_DOMAIN, CUSTOM_DOMAIN, GUESS_DOMAIN,
                 HOSTILE_DOMAIN)) {
             mailboxes.user("alice@" + domain, PASSWORD);
@@ -97,17 +99,17 @@ class DiscoveryInteropTest {
         }
         dnsmasq = dns
                 // (a) the ISPDB names imap.gmail.com and pop.gmail.com
-                .host("imap.gmail.com", LOOPBACK)
-                .host("pop.gmail.com", LOOPBACK)
+                .host("imap.gmail.com", MAIL_ADDRESS)
+                .host("pop.gmail.com", MAIL_ADDRESS)
                 // (b) SRV records only, with Dovecot's real port
                 .srv("_imaps._tcp." + SRV_DOMAIN, "imap." + SRV_DOMAIN, dovecot.port(IMAPS), 0, 0)
-                .host("imap." + SRV_DOMAIN, LOOPBACK)
+                .host("imap." + SRV_DOMAIN, MAIL_ADDRESS)
                 // (c) the host the autoconfig document names
-                .host("imap." + AUTOCONFIG_DOMAIN, LOOPBACK)
+                .host("imap." + AUTOCONFIG_DOMAIN, MAIL_ADDRESS)
                 // (d) a custom domain hosted by Google: the ISPDB lists google.com under Gmail
                 .mx(CUSTOM_DOMAIN, "aspmx.l.google.com", 10)
                 // (e) only imap.<domain> resolves
-                .host("imap." + GUESS_DOMAIN, LOOPBACK)
+                .host("imap." + GUESS_DOMAIN, MAIL_ADDRESS)
                 // (f) resolves, so that only the integrator's own rule keeps it from connecting
                 .host(ATTACKER_HOST, LOOPBACK)
                 .start();
@@ -283,9 +285,9 @@ class DiscoveryInteropTest {
                 .build();
     }
 
-    /** {@link Policies#discovered()}, with the standard ports the ISPDB and guesses name moved to Dovecot's. */
+    /** {@link Policies#discovered()}, unchanged: Dovecot listens on the standard ports that discovery names. */
     private static PreferencePolicy routed() {
-        return RoutedPolicy.to(dovecot, Policies.discovered());
+        return Policies.discovered();
     }
 
     private static MailAccount alice(String domain) {

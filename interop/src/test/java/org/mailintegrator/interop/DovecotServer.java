@@ -327,6 +327,7 @@ public final class DovecotServer implements AutoCloseable {
         private TestCertificates certificates;
         private boolean disablePlaintextAuth;
         private boolean requireTls;
+        private boolean standardPorts;
         private List<String> authMechanisms = List.of();
         private URI introspectionUrl;
         private String tokenAudience;
@@ -374,6 +375,16 @@ public final class DovecotServer implements AutoCloseable {
         /** Binds the POP3 listeners to another loopback address, e.g. 127.0.0.2 for "pop.example.com". */
         public Builder popAddress(String address) {
             return address(address, Listener.POP3, Listener.POP3S);
+        }
+
+        /**
+         * Binds the listeners to the standard ports 143, 993, 110 and 995 instead of free ones, for clients that must
+         * be used unchanged (discovery names the standard ports). Use it with a loopback address of the test's own
+         * ({@link #listenAddress(String)}), so that nothing else on the machine holds those ports there.
+         */
+        public Builder standardPorts() {
+            this.standardPorts = true;
+            return this;
         }
 
         /**
@@ -510,7 +521,7 @@ public final class DovecotServer implements AutoCloseable {
             }
             Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
             for (Listener listener : Listener.values()) {
-                ports.put(listener, freePort(addresses.get(listener)));
+                ports.put(listener, standardPorts ? listener.standardPort() : freePort(addresses.get(listener)));
             }
             Set<Listener> running = EnumSet.complementOf(stopped);
             Path directory;
