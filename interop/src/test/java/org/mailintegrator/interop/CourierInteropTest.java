@@ -173,10 +173,15 @@ class CourierInteropTest {
         return MailAccount.builder(USER).password(PASSWORD).host(HOST).build();
     }
 
-    static Integrator integrator(CourierServer courier, PreferencePolicy policy) {
+    private static Integrator integrator(CourierServer courier, PreferencePolicy policy) {
+        return integrator(courier, policy, CERTS);
+    }
+
+    /** The suite's integrator: {@code policy} routed to {@code courier}, trusting {@code certificates}' CA. */
+    static Integrator integrator(CourierServer courier, PreferencePolicy policy, TestCertificates certificates) {
         return Integrator.builder()
                 .policy(RoutedPolicy.to(courier, policy))
-                .sslContext(CERTS.clientSslContext())
+                .sslContext(certificates.clientSslContext())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .readTimeout(READ_TIMEOUT)
                 .build();

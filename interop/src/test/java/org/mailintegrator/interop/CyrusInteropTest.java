@@ -191,10 +191,15 @@ class CyrusInteropTest {
         return line -> line.contains(" login: ") && line.contains("User logged in");
     }
 
-    static Integrator integrator(CyrusServer cyrus, PreferencePolicy policy) {
+    private static Integrator integrator(CyrusServer cyrus, PreferencePolicy policy) {
+        return integrator(cyrus, policy, CERTS);
+    }
+
+    /** The suite's integrator: {@code policy} routed to {@code cyrus}, trusting {@code certificates}' CA. */
+    static Integrator integrator(CyrusServer cyrus, PreferencePolicy policy, TestCertificates certificates) {
         return Integrator.builder()
                 .policy(RoutedPolicy.to(cyrus, policy))
-                .sslContext(CERTS.clientSslContext())
+                .sslContext(certificates.clientSslContext())
                 .connectTimeout(CONNECT_TIMEOUT)
                 .readTimeout(READ_TIMEOUT)
                 .build();
