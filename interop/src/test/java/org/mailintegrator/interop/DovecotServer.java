@@ -70,7 +70,7 @@ import org.mailintegrator.testkit.TestCertificates;
  * {@code dovecot}, and mail access as {@code nobody}, so this class needs root (as CI has). Instances are
  * thread-safe for reading the log; {@link #close()} stops the process and deletes the directory.
  */
-public final class DovecotServer implements AutoCloseable {
+public final class DovecotServer implements AutoCloseable, RoutableServer {
     /** The Dovecot binary: {@code /usr/sbin/dovecot} as Debian installs it, else {@code dovecot} on the PATH. */
     public static final String DOVECOT = Files.isExecutable(Path.of("/usr/sbin/dovecot")) ? "/usr/sbin/dovecot"
             : "dovecot";
@@ -161,6 +161,7 @@ public final class DovecotServer implements AutoCloseable {
     }
 
     /** The port that stands for a standard port (143, 993, 110, 995); see {@link Listener#forStandardPort}. */
+    @Override
     public int portFor(int standardPort) {
         return port(Listener.forStandardPort(standardPort));
     }

@@ -9,22 +9,23 @@ import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * Wraps a policy, unchanged, and routes each of its candidates from the standard port (993, 995, 143, 110) to
- * the port where a {@link DovecotServer} stands in for it. Hosts, protocols, security and order are left as the
+ * the port where a server fixture ({@link DovecotServer}, {@link CyrusServer}, {@link CourierServer}: any
+ * {@link RoutableServer}) stands in for it. Hosts, protocols, security and order are left as the
  * wrapped policy made them. With discovery, the wrapped policy's own choice from the discovered servers (e.g.
  * {@code Policies.discovered()}) is routed the same way, so those servers must be on standard ports (as the ISPDB
  * and guesses name them).
  */
 public final class RoutedPolicy implements PreferencePolicy {
     private final PreferencePolicy policy;
-    private final DovecotServer server;
+    private final RoutableServer server;
 
-    private RoutedPolicy(PreferencePolicy policy, DovecotServer server) {
+    private RoutedPolicy(PreferencePolicy policy, RoutableServer server) {
         this.policy = policy;
         this.server = server;
     }
 
     /** {@code policy}, with standard ports mapped to {@code server}'s. */
-    public static RoutedPolicy to(DovecotServer server, PreferencePolicy policy) {
+    public static RoutedPolicy to(RoutableServer server, PreferencePolicy policy) {
         return new RoutedPolicy(Objects.requireNonNull(policy, "policy"), Objects.requireNonNull(server, "server"));
     }
 
