@@ -869,8 +869,11 @@ public final class Integrator {
         /**
          * Where attempts run; each running attempt holds a thread while it does blocking I/O. The executor must
          * run tasks in the order they are submitted, or be able to run every candidate of an integration at once.
-         * Default: a pool shared by all integrators, at most {@link #DEFAULT_MAX_THREADS} threads, first in first
-         * out; idle threads end after a second.
+         * Each attempt is handed to it by a library thread of its own, never by the integrating caller's thread or
+         * the integrator's timer, and it may keep that thread: an executor that runs tasks on the calling thread
+         * ({@code Runnable::run}) or makes the caller wait while it is full holds up no deadline, cancellation or
+         * other integration. Default: a pool shared by all integrators, at most {@link #DEFAULT_MAX_THREADS}
+         * threads, first in first out; idle threads end after a second.
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");

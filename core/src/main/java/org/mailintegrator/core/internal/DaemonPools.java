@@ -2,6 +2,8 @@ package org.mailintegrator.core.internal;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,16 +24,29 @@ public final class DaemonPools {
         return fixed(name, threads, new LinkedBlockingQueue<>());
     }
 
+    /**
+     * As many threads named {@code <name>-<n>} as there are tasks running at once: a task never waits for another to
+     * end. For short hand-offs that may, on occasion, be held up for long.
+     */
+    public static ThreadPoolExecutor unbounded(String name) {
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), daemons(name));
+    }
+
     /** At most {@code threads} threads named {@code <name>-<n>}; further work waits in {@code queue}. */
     public static ThreadPoolExecutor fixed(String name, int threads, BlockingQueue<Runnable> queue) {
-        AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, IDLE_THREAD_MILLIS, TimeUnit.MILLISECONDS,
-                queue, runnable -> {
-                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                queue, daemons(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

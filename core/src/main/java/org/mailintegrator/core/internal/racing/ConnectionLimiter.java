@@ -6,9 +6,9 @@ import java.util.Map;
 
 /**
  * Bounds the connections open to one server (host and port) at a time, across every integration that shares this
- * limiter. A permit is asked for without blocking: it is granted at once when one is free, else the request waits
- * in a first-in-first-out queue and its callback runs when a permit is released. Callbacks run outside the
- * limiter's lock and must only hand work off (they may run on the releasing thread).
+ * limiter. A permit is asked for without blocking: it is granted at once when one is free (the asker is told so and
+ * goes on itself), else the request waits in a first-in-first-out queue and its callback runs when a permit is
+ * released. Callbacks run on the releasing thread, outside the limiter's lock, and must only hand work off.
  *
  * <p>This class is thread-safe.
  */
@@ -21,8 +21,12 @@ public final class ConnectionLimiter {
          */
         void release();
 
-        /** Asks for the permit; {@code onGranted} runs once, when it is granted: at once if one is free. */
-        void request(Runnable onGranted);
+        /**
+         * Asks for the permit. Returns true when it is granted at once, and {@code onGranted} is then never run: the
+         * caller goes on itself. Otherwise the request waits, and {@code onGranted} runs once, when the permit is
+         * granted, on the thread that gives another back (see {@link #release()}).
+         */
+        boolean request(Runnable onGranted);
 
         /**
          * Stops counting a granted permit whose connection the server has not answered yet (its SYN is unanswered:
@@ -98,7 +102,7 @@ public final class ConnectionLimiter {
         }
 
         @Override
-        public void request(Runnable onGranted) {
+        public boolean request(Runnable onGranted) {
             boolean granted;
             synchronized (ConnectionLimiter.this) {
                 this.onGranted = onGranted;
@@ -111,9 +115,7 @@ public final class ConnectionLimiter {
                     at.waiting.add(this);
                 }
             }
-            if (granted) {
-                onGranted.run();
-            }
+            return granted;
         }
 
         @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.DiscoveredHosts;
@@ -50,16 +51,30 @@ import org.slf4j.LoggerFactory;
  *       once.</li>
  * </ol>
  *
- * <p>The race does no I/O: a {@link Starter} runs each attempt, which reports to its {@link Lane}. Time comes from
- * a {@link Timeline}, so the rules can be driven by a manual clock. All state is guarded by this object's monitor;
- * sockets are closed, permits given back and listeners called outside it. Thread-safe.
+ * <p>The race does no I/O and runs no attempt: its {@link Starter} hands each try off, and the attempt reports to
+ * its {@link Lane}. Time comes from a {@link Timeline}, so the rules can be driven by a manual clock.
+ *
+ * <p>All state is guarded by this object's monitor, and nothing but deciding happens under it. A thread that
+ * enters the race (the caller that starts it, the timer that runs a deadline, the stagger or a busy retry, the
+ * application that cancels, an attempt that reports) decides under the monitor what is to be done, as actions
+ * appended to a list that only the monitor's holder touches; it takes them out before it lets go of the monitor and
+ * runs them after: handing a try to the starter, closing a stopped attempt's sockets, giving a connection permit
+ * back, completing the result. So no lock of the race is held while an executor is called, a socket is closed or a
+ * listener runs, and a timer or a cancellation never waits for an attempt's I/O. The starter is thus called on
+ * whichever thread decided: it must hand the try off and return, never run it nor wait for a thread (the
+ * engine's starter hands it to the executor from a thread of the engine's own where the executor might not; see
+ * {@code Engine}). Thread-safe.
  */
 public final class Race {
     private static final Logger log = LoggerFactory.getLogger(Race.class);
     private static final Duration FIRST_BUSY_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(4);
 
-    /** Runs one try of a lane's attempt, on a thread of its own; may refuse with a {@link RejectedExecutionException}. */
+    /**
+     * Hands one try of a lane's attempt off to a thread of its own. Called outside the race's monitor, on whichever
+     * thread decided the start (the timer's included), so it must return at once: never run the try, never wait. It
+     * may refuse at once with a {@link RejectedExecutionException}, or later with {@link Lane#notRun}.
+     */
     @FunctionalInterface
     public interface Starter {
         void start(Lane lane);
@@ -118,6 +133,8 @@ public final class Race {
     private final List<Lane> lanes = new ArrayList<>();
     private final CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
     private final List<Timeline.Scheduled> timers = new ArrayList<>();
+    /** What the thread holding the monitor decided to do once it lets go of it; see {@link #decide(Supplier)}. */
+    private final List<Runnable> actions = new ArrayList<>();
     private long startNanos;
     private int nextToLaunch;
     private int winner = -1;
@@ -147,14 +164,19 @@ public final class Race {
         }
     }
 
-    /** Starts the race; the future completes when every attempt has finished and told the listener so. */
-    public synchronized CompletableFuture<IntegrationResult> start() {
-        startNanos = timeline.nanoTime();
-        schedule(this::deadlinePassed, rules.integrationTimeout());
-        if (rules.patience() != null) {
-            schedule(this::patienceOver, rules.patience());
-        }
-        launchNext();
+    /**
+     * Starts the race; the future completes when every attempt has finished and told the listener so. The first
+     * candidate is handed to the starter before this method returns, and never run on the calling thread.
+     */
+    public CompletableFuture<IntegrationResult> start() {
+        decide(() -> {
+            startNanos = timeline.nanoTime();
+            schedule(this::deadlinePassed, rules.integrationTimeout());
+            if (rules.patience() != null) {
+                schedule(this::patienceOver, rules.patience());
+            }
+            launchNext();
+        });
         return result;
     }
 
@@ -166,18 +188,25 @@ public final class Race {
     /** Stops every attempt now; the ones that had not finished are recorded as cancelled. */
     public void cancel() {
         endAll(Wording.cancelledWhileRunning(), Wording.cancelledBeforeStart(), Outcome.CANCELLED, Outcome.CANCELLED,
-                true);
+                null, true);
     }
 
+    /**
+     * Every attempt still running is stopped; a candidate that had not started (not launched, waiting for a
+     * connection permit, or handed to the executor but not begun) never will, and records that the deadline passed.
+     */
     private void deadlinePassed() {
         endAll(null, Wording.deadlineBeforeStart(rules.integrationTimeout()), Outcome.TIMED_OUT, Outcome.NOT_TRIED,
-                false);
+                Explanation.Cause.DEADLINE_PASSED, false);
     }
 
+    /**
+     * Ends the race: stops every unresolved lane (launched ones only, unless {@code pendingToo}) and settles those
+     * never launched. {@code notStartedCause}, if any, is recorded for the lanes that never began a try.
+     */
     private void endAll(@Nullable String runningDetail, String unlaunchedDetail, Outcome outcome,
-            Outcome unlaunchedOutcome, boolean pendingToo) {
-        List<Lane> stopped = new ArrayList<>();
-        synchronized (this) {
+            Outcome unlaunchedOutcome, Explanation.@Nullable Cause notStartedCause, boolean pendingToo) {
+        decide(() -> {
             if (ended || completed) {
                 return;
             }
@@ -186,23 +215,60 @@ public final class Race {
                 if (!lane.resolved() && (pendingToo || lane.state != State.PENDING)) {
                     String detail = runningDetail != null ? runningDetail
                             : Wording.deadlineWhileRunning(rules.integrationTimeout(), lane.candidate);
-                    stopped.add(lane.stop(outcome, detail));
+                    lane.stop(outcome, detail, lane.started ? null : notStartedCause);
                 }
             }
-            settleUnlaunched(unlaunchedOutcome, unlaunchedDetail);
+            settleUnlaunched(unlaunchedOutcome, unlaunchedDetail, notStartedCause);
             completeIfDone();
-        }
-        stopped.forEach(Lane::closeSockets);
+        });
     }
 
     private void patienceOver() {
-        List<Lane> stopped;
-        synchronized (this) {
+        decide(() -> {
             patienceOver = true;
-            stopped = grantTurn();
+            grantTurn();
             completeIfDone();
+        });
+    }
+
+    /**
+     * Runs {@code decision} under the monitor, then, after letting go of it, the actions it decided: the one way
+     * into the race for a thread that may change its state.
+     */
+    private void decide(Runnable decision) {
+        decide(() -> {
+            decision.run();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code decision} under the monitor and returns its answer; the actions it decided ({@link #afterwards})
+     * are taken out before the monitor is let go of and run by this thread after, in the order decided. Never called
+     * with the monitor held: the actions would run under it.
+     */
+    private <T> T decide(Supplier<T> decision) {
+        assert !Thread.holdsLock(this) : "the race's actions must run outside its monitor";
+        T answer;
+        List<Runnable> decided;
+        synchronized (this) {
+            answer = decision.get();
+            decided = List.copyOf(actions);
+            actions.clear();
         }
-        stopped.forEach(Lane::closeSockets);
+        for (Runnable action : decided) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.error("An action of the race failed; the others still run", e);
+            }
+        }
+        return answer;
+    }
+
+    /** Something to do once the monitor is let go of, by the thread that decided it (caller holds the monitor). */
+    private void afterwards(Runnable action) {
+        actions.add(action);
     }
 
     /**
@@ -221,7 +287,11 @@ public final class Race {
         lane.state = State.QUEUED;
         ConnectionLimiter.Ticket ticket = rules.limiter().ticket(lane.route.server());
         lane.ticket = ticket;
-        ticket.request(() -> submit(lane));
+        // granted now: this thread submits it once it lets go of the monitor; granted later: the thread that gives
+        // another permit back does, holding no lock of this race
+        if (ticket.request(() -> submit(lane))) {
+            afterwards(() -> submit(lane));
+        }
     }
 
     /**
@@ -242,30 +312,28 @@ public final class Race {
         try {
             starter.start(lane);
         } catch (RejectedExecutionException e) {
-            synchronized (this) {
-                lane.finish(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                        Wording.notRun(String.valueOf(e.getMessage()))));
-            }
+            lane.notRun(e);
         }
     }
 
-    /** Gives a connection permit back on the timeline's thread, where no race's monitor is held. */
-    private void releaseLater(ConnectionLimiter.@Nullable Ticket ticket) {
+    /**
+     * Gives a connection permit back once the monitor is let go of (it may grant a waiting request, whose callback
+     * then runs on this thread).
+     */
+    private void release(ConnectionLimiter.@Nullable Ticket ticket) {
         if (ticket != null) {
-            timeline.execute(ticket::release);
+            afterwards(ticket::release);
         }
     }
 
     /**
      * Lets the most preferred unresolved candidate authenticate if it is ready. After the patience window, first
-     * gives up more preferred candidates that have not connected while a less preferred one is ready.
-     *
-     * @return the lanes given up, whose sockets the caller closes outside the monitor
+     * gives up more preferred candidates that have not connected while a less preferred one is ready (their
+     * sockets are closed once the monitor is let go of).
      */
-    private List<Lane> grantTurn() {
-        List<Lane> givenUp = new ArrayList<>();
+    private void grantTurn() {
         if (ended || winner >= 0) {
-            return givenUp;
+            return;
         }
         if (patienceOver) {
             Lane ready = lanes.stream().filter(lane -> lane.state == State.READY && !lane.resolved()).findFirst()
@@ -275,8 +343,7 @@ public final class Race {
                     boolean tcpConnected = higher.connection != null && higher.connection.isConnected();
                     if (!higher.resolved() && !tcpConnected
                             && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
-                        givenUp.add(higher.stop(Outcome.ABANDONED,
-                                Wording.abandoned(rules.patience(), ready.candidate)));
+                        higher.stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(), ready.candidate), null);
                     }
                 }
             }
@@ -289,23 +356,27 @@ public final class Race {
                 break;
             }
         }
-        return givenUp;
     }
 
-    private void settleUnlaunched(Outcome outcome, String detail) {
+    /** Records the lanes never launched as {@code outcome}, and {@code cause} when it says more than the outcome. */
+    private void settleUnlaunched(Outcome outcome, String detail, Explanation.@Nullable Cause cause) {
         for (Lane lane : lanes) {
             if (lane.state == State.PENDING) {
                 lane.state = State.FINISHED;
-                lane.attempt = lane.traced(Attempt.of(lane.candidate, outcome, Duration.ZERO, detail));
+                lane.attempt = lane.traced(explained(Attempt.of(lane.candidate, outcome, Duration.ZERO, detail),
+                        cause));
             }
         }
         nextToLaunch = lanes.size();
     }
 
+    private static Attempt explained(Attempt attempt, Explanation.@Nullable Cause cause) {
+        return cause == null ? attempt : attempt.explainedAs(cause);
+    }
+
     /**
      * Completes the integration once every attempt has finished and told the listener so. The listener's last
-     * events and the result's completion are handed to the timeline's thread, so that neither runs under this
-     * monitor.
+     * events and the result's completion are handed to the timeline's thread, once the monitor is let go of.
      */
     private void completeIfDone() {
         if (completed || lanes.stream().anyMatch(lane -> lane.attempt == null || lane.endPending)) {
@@ -326,11 +397,11 @@ public final class Race {
                 Duration.ofNanos(timeline.nanoTime() - startNanos));
         IntegrationResult done = discovered == null ? of : of.withDiscovered(discovered);
         SafeListener listener = rules.listener();
-        timeline.execute(() -> {
+        afterwards(() -> timeline.execute(() -> {
             unannounced.forEach(attempt -> listener.attemptEnd(integration, attempt));
             listener.integrationEnd(integration, done);
             result.complete(done);
-        });
+        }));
     }
 
     private void schedule(Runnable action, Duration delay) {
@@ -341,7 +412,8 @@ public final class Race {
      * One candidate's place in the race, and the attempt's way to report to it. The attempt calls, in order:
      * {@link #begin}, {@link #connecting()} when its TCP connect starts, {@link #readyForTurn()} and
      * {@link #startLogin()} before its credentials, {@link #won()} if they were accepted, then {@link #end} and
-     * {@link #announced}. Thread-safe: every method takes the race's monitor.
+     * {@link #announced}. Thread-safe: every method takes the race's monitor, and one that changes the race runs
+     * what it decided after letting go of it ({@link Race#decide(Supplier)}).
      */
     public final class Lane {
         private final Route route;
@@ -351,6 +423,8 @@ public final class Race {
         private @Nullable Attempt attempt;
         private @Nullable Outcome stopOutcome;
         private @Nullable String stopDetail;
+        /** Why the race stopped it, when that says more than {@link #stopOutcome}: recorded with its attempt. */
+        private Explanation.@Nullable Cause stopCause;
         private @Nullable Connection connection;
         private ConnectionLimiter.@Nullable Ticket ticket;
         private Timeline.@Nullable Scheduled watchdog;
@@ -408,10 +482,10 @@ public final class Race {
          * meanwhile, it is finished here and the try must not run.
          */
         public Start begin(Connection tryConnection) {
-            synchronized (Race.this) {
+            return decide(() -> {
                 if (stopOutcome != null) {
                     if (attempt == null) {
-                        finish(Attempt.of(candidate, stopOutcome, elapsed(), stopDetail).withPhase(lastPhase));
+                        finish(stopped(elapsed()).withPhase(lastPhase));
                     }
                     return Start.STOPPED;
                 }
@@ -425,7 +499,7 @@ public final class Race {
                 armWatchdog(rules.attemptTimeout());
                 staggerPending = first && rules.stagger() != null;
                 return first ? Start.FIRST : Start.RETRY;
-            }
+            });
         }
 
         /**
@@ -434,21 +508,19 @@ public final class Race {
          * a busy machine does not start candidates that a calm one would not).
          */
         public void connecting() {
-            synchronized (Race.this) {
+            decide(() -> {
                 Duration stagger = rules.stagger();
                 if (!staggerPending || stagger == null || resolved() || nextToLaunch >= lanes.size()) {
                     return;
                 }
                 staggerPending = false;
                 int expected = nextToLaunch;
-                schedule(() -> {
-                    synchronized (Race.this) {
-                        if (nextToLaunch == expected) {
-                            launchNext();
-                        }
+                schedule(() -> decide(() -> {
+                    if (nextToLaunch == expected) {
+                        launchNext();
                     }
-                }, stagger);
-            }
+                }), stagger);
+            });
         }
 
         /**
@@ -456,19 +528,17 @@ public final class Race {
          * lane was stopped, which {@link #startLogin()} then reports). The pre-login deadline pauses meanwhile.
          */
         public CompletableFuture<@Nullable Void> readyForTurn() {
-            List<Lane> givenUp;
             CompletableFuture<@Nullable Void> myTurn = new CompletableFuture<>();
-            synchronized (Race.this) {
+            decide(() -> {
                 cancelWatchdog();
                 turn = myTurn;
                 if (resolved()) {
                     myTurn.complete(null);
-                    return myTurn;
+                    return;
                 }
                 state = State.READY;
-                givenUp = grantTurn();
-            }
-            givenUp.forEach(Lane::closeSockets);
+                grantTurn();
+            });
             return myTurn;
         }
 
@@ -489,17 +559,15 @@ public final class Race {
 
         /** The credentials were accepted: this lane wins, and every less preferred one still running is stopped. */
         public void won() {
-            List<Lane> losers = new ArrayList<>();
-            synchronized (Race.this) {
+            decide(() -> {
                 winner = route.index();
                 for (Lane lane : lanes.subList(route.index() + 1, lanes.size())) {
                     if (!lane.resolved() && lane.state != State.PENDING) {
-                        losers.add(lane.stop(Outcome.SUPERSEDED, Wording.superseded(candidate)));
+                        lane.stop(Outcome.SUPERSEDED, Wording.superseded(candidate), null);
                     }
                 }
-                settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart());
-            }
-            losers.forEach(Lane::closeSockets);
+                settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart(), null);
+            });
         }
 
         /**
@@ -508,7 +576,7 @@ public final class Race {
          * busy answer) or had already recorded its attempt.
          */
         public @Nullable Attempt end(TryEnd end) {
-            synchronized (Race.this) {
+            return decide(() -> {
                 cancelWatchdog();
                 endPending = true;
                 lastPhase = end.phase();
@@ -520,7 +588,7 @@ public final class Race {
                 if (end.outcome() == Outcome.AUTHENTICATED) {
                     outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed, end.detail());
                 } else if (stopOutcome != null) {
-                    outcome = Attempt.of(candidate, stopOutcome, elapsed, stopDetail);
+                    outcome = stopped(elapsed);
                 } else if (end.outcome() == Outcome.BUSY && retryWhenBusy(end.detail())) {
                     return null;
                 } else if (end.tryAgain() && retryNow()) {
@@ -542,16 +610,36 @@ public final class Race {
                 }
                 finish(outcome);
                 return attempt;
-            }
+            });
         }
 
         /** The end of the try has been told to the listener (if there was an attempt to tell). */
         public void announced(boolean attemptEndEmitted) {
-            synchronized (Race.this) {
+            decide(() -> {
                 endPending = false;
                 endEmitted |= attemptEndEmitted;
                 completeIfDone();
-            }
+            });
+        }
+
+        /**
+         * The executor refused to run the try: the candidate is recorded as not tried, explained as
+         * {@link Explanation.Cause#NOT_RUN}, unless the race had stopped it meanwhile (then as stopped). Call it
+         * holding no lock of the race.
+         */
+        public void notRun(RejectedExecutionException refusal) {
+            decide(() -> {
+                if (attempt != null) {
+                    return;
+                }
+                if (stopOutcome != null) {
+                    finish(stopped(elapsed()).withPhase(lastPhase));
+                } else {
+                    finish(Attempt.of(candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                            Wording.notRun(String.valueOf(refusal.getMessage()))).explainedAs(
+                                    Explanation.Cause.NOT_RUN));
+                }
+            });
         }
 
         /** Time since the candidate's first try began; zero before. */
@@ -561,17 +649,28 @@ public final class Race {
             }
         }
 
+        /** The attempt of this lane as the race stopped it: its stop outcome and words, and its cause if any. */
+        private Attempt stopped(Duration elapsed) {
+            return explained(Attempt.of(candidate, stopOutcome, elapsed, stopDetail), stopCause);
+        }
+
         /**
-         * Marks the lane stopped (caller holds the monitor); returns it so the caller can close its sockets. A lane
-         * that is not running (waiting for a connection permit, or backing off from a busy server) is finished at
-         * once.
+         * Marks the lane stopped (caller holds the monitor); its sockets are closed once the monitor is let go of. A
+         * lane that is not running (waiting for a connection permit, or backing off from a busy server) is finished
+         * at once. {@code cause}: why, when that says more than {@code outcome}; recorded with the attempt.
          */
-        private Lane stop(Outcome outcome, String detail) {
+        private void stop(Outcome outcome, String detail, Explanation.@Nullable Cause cause) {
             if (resolved()) {
-                return this;
+                return;
             }
             stopOutcome = outcome;
             stopDetail = detail;
+            stopCause = cause;
+            Connection current = connection;
+            if (current != null) {
+                // the socket belongs to a thread that may be blocked in I/O on it: closing it ends that at once
+                afterwards(current::closeAll);
+            }
             if (turn != null) {
                 turn.complete(null);
             }
@@ -588,21 +687,11 @@ public final class Race {
                 } else if (state == State.QUEUED && outcome == Outcome.TIMED_OUT) {
                     recordedDetail = detail + Wording.stillQueued(candidate);
                 }
-                attempt = traced(Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase));
+                Attempt idleAttempt = Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase);
+                attempt = traced(recorded == outcome ? explained(idleAttempt, cause) : idleAttempt);
                 state = State.FINISHED;
-                releaseLater(ticket);
+                release(ticket);
                 ticket = null;
-            }
-            return this;
-        }
-
-        private void closeSockets() {
-            Connection current;
-            synchronized (Race.this) {
-                current = connection;
-            }
-            if (current != null) {
-                current.closeAll();
             }
         }
 
@@ -646,25 +735,29 @@ public final class Race {
             return true;
         }
 
+        /** The backoff is over: the try is handed to the starter again, keeping its permit. */
         private void retry() {
-            synchronized (Race.this) {
+            decide(() -> {
                 if (state != State.BACKING_OFF || resolved()) {
                     return;
                 }
                 state = State.QUEUED;
-            }
-            submit(this);
+                afterwards(() -> submit(this));
+            });
         }
 
+        /**
+         * Records the lane's attempt (caller holds the monitor) and decides what follows: the next candidate, the
+         * turn, the end of the race.
+         */
         private void finish(Attempt outcome) {
             Attempt finished = traced(outcome);
             attempt = finished;
             state = State.FINISHED;
-            releaseLater(ticket);
+            release(ticket);
             ticket = null;
             log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
                     finished.detail());
-            List<Lane> stopped = new ArrayList<>();
             if (rules.stopOnAuthFailure() && (finished.outcome() == Outcome.AUTH_FAILED
                     || finished.outcome() == Outcome.TOKEN_REJECTED) && !ended) {
                 ended = true;
@@ -672,32 +765,26 @@ public final class Race {
                         finished.outcome() == Outcome.TOKEN_REJECTED);
                 for (Lane lane : lanes) {
                     if (!lane.resolved() && lane.state != State.PENDING) {
-                        stopped.add(lane.stop(Outcome.NOT_TRIED, detail));
+                        lane.stop(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
                     }
                 }
-                settleUnlaunched(Outcome.NOT_TRIED, detail);
+                settleUnlaunched(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
             }
             if (!finished.outcome().isAuthenticated()) {
                 launchNext();
             }
-            stopped.addAll(grantTurn());
-            // these sockets belong to other threads blocked in I/O; closing a socket does not block
-            stopped.forEach(Lane::closeSockets);
+            grantTurn();
             completeIfDone();
         }
 
         private void armWatchdog(Duration limit) {
-            watchdog = timeline.schedule(() -> {
-                Lane stopped;
-                synchronized (Race.this) {
-                    if (resolved() || state == State.READY || state == State.BACKING_OFF) {
-                        return;
-                    }
-                    boolean loggingIn = connection != null && connection.phase() == Phase.LOGIN;
-                    stopped = stop(Outcome.TIMED_OUT, Wording.attemptDeadline(candidate, loggingIn, limit));
+            watchdog = timeline.schedule(() -> decide(() -> {
+                if (resolved() || state == State.READY || state == State.BACKING_OFF) {
+                    return;
                 }
-                stopped.closeSockets();
-            }, limit);
+                boolean loggingIn = connection != null && connection.phase() == Phase.LOGIN;
+                stop(Outcome.TIMED_OUT, Wording.attemptDeadline(candidate, loggingIn, limit), null);
+            }), limit);
         }
 
         private void cancelWatchdog() {

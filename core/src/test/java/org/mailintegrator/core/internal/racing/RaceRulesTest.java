@@ -6,25 +6,38 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Endpoint;
+import org.mailintegrator.core.Explanation;
+import org.mailintegrator.core.HostApproval;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
+import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.ManualTimeline;
 import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.planning.Plan;
 
 /**
  * The race's rules on a manual clock: who starts when, who may authenticate, who is given up, the deadlines and
- * the busy backoff. No socket and no waiting: each test moves time by hand and plays the attempts' part.
+ * the busy backoff, and why a candidate ended without running. No socket and no waiting: each test moves time by
+ * hand and plays the attempts' part. In every test, nothing is handed to the starter and no socket is closed while
+ * the race's lock is held.
  */
 class RaceRulesTest {
     private static final ProtocolCandidate IMAPS = candidate(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993);
@@ -39,14 +52,25 @@ class RaceRulesTest {
     private Duration attemptTimeout = Duration.ofSeconds(40);
     private Duration integrationTimeout = Duration.ofMinutes(2);
     private boolean stopOnAuthFailure;
+    private ConnectionLimiter limiter = new ConnectionLimiter(8);
+    private CredentialRelease release = CredentialRelease.CALLER_HOSTS;
+    /** Candidates whose start the starter refuses, as a full executor does. */
+    private final Set<ProtocolCandidate> refused = new HashSet<>();
+    /** What was done while the race's lock was held: a start handed off, a socket closed. */
+    private final List<String> underTheLock = new ArrayList<>();
     private Race race;
     private CompletableFuture<IntegrationResult> result;
 
     /** What the race sees of an attempt's sockets. */
-    private static final class FakeConnection implements Connection {
+    private final class FakeConnection implements Connection {
+        final ProtocolCandidate candidate;
         boolean connected;
         boolean closed;
         Phase phase = Phase.CONNECT;
+
+        FakeConnection(ProtocolCandidate candidate) {
+            this.candidate = candidate;
+        }
 
         @Override
         public boolean isConnected() {
@@ -60,8 +84,16 @@ class RaceRulesTest {
 
         @Override
         public void closeAll() {
+            if (Thread.holdsLock(race)) {
+                underTheLock.add("closed the sockets of " + candidate);
+            }
             closed = true;
         }
+    }
+
+    @AfterEach
+    void nothingWasDoneUnderTheRacesLock() {
+        assertThat(underTheLock).isEmpty();
     }
 
     @Test
@@ -141,6 +173,10 @@ class RaceRulesTest {
         assertThat(result.join().attempts().get(1).detail()).startsWith("Superseded: " + IMAPS);
         assertThat(result.join().attempts().get(2).detail())
                 .isEqualTo("Not tried: a more preferred candidate had already authenticated.");
+        assertThat(result.join().attempts()).as("not needed: no cause of its own, the outcome says it")
+                .allSatisfy(attempt -> assertThat(attempt.explainedAs()).isEmpty());
+        assertThat(result.join().attempts().subList(1, 3)).extracting(Explanation.Cause::of)
+                .containsOnly(Explanation.Cause.NOT_NEEDED);
     }
 
     @Test
@@ -368,21 +404,142 @@ class RaceRulesTest {
         assertThat(started).containsExactly(IMAPS, POP3S);
     }
 
+    @Test
+    void everyStartIsHandedOffOutsideTheRacesLock() {
+        start(IMAPS, POP3S, IMAP);   // the caller's start
+        connecting(0);
+        time.advance(Duration.ofMillis(250));   // the stagger's start
+        connecting(1);
+        end(1, Outcome.REFUSED);   // the start after a failure
+        assertThat(race.lane(0).end(tryEnd(Outcome.BUSY))).isNull();
+        race.lane(0).announced(false);
+        time.advance(Duration.ofMillis(250));   // the busy retry
+
+        assertThat(started).containsExactly(IMAPS, POP3S, IMAP, IMAPS);
+        assertThat(underTheLock).as("handed to the starter under the race's lock").isEmpty();
+    }
+
+    @Test
+    void aStartGrantedWhenAnotherIntegrationGivesItsPermitBackIsHandedOffOutsideTheLock() {
+        limiter = new ConnectionLimiter(1);
+        ConnectionLimiter.Ticket elsewhere = limiter.ticket("mail.example.com:993");
+        elsewhere.request(() -> { });   // another integration holds the one connection to IMAPS's server
+        start(IMAPS);
+        assertThat(started).isEmpty();
+
+        elsewhere.release();
+
+        assertThat(started).containsExactly(IMAPS);
+        assertThat(underTheLock).isEmpty();
+    }
+
+    @Test
+    void socketsAreClosedOutsideTheRacesLock() {
+        stopOnAuthFailure = true;
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+
+        end(0, Outcome.AUTH_FAILED);   // stops POP3S, which is still being tried
+
+        assertThat(connections.get(1).closed).isTrue();
+        assertThat(underTheLock).as("closed under the race's lock").isEmpty();
+    }
+
+    @Test
+    void candidatesTheDeadlineKeptFromStartingSaySoAndKeepWhereTheirHostCameFrom() {
+        release = discoveredByAutoconfig();
+        integrationTimeout = Duration.ofSeconds(10);
+        limiter = new ConnectionLimiter(1);
+        limiter.ticket("mail.example.com:995").request(() -> { });   // POP3S will wait for a connection permit
+        start(IMAPS, POP3S, IMAP);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));   // POP3S is launched and waits for its permit; IMAP is not launched
+
+        time.advance(Duration.ofSeconds(10));
+        end(0, Outcome.NETWORK_ERROR);
+        time.runDue();
+
+        List<Attempt> attempts = result.join().attempts();
+        assertThat(attempts).extracting(Attempt::outcome)
+                .containsExactly(Outcome.TIMED_OUT, Outcome.TIMED_OUT, Outcome.NOT_TRIED);
+        assertThat(attempts.get(0).explainedAs()).as("it ran: its outcome and phase tell").isEmpty();
+        assertThat(attempts.get(1).detail()).contains("still waiting for one of the connections allowed");
+        assertThat(attempts.get(1).explainedAs()).contains(Explanation.Cause.DEADLINE_PASSED);
+        assertThat(attempts.get(2).explainedAs()).contains(Explanation.Cause.DEADLINE_PASSED);
+        assertThat(attempts).allSatisfy(attempt -> assertThat(attempt.provenance()).contains(AUTOCONFIG));
+    }
+
+    @Test
+    void candidatesStoppedAtTheFirstRejectionSaySo() {
+        stopOnAuthFailure = true;
+        start(IMAPS, POP3S, IMAP);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+
+        end(0, Outcome.AUTH_FAILED);
+        end(1, Outcome.NETWORK_ERROR);   // what its closed socket made of it
+        time.runDue();
+
+        List<Attempt> attempts = result.join().attempts();
+        assertThat(attempts).extracting(Attempt::outcome)
+                .containsExactly(Outcome.AUTH_FAILED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
+        assertThat(attempts.get(0).explainedAs()).isEmpty();
+        assertThat(attempts.get(1).explainedAs()).as("stopped while it ran")
+                .contains(Explanation.Cause.STOPPED_AT_REJECTION);
+        assertThat(attempts.get(2).explainedAs()).as("never started")
+                .contains(Explanation.Cause.STOPPED_AT_REJECTION);
+    }
+
+    @Test
+    void aCandidateTheExecutorRefusedSaysSoAndTheChainMovesOn() {
+        release = discoveredByAutoconfig();
+        refused.add(POP3S);
+        start(IMAPS, POP3S, IMAP);
+        connecting(0);
+
+        end(0, Outcome.REFUSED);
+
+        assertThat(started).as("POP3S refused, IMAP started in its place").containsExactly(IMAPS, IMAP);
+        Attempt notRun = race.lane(1).attempt();
+        assertThat(notRun.outcome()).isEqualTo(Outcome.NOT_TRIED);
+        assertThat(notRun.detail()).isEqualTo("Not tried: the executor refused to run the attempt (queue full).");
+        assertThat(notRun.explainedAs()).contains(Explanation.Cause.NOT_RUN);
+        assertThat(notRun.provenance()).contains(AUTOCONFIG);
+    }
+
     // the attempts' part
 
     private void start(ProtocolCandidate... candidates) {
         SafeListener listener = new SafeListener(IntegrationListener.NONE);
         Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, Duration.ofSeconds(40),
-                integrationTimeout, Duration.ofSeconds(20), stopOnAuthFailure, new ConnectionLimiter(8), time,
-                listener);
+                integrationTimeout, Duration.ofSeconds(20), stopOnAuthFailure, limiter, time, listener);
         race = new Race(rules, new IntegrationListener.Integration(1, "dave@example.com"),
-                Plan.routes(List.of(candidates), Security.NONE), lane -> {
+                Plan.routes(List.of(candidates), Security.NONE, release), lane -> {
+                    if (Thread.holdsLock(race)) {
+                        underTheLock.add("handed " + lane.candidate() + " to the starter");
+                    }
+                    if (refused.contains(lane.candidate())) {
+                        throw new RejectedExecutionException("queue full");
+                    }
                     started.add(lane.candidate());
-                    FakeConnection connection = new FakeConnection();
+                    FakeConnection connection = new FakeConnection(lane.candidate());
                     connections.add(connection);
                     lane.begin(connection);
                 });
         result = race.start();
+    }
+
+    private static final Provenance AUTOCONFIG = Provenance.of(Provenance.Kind.AUTOCONFIG,
+            "https://autoconfig.example.com/mail/config-v1.1.xml", true);
+
+    /** Discovery named the candidates' host, mail.example.com, from a trusted autoconfig document. */
+    private static CredentialRelease discoveredByAutoconfig() {
+        DiscoveredHosts found = DiscoveredHosts.builder("example.com").add(Endpoint.of(IMAPS, AUTOCONFIG)).build();
+        return CredentialRelease.discovered(MailAccount.builder("dave@example.com").password("pw").build(), found,
+                HostApproval.NONE);
     }
 
     /** The most recent try of the candidate at {@code index} begins its TCP connect. */
