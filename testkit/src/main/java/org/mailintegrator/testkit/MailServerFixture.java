@@ -41,6 +41,10 @@ import org.mailintegrator.core.PreferencePolicy;
  * }
  * }</pre>
  *
+ * <p>GreenMail checks the credentials; a POP3 {@code AUTH PLAIN} or {@code AUTH XOAUTH2} it would reject is answered
+ * by the fixture ({@code -ERR [AUTH] Authentication failed.}), because GreenMail logs each such rejection as an
+ * error with a stack trace. GreenMail logs under {@code com.icegreen.greenmail}, every protocol line at DEBUG.
+ *
  * <p>Every service has its own port, chosen at start and kept for the fixture's life, whatever faults are applied.
  * Closing the fixture stops every service and releases every thread and socket. This class is thread-safe.
  */
@@ -84,7 +88,8 @@ public final class MailServerFixture implements AutoCloseable {
             for (Service service : Service.values()) {
                 InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
                         ? imapBackend : pop3Backend;
-                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls);
+                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls,
+                        users);
                 doors.put(service, door);
                 door.apply(initialFaults.get(service));
             }
@@ -137,10 +142,21 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /**
-     * Returns every service to the state it started in (as built), cutting open connections where a fault
-     * changes, and forgets the commands received so far.
+     * Forgets what the services received so far ({@link #received()}, {@link #logins()}) and changes nothing else: a
+     * service the test stopped stays stopped, a fault stays, STARTTLS stays as set, open connections stay open. For
+     * a test that checks only what happens from here on. {@link #restore()} also puts every service back as built.
      */
     public void reset() {
+        log.clear();
+    }
+
+    /**
+     * Returns every service to how it was built, and forgets what the services received, as {@link #reset()} does:
+     * a service the test stopped or made misbehave serves again (or is stopped again, if it was built stopped),
+     * and STARTTLS is back to the builder's setting. Open connections are cut where a service's fault changes.
+     * {@link MailServerExtension} calls it after each test when one fixture serves a whole test class.
+     */
+    public void restore() {
         for (Service service : Service.values()) {
             Fault initial = initialFaults.get(service);
             if (!Objects.equals(door(service).fault(), initial)) {
@@ -171,11 +187,29 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /**
-     * Every line the services received from clients since the start (or the last {@link #reset()}), in order,
+     * Every line the services received from clients since the start (or the last {@link #reset()} or
+     * {@link #restore()}), in order,
      * credentials included; at most 10,000 lines of at most 1,000 characters are kept.
      */
     public List<ReceivedCommand> received() {
         return log.snapshot();
+    }
+
+    /**
+     * How many logins the services received since the start (or the last {@link #reset()} or {@link #restore()}),
+     * over all connections, accepted or not: IMAP {@code LOGIN} and {@code AUTHENTICATE}, POP3 {@code PASS},
+     * {@code APOP} and {@code AUTH} (a SASL exchange counts once). As {@link HostileMailServer#logins()} counts them
+     * for one service; {@link #logins(Service)} gives each service's share. Counted as the commands arrive, so a
+     * login is counted even when a fault cuts the connection before the answer; unlike {@link #received()}, the
+     * count has no bound.
+     */
+    public int logins() {
+        return log.logins();
+    }
+
+    /** How many logins {@code service} received; see {@link #logins()}. */
+    public int logins(Service service) {
+        return log.logins(Objects.requireNonNull(service, "service"));
     }
 
     /** The lines {@code service} received; see {@link #received()}. */
