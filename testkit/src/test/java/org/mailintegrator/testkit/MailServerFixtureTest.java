@@ -3,10 +3,16 @@ package org.mailintegrator.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -174,6 +180,44 @@ class MailServerFixtureTest {
         }
     }
 
+    /** The SASL response on a line of its own, after the server's {@code +}, as a client may send it. */
+    @Test
+    void aPop3SignInAnsweredAfterTheContinuationIsCheckedTheSameWay() throws IOException {
+        String wrong = base64("\u0000a@example.test\u0000wrong");
+        String right = base64("\u0000a@example.test\u0000pw");
+        try (MailServerFixture fixture = MailServerFixture.builder().user("a@example.test", "pw").start();
+                StandardErrorCapture log = StandardErrorCapture.start(event -> false);
+                Socket socket = new Socket(fixture.host(), fixture.port(Service.POP3))) {
+            socket.setSoTimeout(5_000);
+            BufferedReader in = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.US_ASCII));
+            Writer out = new OutputStreamWriter(socket.getOutputStream(),
+                    StandardCharsets.US_ASCII);
+            assertThat(in.readLine()).startsWith("+OK");
+
+            assertThat(exchange(in, out, "AUTH PLAIN")).isEqualTo("+ ");
+            assertThat(exchange(in, out, wrong)).isEqualTo("-ERR [AUTH] Authentication failed.");
+            assertThat(exchange(in, out, "AUTH PLAIN")).isEqualTo("+ ");
+            assertThat(exchange(in, out, "*")).startsWith("-ERR");
+            assertThat(exchange(in, out, "AUTH PLAIN")).isEqualTo("+ ");
+            assertThat(exchange(in, out, right)).startsWith("+OK");
+            assertThat(exchange(in, out, "QUIT")).startsWith("+OK");
+
+            assertThat(fixture.logins(Service.POP3)).isEqualTo(3);
+            assertThat(log.text()).as("what was logged").doesNotContain("com.icegreen");
+        }
+    }
+
+    private static String exchange(BufferedReader in, Writer out, String line) throws IOException {
+        out.write(line + "\r\n");
+        out.flush();
+        return in.readLine();
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void noThreadOrListenerSurvivesClose() throws IOException {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
@@ -244,7 +288,7 @@ class MailServerFixtureTest {
             socket.setSoTimeout(2_000);
             byte[] buffer = new byte[256];
             int read = socket.getInputStream().read(buffer);
-            return new String(buffer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.US_ASCII);
+            return new String(buffer, 0, Math.max(read, 0), StandardCharsets.US_ASCII);
         }
     }
 }
