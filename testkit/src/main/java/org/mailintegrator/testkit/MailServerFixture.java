@@ -7,11 +7,14 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -57,6 +60,9 @@ public final class MailServerFixture implements AutoCloseable {
     private final Map<String, String> users;
     private final GreenMail greenMail;
     private final ExecutorService workers;
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    /** How GreenMail's connection threads are named, e.g. {@code pop3:127.0.0.1:40321<-/127.0.0.1:51234}. */
+    private final List<String> backendThreadPrefixes = new ArrayList<>();
     private final Map<Service, FrontDoor> doors = new EnumMap<>(Service.class);
     private final Map<Service, Fault> initialFaults;
     private final StartTls initialStartTls;
@@ -74,10 +80,13 @@ public final class MailServerFixture implements AutoCloseable {
         ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
         this.greenMail = new GreenMail(new ServerSetup[] {imap, pop3});
         int id = FIXTURES.incrementAndGet();
-        this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-"));
+        this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-",
+                workerThreads));
         boolean started = false;
         try {
             greenMail.start();
+            backendThreadPrefixes.add(greenMail.getImap().getName() + "<-");
+            backendThreadPrefixes.add(greenMail.getPop3().getName() + "<-");
             users.forEach((login, password) -> greenMail.setUser(login, login, password));
             builder.messages.forEach(message -> message.deliverTo(greenMail));
             InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
@@ -188,8 +197,8 @@ public final class MailServerFixture implements AutoCloseable {
 
     /**
      * Every line the services received from clients since the start (or the last {@link #reset()} or
-     * {@link #restore()}), in order,
-     * credentials included; at most 10,000 lines of at most 1,000 characters are kept.
+     * {@link #restore()}), in order, credentials included; at most 10,000 lines of at most 1,000 characters are
+     * kept.
      */
     public List<ReceivedCommand> received() {
         return log.snapshot();
@@ -270,12 +279,27 @@ public final class MailServerFixture implements AutoCloseable {
     public void close() {
         doors.values().forEach(FrontDoor::close);
         workers.shutdownNow();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            // a terminated pool's last threads may still be on their way out: wait until they are gone
+            for (Thread thread : workerThreads) {
+                thread.join(millisUntil(end));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         greenMail.stop();
+        try {
+            // GreenMail closes its connections on stop without waiting for their threads
+            for (Thread thread : liveThreads()) {
+                if (backendThreadPrefixes.stream().anyMatch(thread.getName()::startsWith)) {
+                    thread.join(millisUntil(end));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -301,11 +325,27 @@ public final class MailServerFixture implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    private static long millisUntil(long end) {
+        return Math.max(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()), 1);
+    }
+
+    private static List<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        return Arrays.asList(threads).subList(0, count);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix, Set<Thread> made) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
+            made.removeIf(old -> !old.isAlive());
+            made.add(thread);
             return thread;
         };
     }
