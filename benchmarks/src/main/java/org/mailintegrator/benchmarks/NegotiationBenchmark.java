@@ -110,7 +110,7 @@ public final class NegotiationBenchmark {
                 if (!selected.test(scenario.name)) {
                     continue;
                 }
-                fixture.reset();
+                fixture.restore();
                 scenario.setUp.accept(fixture);
                 rows.add(measure(fixture, scenario, repetitions));
             }

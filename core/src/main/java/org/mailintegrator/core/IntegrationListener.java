@@ -4,10 +4,13 @@ import java.util.List;
 
 /**
  * Hears what an {@link Integrator} does, for progress displays, metrics and traces: paired start and end events
- * for each integration, each attempt, and each {@link Phase} of an attempt. Every method has an empty default;
- * override the ones you need.
+ * for discovery, each integration, each attempt, and each {@link Phase} of an attempt. Every method has an empty
+ * default; override the ones you need.
  *
  * <pre>
+ * discoveryStart                       (only when discovery runs: one is set and the caller gave not every host)
+ *   discoverySourceEnd                 (per source, as it answers: what it found, or why nothing)
+ * discoveryEnd                         (with what the policy is offered)
  * integrationStart
  *   attemptStart                       (per candidate that is started, in preference order of starting)
  *     phaseStart RESOLVE .. phaseEnd RESOLVE
@@ -20,8 +23,10 @@ import java.util.List;
  * integrationEnd                       (with the result)
  * </pre>
  *
- * <p>Attempts run concurrently, so events of different attempts interleave; those of one attempt come in the order
- * above, on the attempt's thread. A phase an attempt never reached has no events; an attempt retried after a busy
+ * <p>Discovery's events come before the {@code integrationStart} of the integration that uses what it found, on the
+ * same thread, one at a time; their handle has the integration's address and a number of its own. Attempts run
+ * concurrently, so events of different attempts interleave; those of one attempt come in the order above, on the
+ * attempt's thread. A phase an attempt never reached has no events; an attempt retried after a busy
  * answer goes through its phases again. The {@code integration} argument tells concurrent integrations apart.
  *
  * <p>Implementations must be thread-safe and fast: they run on the integrator's threads, never while the engine
@@ -31,6 +36,32 @@ public interface IntegrationListener {
     /** A listener that does nothing. */
     IntegrationListener NONE = new IntegrationListener() {
     };
+
+    /**
+     * Discovery started looking for the servers of {@code integration}'s address: every source at once (see
+     * {@link org.mailintegrator.core.spi.HostDiscovery}).
+     */
+    default void discoveryStart(Integration integration) {
+    }
+
+    /**
+     * A discovery source answered: {@code answer} holds what it alone found (servers with their provenance,
+     * services the domain withdraws, OAuth2 data) and its notes; with no server, its notes say why (nothing there, a
+     * failure, no answer within the deadline). Sources answer in any order; a source made unnecessary by a more
+     * preferred one before its answer was taken has no event.
+     *
+     * @param source the source's short name, e.g. {@code autoconfig}, {@code srv}, {@code ISPDB}, {@code mx},
+     *     {@code guess}
+     */
+    default void discoverySourceEnd(Integration integration, String source, DiscoveredHosts answer) {
+    }
+
+    /**
+     * Discovery ended with {@code discovered}, what the policy is offered (also when the discovery failed: then it
+     * is empty and its note says how, and the integration throws).
+     */
+    default void discoveryEnd(Integration integration, DiscoveredHosts discovered) {
+    }
 
     /** An integration started with these candidates, in preference order. */
     default void integrationStart(Integration integration, List<ProtocolCandidate> candidates) {

@@ -24,6 +24,7 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.CoreAccess;
 import org.mailintegrator.core.internal.Credentials;
+import org.mailintegrator.core.internal.DiscoveryEvents;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.attempt.AttemptRunner;
@@ -417,14 +418,17 @@ public final class Integrator {
         return discovery != null && !(account.givesHost(MailProtocol.IMAP) && account.givesHost(MailProtocol.POP3));
     }
 
-    /** What discovery finds for {@code account}, or null when it does not run (not set, or the caller gave hosts). */
+    /**
+     * What discovery finds for {@code account}, or null when it does not run (not set, or the caller gave hosts).
+     * The listener hears it start, each source's answer, and its end, before the integration's start.
+     */
     private @Nullable DiscoveredHosts discovered(MailAccount account) {
         HostDiscovery finder = discovery;
         if (finder == null || !needsDiscovery(account)) {
             return null;
         }
-        DiscoveredHosts found = finder.discover(account, discoveryContext);
-        return Objects.requireNonNull(found, () -> "the discovery " + finder + " returned null");
+        return DiscoveryEvents.discover(finder, account, discoveryContext, listener,
+                () -> new IntegrationListener.Integration(INTEGRATIONS.incrementAndGet(), account.emailAddress()));
     }
 
     /** The account's credentials; a token source is asked for its token here, once per integration. */

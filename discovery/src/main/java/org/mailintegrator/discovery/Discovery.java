@@ -10,13 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -86,6 +87,14 @@ public final class Discovery implements HostDiscovery {
         return sources;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every source starts at once. Each answer is told to {@link DiscoveryContext#sourceAnswered} as it comes, on
+     * this thread, whatever its priority: what the source found, or a note saying why nothing (a failure, no answer
+     * within the deadline). The sources below the one that decides are then cancelled; an answer not taken by then
+     * is not told.
+     */
     @Override
     public DiscoveredHosts discover(MailAccount account, DiscoveryContext context) {
         Objects.requireNonNull(account, "account");
@@ -93,57 +102,123 @@ public final class Discovery implements HostDiscovery {
         long start = System.nanoTime();
         long end = start + deadline.toNanos();
         Query query = new Query(account.domain(), account, context, sourceTimeout);
-        List<Future<Findings>> running = new ArrayList<>();
-        for (Source source : sources) {
-            running.add(LOOKUPS.submit(() -> source.find(query)));
+        BlockingQueue<Integer> answered = new LinkedBlockingQueue<>();
+        List<FutureTask<Findings>> running = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            Source source = sources.get(i);
+            int index = i;
+            FutureTask<Findings> task = new FutureTask<>(() -> source.find(query)) {
+                @Override
+                protected void done() {
+                    answered.add(index);
+                }
+            };
+            running.add(task);
+            LOOKUPS.execute(task);
         }
+        Answer[] answers = new Answer[sources.size()];
         DiscoveredHosts.Builder found = DiscoveredHosts.builder(account.domain());
         try {
-            for (int i = 0; i < sources.size(); i++) {
-                Source source = sources.get(i);
-                Findings findings = await(source, running.get(i), end, found);
-                if (findings == null) {
+            int next = 0;
+            boolean cutOff = false;
+            while (next < sources.size()) {
+                // the answers in priority order, up to the first source still running
+                while (next < sources.size() && answers[next] != null) {
+                    Answer answer = answers[next];
+                    answer.notes().forEach(found::note);
+                    Findings findings = answer.findings();
+                    if (findings != null && findings.decides()) {
+                        addFound(findings, found);
+                        found.note(sources.get(next).name() + " decided, after " + millis(System.nanoTime() - start)
+                                + (next + 1 < sources.size() ? "; the sources below it were not needed" : ""));
+                        return built(found);
+                    }
+                    next++;
+                }
+                if (next == sources.size()) {
+                    break;
+                }
+                if (cutOff) {
+                    // past the deadline or interrupted: a source still running has no answer
+                    answers[next] = settle(sources.get(next), running.get(next), context, account);
                     continue;
                 }
-                findings.notes().forEach(found::note);
-                if (findings.decides()) {
-                    findings.endpoints().forEach(found::add);
-                    findings.notOffered().forEach(n -> found.notOffered(n.protocol(), n.security(), n.reason()));
-                    findings.oauth2().ifPresent(signIn -> found.oauth2(signIn.provider(), signIn.provenance()));
-                    found.note(source.name() + " decided, after " + millis(System.nanoTime() - start)
-                            + (i + 1 < sources.size() ? "; the sources below it were not needed" : ""));
-                    break;
+                Integer index;
+                try {
+                    index = answered.poll(Math.max(end - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    index = null;
+                }
+                if (index == null) {
+                    cutOff = true;
+                } else if (answers[index] == null) {
+                    answers[index] = settle(sources.get(index), running.get(index), context, account);
                 }
             }
         } finally {
             running.forEach(future -> future.cancel(true));
         }
+        return built(found);
+    }
+
+    private static DiscoveredHosts built(DiscoveredHosts.Builder found) {
         DiscoveredHosts discovered = found.build();
         log.debug("{}", discovered);
         return discovered;
     }
 
-    /** The findings of one source, or null when it failed or ran out of time (said in a note). */
-    private static Findings await(Source source, Future<Findings> future, long end, DiscoveredHosts.Builder found) {
-        try {
-            return future.get(Math.max(end - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+    /** What one source answered, or a note on why it gave nothing; its findings when it found something. */
+    private record Answer(@Nullable Findings findings, List<String> notes) {
+    }
+
+    /**
+     * The answer of {@code source}, done or not; told to the context. A source still running is cancelled and
+     * noted as past the deadline, or as interrupted when this thread is.
+     */
+    private static Answer settle(Source source, Future<Findings> future, DiscoveryContext context,
+            MailAccount account) {
+        Answer answer = answerOf(source, future);
+        DiscoveredHosts.Builder alone = DiscoveredHosts.builder(account.domain());
+        Findings findings = answer.findings();
+        if (findings != null) {
+            addFound(findings, alone);
+        }
+        answer.notes().forEach(alone::note);
+        context.sourceAnswered(source.name(), alone.build());
+        return answer;
+    }
+
+    /** Adds what {@code findings} found (servers, withdrawn services, OAuth2 data), not its notes, to {@code to}. */
+    private static void addFound(Findings findings, DiscoveredHosts.Builder to) {
+        findings.endpoints().forEach(to::add);
+        findings.notOffered().forEach(n -> to.notOffered(n.protocol(), n.security(), n.reason()));
+        findings.oauth2().ifPresent(signIn -> to.oauth2(signIn.provider(), signIn.provenance()));
+    }
+
+    private static Answer answerOf(Source source, Future<Findings> future) {
+        if (!future.isDone()) {
             future.cancel(true);
-            found.note(source.name() + ": no answer within the discovery deadline");
+            return new Answer(null, List.of(source.name() + (Thread.currentThread().isInterrupted() ? ": interrupted"
+                    : ": no answer within the discovery deadline")));
+        }
+        try {
+            Findings findings = future.get();
+            return new Answer(findings, findings.notes());
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            found.note(source.name() + ": " + (cause instanceof IOException ? cause.getMessage()
-                    : "failed (" + cause + ")"));
             if (!(cause instanceof IOException)) {
                 log.warn("The discovery source {} failed", source.name(), cause);
             }
+            return new Answer(null, List.of(source.name() + ": " + (cause instanceof IOException ? cause.getMessage()
+                    : "failed (" + cause + ")")));
         } catch (CancellationException e) {
-            found.note(source.name() + ": cancelled");
+            return new Answer(null, List.of(source.name() + ": cancelled"));
         } catch (InterruptedException e) {
+            // a done future does not wait; kept for the compiler
             Thread.currentThread().interrupt();
-            found.note(source.name() + ": interrupted");
+            return new Answer(null, List.of(source.name() + ": interrupted"));
         }
-        return null;
     }
 
     private static String millis(long nanos) {

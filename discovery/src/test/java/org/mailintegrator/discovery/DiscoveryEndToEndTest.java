@@ -120,6 +120,39 @@ class DiscoveryEndToEndTest {
         assertThat(result.toString()).contains("Discovery: srv decided");
     }
 
+    /**
+     * RFC 6186's {@code _imap} and {@code _pop3} records cover cleartext as well as STARTTLS: with the TLS services
+     * stopped, BlackBerry's "IMAP without SSL" step goes to the port {@code _imap._tcp} names, not to 143.
+     */
+    @Test
+    void blackBerrysCleartextStepsGoToThePortsTheSrvRecordsName() throws IOException {
+        MailServerFixture mail = server.get();
+        mail.stop(Service.IMAPS);
+        mail.stop(Service.POP3S);
+        dns.srv("_imaps._tcp.example.test", 0, 1, mail.port(Service.IMAPS), "imap.example.test")
+                .srv("_pop3s._tcp.example.test", 0, 1, mail.port(Service.POP3S), "imap.example.test")
+                .srv("_imap._tcp.example.test", 0, 1, mail.port(Service.IMAP), "imap.example.test")
+                .srv("_pop3._tcp.example.test", 0, 1, mail.port(Service.POP3), "imap.example.test")
+                .a("imap.example.test", mail.host());
+        Discovery discovery = Discovery.builder().dnsServers(List.of(dns.address()))
+                .autoconfigLocations(domain -> List.of()).withoutGuesses().deadline(Duration.ofSeconds(5)).build();
+
+        IntegrationResult result = Integrator.builder().policy(Policies.blackBerry()).discovery(discovery)
+                .resolver(dns.resolver()).sslContext(CERTIFICATES.clientSslContext())
+                .connectTimeout(Duration.ofSeconds(2)).build()
+                .integrate(account("alice@example.test"));
+
+        assertThat(result.attempts()).as(result.toString()).extracting(Attempt::candidate).containsExactly(
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.test",
+                        mail.port(Service.IMAPS)),
+                ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "imap.example.test",
+                        mail.port(Service.POP3S)),
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "imap.example.test", mail.port(Service.IMAP)),
+                ProtocolCandidate.of(MailProtocol.POP3, Security.NONE, "imap.example.test", mail.port(Service.POP3)));
+        assertThat(result.selected()).as(result.toString()).contains(ProtocolCandidate.of(MailProtocol.IMAP,
+                Security.NONE, "imap.example.test", mail.port(Service.IMAP)));
+    }
+
     @Test
     void aCustomDomainHostedElsewhereIsFoundByMxAndUsedOnceApproved() throws IOException {
         dns.mx("company.test", 10, "mx1.hosted.test");

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
@@ -92,6 +95,78 @@ class DiscoveryPriorityTest {
 
         assertThat(found.notOffered(MailProtocol.POP3, Security.IMPLICIT_TLS)).isPresent();
         assertThat(found.endpoints()).isEmpty();
+    }
+
+    @Test
+    void eachSourceIsToldAsItAnswersWhateverItsPriority() {
+        Told told = new Told();
+        Source higher = source("higher", query -> {
+            assertThat(told.lowerTold.await(5, TimeUnit.SECONDS)).as("the lower source was told first").isTrue();
+            return new Findings().add(endpoint("imap.example.com", Provenance.Kind.AUTOCONFIG));
+        });
+        Source failing = source("failing", query -> {
+            throw new IOException("HTTP 500");
+        });
+        Source lower = source("lower", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS))
+                .note("lower: found by guessing"));
+
+        DiscoveredHosts found = new Discovery(List.of(failing, higher, lower), Duration.ofSeconds(5))
+                .discover(ACCOUNT, context().withSourceListener(told));
+
+        assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("imap.example.com");
+        assertThat(told.sources()).containsExactlyInAnyOrder("failing", "higher", "lower")
+                .containsSubsequence("lower", "higher");
+        assertThat(told.answer("lower").endpoints()).extracting(e -> e.candidate().host())
+                .containsExactly("mail.example.com");
+        assertThat(told.answer("lower").notes()).containsExactly("lower: found by guessing");
+        assertThat(told.answer("failing").endpoints()).isEmpty();
+        assertThat(told.answer("failing").notes()).containsExactly("failing: HTTP 500");
+        assertThat(told.answer("higher").endpoints()).extracting(e -> e.candidate().host())
+                .containsExactly("imap.example.com");
+    }
+
+    @Test
+    void aSourceWithoutAnAnswerByTheDeadlineIsToldSoAndOneBelowTheDecidingSourceIsNot() {
+        Told told = new Told();
+        Source hanging = source("hanging", query -> {
+            new CountDownLatch(1).await();
+            return new Findings();
+        });
+        Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS)));
+        Source below = source("below", query -> {
+            new CountDownLatch(1).await();
+            return new Findings();
+        });
+
+        new Discovery(List.of(hanging, guess, below), Duration.ofMillis(300))
+                .discover(ACCOUNT, context().withSourceListener(told));
+
+        assertThat(told.sources()).containsExactlyInAnyOrder("hanging", "guess");
+        assertThat(told.answer("hanging").notes()).containsExactly("hanging: no answer within the discovery deadline");
+    }
+
+    /** What a discovery told its context, in order. */
+    private static final class Told implements DiscoveryContext.SourceListener {
+        final CountDownLatch lowerTold = new CountDownLatch(1);
+        private final List<String> sources = new CopyOnWriteArrayList<>();
+        private final Map<String, DiscoveredHosts> answers = new ConcurrentHashMap<>();
+
+        @Override
+        public void sourceAnswered(String source, DiscoveredHosts answer) {
+            sources.add(source);
+            answers.put(source, answer);
+            if (source.equals("lower")) {
+                lowerTold.countDown();
+            }
+        }
+
+        List<String> sources() {
+            return List.copyOf(sources);
+        }
+
+        DiscoveredHosts answer(String source) {
+            return answers.get(source);
+        }
     }
 
     interface Lookup {

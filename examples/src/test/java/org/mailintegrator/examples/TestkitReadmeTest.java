@@ -131,11 +131,11 @@ class TestkitReadmeTest {
 
     // --- "Faults"
     @Test
-    void faultsCanBeSetHealedAndReset() {
+    void faultsCanBeSetHealedAndRestored() {
         server.get().fault(Service.IMAPS, Fault.slow(Duration.ofMillis(50)));
         server.get().fault(Service.POP3S, Fault.resetAfter(20));
         server.get().heal(Service.IMAPS);      // same port, normal again
-        server.get().reset();                  // everything as built
+        server.get().restore();                // every service as built
 
         assertThat(server.get().fault(Service.IMAPS)).isEmpty();
         assertThat(server.get().fault(Service.POP3S)).isEmpty();

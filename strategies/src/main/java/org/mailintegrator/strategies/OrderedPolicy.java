@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Objects;
+import java.util.Optional;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
@@ -43,10 +44,18 @@ public final class OrderedPolicy implements PreferencePolicy {
     }
 
     /**
-     * With discovery: one candidate per step, in the steps' order. A step meets the server discovery found for its
-     * protocol and security, on that server's host and port (an autoconfig or SRV record may name another port);
-     * a step discovery found nothing for uses the best host found for its protocol and the step's port. A step
-     * with a fixed host keeps it. A candidate two steps lead to is listed once.
+     * With discovery: one candidate per step, in the steps' order.
+     * <ol>
+     *   <li>A step with a fixed host, or for a protocol whose host the caller gave, keeps its host and port.</li>
+     *   <li>A step meets the server discovery found for its protocol and security, on that server's host and port
+     *       (an autoconfig or SRV record may name another port).</li>
+     *   <li>A cleartext step ({@link Security#NONE}) that discovery found no cleartext server for meets the first
+     *       {@link Security#STARTTLS} server found for its protocol, on that server's host and port: RFC 6186's
+     *       {@code _imap} and {@code _pop3} records (and an autoconfig {@code STARTTLS} entry) name the server for
+     *       cleartext and STARTTLS alike, so the port 143 or 110 that no record named is not tried.</li>
+     *   <li>Any other step uses the best host found for its protocol and the step's own port.</li>
+     * </ol>
+     * A candidate two steps lead to is listed once.
      */
     @Override
     public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
@@ -61,6 +70,11 @@ public final class OrderedPolicy implements PreferencePolicy {
                 continue;
             }
             candidates.add(discovered.best(step.protocol, step.security).map(Endpoint::candidate)
+                    .or(() -> step.security == Security.NONE
+                            ? discovered.best(step.protocol, Security.STARTTLS).map(Endpoint::candidate)
+                                    .map(startTls -> ProtocolCandidate.of(step.protocol, Security.NONE,
+                                            startTls.host(), startTls.port()))
+                            : Optional.empty())
                     .orElseGet(() -> ProtocolCandidate.of(step.protocol, step.security,
                             withFound.host(step.protocol), step.port)));
         }

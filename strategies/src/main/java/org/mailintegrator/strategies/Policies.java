@@ -74,6 +74,11 @@ public final class Policies {
      * stops the IMAP service, or blocks the integrating service from IMAP with a firewall; the chain then falls
      * through to POP. The two cleartext entries send the password unprotected: prefer a secure policy where the
      * servers allow it.
+     *
+     * <p>With discovery, each step meets the server found for it, on that server's port; the cleartext steps also
+     * meet a STARTTLS server found for their protocol (an SRV {@code _imap._tcp} or {@code _pop3._tcp} record
+     * covers cleartext too), so that they do not go to 143 or 110 when no record named those ports (see
+     * {@link OrderedPolicy#candidates(MailAccount, DiscoveredHosts)}).
      */
     public static PreferencePolicy blackBerry() {
         return BLACKBERRY;

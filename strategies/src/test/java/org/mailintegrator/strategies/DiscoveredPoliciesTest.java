@@ -31,8 +31,62 @@ class DiscoveredPoliciesTest {
         assertThat(Policies.blackBerry().candidates(account, gmail)).containsExactly(
                 ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap.gmail.com", 993),
                 ProtocolCandidate.of(POP3, IMPLICIT_TLS, "pop.gmail.com", 995),
-                ProtocolCandidate.of(IMAP, NONE, "imap.gmail.com", 143),
+                ProtocolCandidate.of(IMAP, NONE, "imap.gmail.com", 1143),   // the STARTTLS server's port
                 ProtocolCandidate.of(POP3, NONE, "pop.gmail.com", 110));
+    }
+
+    /**
+     * RFC 6186's {@code _imap} and {@code _pop3} records name the server for cleartext and STARTTLS alike: a
+     * cleartext step goes to the port (and host) such a record names, not to 143 or 110, which no record named.
+     */
+    @Test
+    void aCleartextStepTakesThePortOfADiscoveredServiceThatCoversCleartext() {
+        Provenance imap = Provenance.of(Provenance.Kind.SRV, "_imap._tcp.example.com", false);
+        Provenance pop3 = Provenance.of(Provenance.Kind.SRV, "_pop3._tcp.example.com", false);
+        MailAccount alice = MailAccount.builder("alice@example.com").password("pw").build();
+        DiscoveredHosts srv = DiscoveredHosts.builder("example.com")
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "mail.example.com", 10993),
+                        Provenance.of(Provenance.Kind.SRV, "_imaps._tcp.example.com", false)))
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, STARTTLS, "imap.example.com", 10143), imap))
+                .add(Endpoint.of(ProtocolCandidate.of(POP3, STARTTLS, "pop.example.com", 10110), pop3))
+                .build();
+
+        assertThat(Policies.blackBerry().candidates(alice, srv)).containsExactly(
+                ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "mail.example.com", 10993),
+                ProtocolCandidate.of(POP3, IMPLICIT_TLS, "pop.example.com", 995),
+                ProtocolCandidate.of(IMAP, NONE, "imap.example.com", 10143),
+                ProtocolCandidate.of(POP3, NONE, "pop.example.com", 10110));
+        assertThat(Policies.popOnly().candidates(alice, srv)).containsExactly(
+                ProtocolCandidate.of(POP3, IMPLICIT_TLS, "pop.example.com", 995),
+                ProtocolCandidate.of(POP3, NONE, "pop.example.com", 10110));
+    }
+
+    @Test
+    void aCleartextServerDiscoveredAsSuchIsTakenBeforeAStartTlsOne() {
+        Provenance autoconfig = Provenance.of(Provenance.Kind.AUTOCONFIG, "https://autoconfig.example.com/", true);
+        MailAccount alice = MailAccount.builder("alice@example.com").password("pw").build();
+        DiscoveredHosts found = DiscoveredHosts.builder("example.com")
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, STARTTLS, "imap.example.com", 10143), autoconfig))
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, NONE, "plain.example.com", 20143), autoconfig))
+                .build();
+
+        assertThat(Policies.blackBerry().candidates(alice, found))
+                .contains(ProtocolCandidate.of(IMAP, NONE, "plain.example.com", 20143));
+    }
+
+    @Test
+    void aCleartextStepKeepsItsPortWhenDiscoveryNamedNoServiceThatCoversCleartext() {
+        MailAccount alice = MailAccount.builder("alice@example.com").password("pw").build();
+        DiscoveredHosts tlsOnly = DiscoveredHosts.builder("example.com")
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "mail.example.com", 10993),
+                        Provenance.of(Provenance.Kind.SRV, "_imaps._tcp.example.com", false)))
+                .build();
+
+        assertThat(Policies.blackBerry().candidates(alice, tlsOnly)).containsExactly(
+                ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "mail.example.com", 10993),
+                ProtocolCandidate.of(POP3, IMPLICIT_TLS, "example.com", 995),
+                ProtocolCandidate.of(IMAP, NONE, "mail.example.com", 143),
+                ProtocolCandidate.of(POP3, NONE, "example.com", 110));
     }
 
     @Test

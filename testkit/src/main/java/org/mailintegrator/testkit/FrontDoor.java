@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -34,11 +35,17 @@ import org.mailintegrator.core.MailProtocol;
  * start of a session itself to offer (or refuse) STARTTLS/STLS, which GreenMail lacks, forwards everything else to
  * the GreenMail backend, records what the client sent, and applies the service's {@link Fault}. The port stays the
  * same across faults.
+ *
+ * <p>On POP3 it also answers an {@code AUTH PLAIN} or {@code AUTH XOAUTH2} whose credentials GreenMail would reject,
+ * with {@code -ERR [AUTH]}: GreenMail logs each such rejection as an error with a stack trace, although a rejected
+ * login is what many tests ask for. Credentials it would accept go to GreenMail, which signs the user in.
  */
 final class FrontDoor implements Closeable {
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** How long a connection waits for GreenMail to end its session once the client has left. */
     private static final long BACKEND_END_MILLIS = 2_000;
+    /** The longest POP3 command line read: an {@code AUTH XOAUTH2} line carries a whole access token. */
+    private static final int MAX_POP3_LINE = 65_536;
     private static final byte[] GARBAGE =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,6 +55,7 @@ final class FrontDoor implements Closeable {
     private final SSLContext tls;
     private final ExecutorService workers;
     private final CommandLog log;
+    private final Map<String, String> users;
     private volatile StartTls startTls;
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final List<Socket> backlogFillers = new ArrayList<>();
@@ -57,9 +65,10 @@ final class FrontDoor implements Closeable {
     private Fault fault;
 
     FrontDoor(Service service, InetAddress address, InetSocketAddress backend, SSLContext tls,
-            ExecutorService workers, CommandLog log, StartTls startTls) {
+            ExecutorService workers, CommandLog log, StartTls startTls, Map<String, String> users) {
         this.service = service;
         this.log = log;
+        this.users = Map.copyOf(users);
         this.startTls = startTls;
         this.address = address;
         this.backend = backend;
@@ -204,6 +213,7 @@ final class FrontDoor implements Closeable {
         private final Socket raw;
         private final Fault fault;
         private final Duration delay;
+        private final Object clientWrites = new Object();
         private Socket client;
         private ClientStream fromClient;
         private OutputStream toClient;
@@ -250,7 +260,9 @@ final class FrontDoor implements Closeable {
             }
             Socket toClose = client;
             Future<?> answers = workers.submit(() -> relayAnswers(fromServer, toClient, toClose));
-            if (kind == Fault.Kind.RESET) {
+            if (service.protocol() == MailProtocol.POP3) {
+                pop3Commands(toServer);
+            } else if (kind == Fault.Kind.RESET) {
                 pumpWholeLines(fromClient, toServer);
             } else {
                 pump(fromClient, toServer);
@@ -274,8 +286,10 @@ final class FrontDoor implements Closeable {
                     }
                     try {
                         hold();
-                        to.write(buffer, 0, n);
-                        to.flush();
+                        synchronized (clientWrites) {
+                            to.write(buffer, 0, n);
+                            to.flush();
+                        }
                     } catch (IOException clientClosed) {
                         clientGone = true;
                         closeQuietly(toClose);
@@ -342,10 +356,57 @@ final class FrontDoor implements Closeable {
                     send(toServer, line + "\r\n");
                     relayCapabilities(fromServer, imap, tag, mode != StartTls.NOT_OFFERED);
                 } else {
-                    send(toServer, line + "\r\n");
-                    return true;
+                    return forward(line, toServer);
                 }
             }
+        }
+
+        /**
+         * Relays a POP3 client's commands to GreenMail line by line until either side ends (a partial line at the
+         * end is dropped, as {@link #pumpWholeLines} does), each through {@link #forward}.
+         */
+        private void pop3Commands(OutputStream toServer) {
+            try {
+                String line;
+                while ((line = fromClient.readLine(MAX_POP3_LINE)) != null) {
+                    if (!forward(line, toServer)) {
+                        return;
+                    }
+                }
+            } catch (IOException ended) {
+                // one side closed, a line was too long, or the fault reset the client: the caller ends the other
+            }
+        }
+
+        /**
+         * Sends a client's command line to GreenMail; a POP3 {@code AUTH PLAIN} or {@code AUTH XOAUTH2} (its initial
+         * response on the line, or after a {@code +} continuation) goes only when its credentials are a user's, on
+         * one line; otherwise this answers it. Returns false when the client left in the middle.
+         */
+        private boolean forward(String line, OutputStream toServer) throws IOException {
+            String[] words = line.trim().split(" +");
+            if (service.protocol() != MailProtocol.POP3 || words.length < 2 || words.length > 3
+                    || !words[0].equalsIgnoreCase("AUTH") || !SaslCheck.checks(words[1])) {
+                send(toServer, line + "\r\n");
+                return true;
+            }
+            String response = words.length == 3 ? words[2] : null;
+            if (response == null) {
+                send(toClient, "+ \r\n");
+                response = fromClient.readLine(MAX_POP3_LINE);
+                if (response == null) {
+                    return false;
+                }
+                response = response.trim();
+            }
+            if (response.equals("*")) {
+                send(toClient, "-ERR AUTH cancelled\r\n");
+            } else if (SaslCheck.accepted(users, words[1], response)) {
+                send(toServer, "AUTH " + words[1] + " " + response + "\r\n");
+            } else {
+                send(toClient, "-ERR [AUTH] Authentication failed.\r\n");
+            }
+            return true;
         }
 
         private void relayCapabilities(InputStream fromServer, boolean imap, String tag, boolean advertise)
@@ -385,8 +446,10 @@ final class FrontDoor implements Closeable {
 
         private void send(OutputStream out, String text) throws IOException {
             hold();
-            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            synchronized (clientWrites) {
+                out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
         }
 
         /** Relays what the client sends to GreenMail until either side ends. */

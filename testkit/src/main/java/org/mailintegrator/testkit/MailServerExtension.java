@@ -9,7 +9,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The JUnit 5 layer over {@link MailServerFixture}. Registered on a static field, one server serves the whole test
- * class and is {@linkplain MailServerFixture#reset() reset} after each test; on an instance field, each test gets a
+ * class and is {@linkplain MailServerFixture#restore() restored} as built after each test (services a test stopped
+ * or broke serve again, received commands and logins are forgotten); on an instance field, each test gets a
  * fresh server. The fixture lives in JUnit's extension store under a namespace unique to this extension instance,
  * so JUnit closes it when its class or test ends, even when a test fails, and two extensions never share one.
  *
@@ -73,7 +74,7 @@ public final class MailServerExtension
     @Override
     public void afterEach(ExtensionContext context) {
         if (perClass) {
-            fixture.reset();
+            fixture.restore();
         }
     }
 

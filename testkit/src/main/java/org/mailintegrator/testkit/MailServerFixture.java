@@ -7,11 +7,14 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.EnumMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -41,6 +44,10 @@ import org.mailintegrator.core.PreferencePolicy;
  * }
  * }</pre>
  *
+ * <p>GreenMail checks the credentials; a POP3 {@code AUTH PLAIN} or {@code AUTH XOAUTH2} it would reject is answered
+ * by the fixture ({@code -ERR [AUTH] Authentication failed.}), because GreenMail logs each such rejection as an
+ * error with a stack trace. GreenMail logs under {@code com.icegreen.greenmail}, every protocol line at DEBUG.
+ *
  * <p>Every service has its own port, chosen at start and kept for the fixture's life, whatever faults are applied.
  * Closing the fixture stops every service and releases every thread and socket. This class is thread-safe.
  */
@@ -53,6 +60,9 @@ public final class MailServerFixture implements AutoCloseable {
     private final Map<String, String> users;
     private final GreenMail greenMail;
     private final ExecutorService workers;
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    /** How GreenMail's connection threads are named, e.g. {@code pop3:127.0.0.1:40321<-/127.0.0.1:51234}. */
+    private final List<String> backendThreadPrefixes = new ArrayList<>();
     private final Map<Service, FrontDoor> doors = new EnumMap<>(Service.class);
     private final Map<Service, Fault> initialFaults;
     private final StartTls initialStartTls;
@@ -70,10 +80,13 @@ public final class MailServerFixture implements AutoCloseable {
         ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
         this.greenMail = new GreenMail(new ServerSetup[] {imap, pop3});
         int id = FIXTURES.incrementAndGet();
-        this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-"));
+        this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-",
+                workerThreads));
         boolean started = false;
         try {
             greenMail.start();
+            backendThreadPrefixes.add(greenMail.getImap().getName() + "<-");
+            backendThreadPrefixes.add(greenMail.getPop3().getName() + "<-");
             users.forEach((login, password) -> greenMail.setUser(login, login, password));
             builder.messages.forEach(message -> message.deliverTo(greenMail));
             InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
@@ -84,7 +97,8 @@ public final class MailServerFixture implements AutoCloseable {
             for (Service service : Service.values()) {
                 InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
                         ? imapBackend : pop3Backend;
-                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls);
+                FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls,
+                        users);
                 doors.put(service, door);
                 door.apply(initialFaults.get(service));
             }
@@ -137,10 +151,21 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /**
-     * Returns every service to the state it started in (as built), cutting open connections where a fault
-     * changes, and forgets the commands received so far.
+     * Forgets what the services received so far ({@link #received()}, {@link #logins()}) and changes nothing else: a
+     * service the test stopped stays stopped, a fault stays, STARTTLS stays as set, open connections stay open. For
+     * a test that checks only what happens from here on. {@link #restore()} also puts every service back as built.
      */
     public void reset() {
+        log.clear();
+    }
+
+    /**
+     * Returns every service to how it was built, and forgets what the services received, as {@link #reset()} does:
+     * a service the test stopped or made misbehave serves again (or is stopped again, if it was built stopped),
+     * and STARTTLS is back to the builder's setting. Open connections are cut where a service's fault changes.
+     * {@link MailServerExtension} calls it after each test when one fixture serves a whole test class.
+     */
+    public void restore() {
         for (Service service : Service.values()) {
             Fault initial = initialFaults.get(service);
             if (!Objects.equals(door(service).fault(), initial)) {
@@ -171,11 +196,29 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /**
-     * Every line the services received from clients since the start (or the last {@link #reset()}), in order,
-     * credentials included; at most 10,000 lines of at most 1,000 characters are kept.
+     * Every line the services received from clients since the start (or the last {@link #reset()} or
+     * {@link #restore()}), in order, credentials included; at most 10,000 lines of at most 1,000 characters are
+     * kept.
      */
     public List<ReceivedCommand> received() {
         return log.snapshot();
+    }
+
+    /**
+     * How many logins the services received since the start (or the last {@link #reset()} or {@link #restore()}),
+     * over all connections, accepted or not: IMAP {@code LOGIN} and {@code AUTHENTICATE}, POP3 {@code PASS},
+     * {@code APOP} and {@code AUTH} (a SASL exchange counts once). As {@link HostileMailServer#logins()} counts them
+     * for one service; {@link #logins(Service)} gives each service's share. Counted as the commands arrive, so a
+     * login is counted even when a fault cuts the connection before the answer; unlike {@link #received()}, the
+     * count has no bound.
+     */
+    public int logins() {
+        return log.logins();
+    }
+
+    /** How many logins {@code service} received; see {@link #logins()}. */
+    public int logins(Service service) {
+        return log.logins(Objects.requireNonNull(service, "service"));
     }
 
     /** The lines {@code service} received; see {@link #received()}. */
@@ -236,12 +279,27 @@ public final class MailServerFixture implements AutoCloseable {
     public void close() {
         doors.values().forEach(FrontDoor::close);
         workers.shutdownNow();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         try {
             workers.awaitTermination(10, TimeUnit.SECONDS);
+            // a terminated pool's last threads may still be on their way out: wait until they are gone
+            for (Thread thread : workerThreads) {
+                thread.join(millisUntil(end));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         greenMail.stop();
+        try {
+            // GreenMail closes its connections on stop without waiting for their threads
+            for (Thread thread : liveThreads()) {
+                if (backendThreadPrefixes.stream().anyMatch(thread.getName()::startsWith)) {
+                    thread.join(millisUntil(end));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -267,11 +325,27 @@ public final class MailServerFixture implements AutoCloseable {
         }
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
+    private static long millisUntil(long end) {
+        return Math.max(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()), 1);
+    }
+
+    private static List<Thread> liveThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        return Arrays.asList(threads).subList(0, count);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix, Set<Thread> made) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
             thread.setDaemon(true);
+            made.removeIf(old -> !old.isAlive());
+            made.add(thread);
             return thread;
         };
     }

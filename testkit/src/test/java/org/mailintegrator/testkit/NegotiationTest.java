@@ -42,7 +42,7 @@ class NegotiationTest {
         Integrator sequential = integrator(Duration.ofMillis(400)).sequential().build();
         List<String> checked = new ArrayList<>();
         for (int round = 0; round < 24; round++) {
-            server.get().reset();
+            server.get().restore();
             List<String> state = new ArrayList<>();
             for (Service service : ORDER) {
                 // about half the services misbehave, in every combination the seed gives

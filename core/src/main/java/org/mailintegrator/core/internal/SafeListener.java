@@ -2,6 +2,7 @@ package org.mailintegrator.core.internal;
 
 import java.util.List;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Phase;
@@ -22,6 +23,18 @@ public final class SafeListener {
 
     public boolean isNone() {
         return listener == IntegrationListener.NONE;
+    }
+
+    public void discoveryStart(Integration integration) {
+        call(() -> listener.discoveryStart(integration), "discoveryStart");
+    }
+
+    public void discoverySourceEnd(Integration integration, String source, DiscoveredHosts answer) {
+        call(() -> listener.discoverySourceEnd(integration, source, answer), "discoverySourceEnd");
+    }
+
+    public void discoveryEnd(Integration integration, DiscoveredHosts discovered) {
+        call(() -> listener.discoveryEnd(integration, discovered), "discoveryEnd");
     }
 
     public void integrationStart(Integration integration, List<ProtocolCandidate> candidates) {
