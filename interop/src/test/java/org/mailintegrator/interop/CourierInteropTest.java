@@ -145,6 +145,25 @@ class CourierInteropTest {
         }
     }
 
+    /**
+     * An account whose IMAP the administrator switched off ({@code disableimap=1} in its userdb options): Courier
+     * answers IMAP's login with a refusal of the service, which the chain passes for POP over TLS, as KB14351's
+     * "force POP" intends.
+     */
+    @Test
+    void anAccountWithImapDisabledIsIntegratedWithPop() {
+        try (CourierServer courier = CourierServer.builder().user(USER, PASSWORD, "disableimap=1").tls(CERTS)
+                .start()) {
+            IntegrationResult result = integrator(courier, Policies.blackBerry()).integrate(alice());
+
+            assertThat(result.selected()).as(result.toString())
+                    .contains(candidate(POP3, IMPLICIT_TLS, courier.port(POP3S)));
+            MailIntegratorAssertions.assertThat(result)
+                    .hasOutcomesThenNotNeeded(Outcome.SERVICE_DISABLED, AUTHENTICATED);
+            assertLoggedInOnlyOn(courier, POP3S);
+        }
+    }
+
     private static void assertLoggedInOnlyOn(CourierServer courier, MailListener listener) {
         assertThat(courier.awaitLogLines(listener, "alice's login", login(), 1, LOG_WAIT)).hasSize(1);
         for (MailListener other : EnumSet.complementOf(EnumSet.of(listener))) {

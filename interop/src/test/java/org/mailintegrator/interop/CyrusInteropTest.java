@@ -167,6 +167,25 @@ class CyrusInteropTest {
         }
     }
 
+    /**
+     * Cyrus as upstream ships it ({@code allowplaintext: no}) with its implicit-TLS listeners stopped: IMAP on 143
+     * advertises {@code STARTTLS LOGINDISABLED} before TLS. Under {@link Policies#secure()} the required STARTTLS
+     * upgrade comes first and the login that follows over TLS is accepted; LOGINDISABLED before TLS does not stop
+     * a STARTTLS candidate.
+     */
+    @Test
+    void loginDisabledBeforeStartTlsDoesNotStopTheUpgradeUnderTheSecurePolicy() {
+        try (CyrusServer cyrus = withAlice().tls(CERTS).disallowPlaintext().stop(IMAPS, POP3S).start()) {
+            IntegrationResult result = integrator(cyrus, Policies.secure()).integrate(alice());
+
+            assertThat(result.selected()).as(result.toString())
+                    .contains(candidate(IMAP, Security.STARTTLS, cyrus.port(MailListener.IMAP)));
+            MailIntegratorAssertions.assertThat(result).hasOutcomesThenNotNeeded(REFUSED, REFUSED, AUTHENTICATED);
+            assertThat(cyrus.awaitLogLines("alice's login on imap over STARTTLS",
+                    login(MailListener.IMAP, true), 1, LOG_WAIT)).hasSize(1);
+        }
+    }
+
     private static CyrusServer.Builder withAlice() {
         return CyrusServer.builder().user(USER, PASSWORD);
     }
