@@ -45,6 +45,11 @@ public final class Explanation {
         TLS_REQUIRED,
         /** The server said it was busy. */
         BUSY,
+        /**
+         * The server lets the account sign in only once in a while (POP3 {@code [LOGIN-DELAY]}, RFC 2449), and it
+         * signed in too recently: a delay, not a rejection. Recorded on a {@link Outcome#BUSY} attempt.
+         */
+        LOGIN_DELAYED,
         /** The password was rejected. */
         PASSWORD_REJECTED,
         /** The access token was rejected. */
@@ -231,7 +236,7 @@ public final class Explanation {
             reasons.add(new Reason(group.getKey(), candidates, text));
             remedies.addAll(groupRemedies(w, group.getKey(), candidates));
         }
-        if (selected >= 0 && byCause.containsKey(Cause.BUSY)) {
+        if (selected >= 0 && (byCause.containsKey(Cause.BUSY) || byCause.containsKey(Cause.LOGIN_DELAYED))) {
             remedies.add(w.get("busy.later"));
         }
         return new Explanation(summary, reasons, new ArrayList<>(remedies), entries, w.get("remedy.heading"));

@@ -35,8 +35,11 @@ public enum Outcome {
      */
     OAUTH_NOT_OFFERED,
     /**
-     * The server refuses to take credentials without TLS (IMAP {@code LOGINDISABLED} or {@code [PRIVACYREQUIRED]},
-     * POP3 {@code -ERR [AUTH]} "plaintext authentication disallowed"): not a wrong password.
+     * The server refuses to take credentials without TLS: not a wrong password. Decided, where the server says so,
+     * from its capabilities before anything is sent (IMAP {@code LOGINDISABLED} without a password mechanism the
+     * library uses; a POP3 {@code CAPA} that offers {@code STLS} but neither {@code USER} nor {@code SASL PLAIN}), else
+     * from its answer ({@code [PRIVACYREQUIRED]}, or the words of a named server such as Dovecot's "Plaintext
+     * authentication disallowed").
      */
     TLS_REQUIRED,
     /**
@@ -46,7 +49,9 @@ public enum Outcome {
     SERVICE_DISABLED,
     /**
      * The server said it cannot serve now: IMAP {@code [UNAVAILABLE]} or {@code [INUSE]}, POP3 {@code [IN-USE]} or
-     * {@code [SYS/TEMP]}, too many connections for the user or address, a locked mailbox. The integrator retries
+     * {@code [SYS/TEMP]}, too many connections for the user or address, a locked mailbox, or a POP3
+     * {@code [LOGIN-DELAY]}: the account signed in too recently (the attempt's
+     * {@link Attempt#explainedAs() cause} is then {@link Explanation.Cause#LOGIN_DELAYED}). The integrator retries
      * such a candidate with backoff before moving on; a result whose selected candidate is less preferred than a
      * busy one says so ({@link IntegrationResult#busyBeforeSelected()}), so that the application can check again
      * later.
@@ -69,7 +74,11 @@ public enum Outcome {
      * {@link Phase#RESOLVE}.
      */
     UNKNOWN_HOST,
-    /** The server spoke something other than the expected protocol, broke it, or closed the connection. */
+    /**
+     * The server spoke something other than the expected protocol, broke it, or closed the connection; or it reported
+     * a permanent failure of its own (POP3 {@code [SYS/PERM]}, RFC 3206; IMAP {@code [SERVERBUG]}), which its
+     * administrators must repair; or, over TLS, it offers no password login the library uses (NTLM or GSSAPI only).
+     */
     PROTOCOL_ERROR,
     /** The network failed otherwise: no route to the host, or the connection was reset. */
     NETWORK_ERROR,

@@ -47,6 +47,24 @@ class ExplanationTest {
     }
 
     @Test
+    void aPreferredServerThatDelaysLoginsIsToldAsADelayWithALaterTry() {
+        IntegrationResult result = result(Attempt.of(POP3S, Outcome.BUSY, Duration.ofSeconds(2), "delayed")
+                        .explainedAs(Explanation.Cause.LOGIN_DELAYED),
+                Attempt.of(IMAP, Outcome.AUTHENTICATED, Duration.ofMillis(30), "ok"));
+
+        Explanation explanation = result.explanation();
+
+        assertThat(explanation.reasons()).singleElement().satisfies(reason -> {
+            assertThat(reason.cause()).isEqualTo(Explanation.Cause.LOGIN_DELAYED);
+            assertThat(reason.text()).contains("sign in only once in a while", "not a wrong password");
+        });
+        assertThat(explanation.remedies()).containsExactly("Integrate again once the server's login delay has passed "
+                + "(the attempt's detail says how long); if the user's own mail program checks POP3 on "
+                + "mail.example.com often, it keeps the delay running.",
+                "A more preferred way was only busy: integrate again later to move the account up.");
+    }
+
+    @Test
     void oneRemedyPerServiceNamesItsPortsTogether() {
         IntegrationResult result = result(Attempt.of(IMAPS, Outcome.REFUSED, Duration.ofMillis(1), "refused"),
                 Attempt.of(IMAP, Outcome.REFUSED, Duration.ofMillis(1), "refused"));
@@ -89,6 +107,7 @@ class ExplanationTest {
                     + "IMAP on mail.example.com"),
             says(Explanation.Cause.TLS_REQUIRED, "only over TLS", "tries IMAP with TLS"),
             says(Explanation.Cause.BUSY, "said it was busy", "Integrate again later."),
+            says(Explanation.Cause.LOGIN_DELAYED, "sign in only once in a while", "login delay has passed"),
             says(Explanation.Cause.PASSWORD_REJECTED, "rejected the password", "checks the password"),
             says(Explanation.Cause.TOKEN_REJECTED, "rejected the access token", "gets a new access token"),
             says(Explanation.Cause.OAUTH_REQUIRED, "OAuth2 only", "signs the user in with OAuth2"),
@@ -170,6 +189,7 @@ class ExplanationTest {
                 Explanation.Cause.NO_ACCESS_TOKEN)) {
             recorded(cases, Outcome.SKIPPED, Phase.NOT_STARTED, skipped);
         }
+        recorded(cases, Outcome.BUSY, Phase.LOGIN, Explanation.Cause.LOGIN_DELAYED);
         recorded(cases, Outcome.OAUTH_REQUIRED, Phase.NOT_STARTED, Explanation.Cause.OAUTH_REQUIRED);
         recorded(cases, Outcome.REFUSED, Phase.NOT_STARTED, Explanation.Cause.REMEMBERED_UNREACHABLE);
         recorded(cases, Outcome.TIMED_OUT, Phase.NOT_STARTED, Explanation.Cause.REMEMBERED_UNREACHABLE);

@@ -10,6 +10,7 @@ import java.util.List;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -27,6 +28,7 @@ import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.OAuthServerBehaviour;
 import org.mailintegrator.testkit.OAuthServerBehaviour.SignIn;
+import org.mailintegrator.testkit.ProviderBehaviour;
 import org.mailintegrator.testkit.Routing;
 import org.mailintegrator.testkit.ServerBehaviour;
 import org.mailintegrator.testkit.Service;
@@ -246,6 +248,23 @@ class TestkitReadmeTest {
                     .integrate(server.account("alice@example.com"));
 
             assertThat(result).attempt(1).hasOutcome(Outcome.AUTH_FAILED).hasDetailContaining("Account locked");
+        }
+    }
+
+    // --- "Providers' answers"
+    @Test
+    void providersAnswers() {
+        try (HostileMailServer server = HostileMailServer.builder(Service.POP3S, ProviderBehaviour.CYRUS_LOGIN_DELAY)
+                .user("alice@example.com", "pw").start()) {
+            IntegrationResult result = Integrator.builder()
+                    .policy(account -> List.of(server.candidate(Security.IMPLICIT_TLS)))
+                    .sslContext(server.clientSslContext())
+                    .busyRetryWindow(Duration.ZERO)
+                    .build()
+                    .integrate(server.account("alice@example.com"));
+
+            assertThat(result).attempt(1).hasOutcome(Outcome.BUSY).hasDetailContaining("try again in 60 s");
+            assertThat(result.attempts().get(0).explainedAs()).contains(Explanation.Cause.LOGIN_DELAYED);
         }
     }
 

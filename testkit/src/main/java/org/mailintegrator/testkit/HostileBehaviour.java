@@ -304,10 +304,11 @@ public enum HostileBehaviour implements ServerBehaviour {
         }
     },
     /**
-     * Passwords are refused because the provider accepts only OAuth2, as Microsoft's servers do once basic
-     * authentication is off: IMAP {@code NO [AUTHENTICATIONFAILED] Basic authentication is disabled}, POP3
-     * {@code -ERR Basic authentication is disabled}. Not a wrong password. See {@link OAuthServerBehaviour} for a
-     * server that also takes tokens.
+     * Passwords are refused because the provider accepts only OAuth2, in words that say so (Microsoft's, as its SMTP
+     * servers say them once basic authentication is off): IMAP {@code NO [AUTHENTICATIONFAILED] Basic authentication
+     * is disabled}, POP3 {@code -ERR Basic authentication is disabled}. Not a wrong password. Microsoft's IMAP and
+     * POP3 servers say less: {@link ProviderBehaviour#MICROSOFT_BASIC_AUTH_DISABLED}. See
+     * {@link OAuthServerBehaviour} for a server that also takes tokens.
      */
     BASIC_AUTH_DISABLED {
         @Override
@@ -339,11 +340,80 @@ public enum HostileBehaviour implements ServerBehaviour {
             return answerBusy(connection, login);
         }
     },
+    /**
+     * The account already has as many connections as the server allows it, and the server says so by its code at
+     * every login: IMAP {@code NO [UNAVAILABLE] Too many connections} (RFC 5530), POP3 {@code -ERR [SYS/TEMP] Too
+     * many connections} (RFC 3206). What providers with a per-account connection limit answer; Gmail's words, which
+     * carry no such code, are {@link ProviderBehaviour#GMAIL_TOO_MANY_CONNECTIONS}. Not a wrong password.
+     */
+    CONNECTION_LIMIT {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            return refuseLogin(connection, login, "[UNAVAILABLE] Too many connections",
+                    "-ERR [SYS/TEMP] Too many connections");
+        }
+    },
     /** Like {@link #BUSY} for the first two logins the server receives; from the third on it is honest. */
     BUSY_TWICE {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
             return login.number() <= 2 ? answerBusy(connection, login) : Step.DEFAULT;
+        }
+    },
+    /**
+     * Before TLS, the only sign-in offered is NTLM, as Exchange Server can be set to do on its cleartext ports: IMAP
+     * {@code AUTH=NTLM} with {@code LOGINDISABLED}, POP3 {@code SASL NTLM} without {@code USER} (and {@code USER}
+     * answered {@code -ERR}). A client that starts an NTLM exchange ({@code AUTHENTICATE NTLM}, {@code AUTH NTLM})
+     * gets a challenge and, whatever it answers, is told it is signed in, as a server that harvests NTLM responses
+     * (which can be cracked offline) would; the lines it sent are in {@link HostileMailServer#received()}. Over TLS the
+     * server is honest.
+     */
+    NTLM_ONLY {
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            if (connection.overTls()) {
+                return standard;
+            }
+            List<String> ntlm = new ArrayList<>();
+            if (isImap(connection)) {
+                ntlm.addAll(standard);
+                ntlm.addAll(List.of("AUTH=NTLM", "LOGINDISABLED"));
+            } else {
+                ntlm.addAll(standard.stream().filter(name -> !name.equals("USER")).toList());
+                ntlm.add("SASL NTLM");
+            }
+            return ntlm;
+        }
+
+        @Override
+        public Step command(Connection connection, Command command) throws IOException {
+            Object pending = connection.attributes().remove(NTLM_EXCHANGE);
+            if (pending instanceof String tag) {
+                // the client's NTLM message: a negotiation gets the challenge, an authentication is "accepted"
+                if (connection.attributes().remove(NTLM_CHALLENGED) == null) {
+                    connection.attributes().put(NTLM_CHALLENGED, Boolean.TRUE);
+                    connection.attributes().put(NTLM_EXCHANGE, tag);
+                    connection.sendLine("+ " + NTLM_CHALLENGE);
+                } else {
+                    connection.sendLine(isImap(connection) ? tag + " OK AUTHENTICATE completed" : "+OK Logged in.");
+                }
+                return Step.ANSWERED;
+            }
+            if (connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            boolean ntlm = (isImap(connection) ? command.is("AUTHENTICATE") : command.is("AUTH"))
+                    && !command.arguments().isEmpty() && command.arguments().get(0).equalsIgnoreCase("NTLM");
+            if (ntlm) {
+                connection.attributes().put(NTLM_EXCHANGE, command.tag());
+                connection.sendLine("+ ");
+                return Step.ANSWERED;
+            }
+            if (!isImap(connection) && command.is("USER")) {
+                connection.sendLine("-ERR USER is not offered here; use AUTH NTLM");
+                return Step.ANSWERED;
+            }
+            return Step.DEFAULT;
         }
     },
     /** The banner is not the protocol's: an SSH banner followed by binary bytes, then the connection closes. */
@@ -464,6 +534,17 @@ public enum HostileBehaviour implements ServerBehaviour {
     private static final Duration PIPELINING_WINDOW = Duration.ofMillis(250);
     /** The connection attribute in which {@link #UNTRUSTED_PRE_TLS_DATA} notes that a POP3 client pipelined. */
     private static final String PIPELINED = HostileBehaviour.class.getName() + ".pipelined";
+    /** The connection attribute in which {@link #NTLM_ONLY} keeps the tag of an NTLM exchange under way. */
+    private static final String NTLM_EXCHANGE = HostileBehaviour.class.getName() + ".ntlm";
+    /** The connection attribute in which {@link #NTLM_ONLY} notes that it sent its challenge. */
+    private static final String NTLM_CHALLENGED = HostileBehaviour.class.getName() + ".ntlm.challenged";
+    /**
+     * An NTLM challenge message (type 2), base64: signature, type, an empty target name, the flags for Unicode and
+     * NTLM, an eight-byte challenge, and no target information.
+     */
+    private static final String NTLM_CHALLENGE = java.util.Base64.getEncoder().encodeToString(new byte[] {
+        'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 2, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 1, 2, 0, 0,
+        1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0});
 
     /**
      * Whether this behaviour exists in {@code protocol}: every behaviour exists in both protocols but those said to
@@ -474,7 +555,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         return true;
     }
 
-    private static boolean isImap(Connection connection) {
+    static boolean isImap(Connection connection) {
         return connection.service().protocol() == MailProtocol.IMAP;
     }
 
@@ -500,8 +581,8 @@ public enum HostileBehaviour implements ServerBehaviour {
                 "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
     }
 
-    /** Refuses a login: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} as it is. */
-    private static Step refuseLogin(Connection connection, Login login, String imapText, String pop3Answer)
+    /** Refuses a login: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} as it is. Shared by the behaviours. */
+    static Step refuseLogin(Connection connection, Login login, String imapText, String pop3Answer)
             throws IOException {
         connection.sendLine(isImap(connection) ? login.command().tag() + " NO " + imapText : pop3Answer);
         return Step.ANSWERED;

@@ -108,7 +108,8 @@ public final class HostileMailServer implements AutoCloseable {
 
     /**
      * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP or POP3) that misbehaves as
-     * {@code behaviour} says: a {@link HostileBehaviour}, or a behaviour of the caller's own.
+     * {@code behaviour} says: a {@link HostileBehaviour}, a {@link ProviderBehaviour}, or a behaviour of the caller's
+     * own.
      *
      * @throws IllegalArgumentException if the behaviour does not exist in the service's protocol
      *     ({@link ServerBehaviour#appliesTo(MailProtocol)})

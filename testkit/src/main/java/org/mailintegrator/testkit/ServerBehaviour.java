@@ -10,7 +10,8 @@ import org.mailintegrator.core.MailProtocol;
 /**
  * How a {@link HostileMailServer} departs from the protocol: hooks that the server calls at each point where a
  * server could misbehave. Every hook has a default that follows the protocol, so a behaviour overrides only what it
- * changes. The built-in behaviours are the constants of {@link HostileBehaviour}; a test adds its own by implementing
+ * changes. The built-in behaviours are the constants of {@link HostileBehaviour} and, for providers' and server
+ * packages' answers in their words, of {@link ProviderBehaviour}; a test adds its own by implementing
  * this interface and passing it to {@link HostileMailServer#builder(Service, ServerBehaviour)}.
  *
  * <pre>{@code

@@ -66,8 +66,9 @@ class CustomServerBehaviourTest {
     }
 
     /**
-     * A refusal that says the account must first sign in on the web is classified as the service being disabled,
-     * not as a wrong password, so the chain moves on to the next candidate even when it stops at a rejected one.
+     * A refusal that says the account must first sign in on the web (Gmail's words) is classified as the provider
+     * wanting OAuth2 rather than the password, not as a wrong password, so the chain moves on to the next candidate
+     * even when it stops at a rejected one.
      */
     @Test
     void aCustomRefusalThatRequiresAWebLoginMovesTheChainOn() {
@@ -98,7 +99,7 @@ class CustomServerBehaviourTest {
             IntegrationResult result = integrator.integrate(first.account(ADDRESS));
 
             assertThat(result).isIntegrated()
-                    .hasOutcomes(Outcome.SERVICE_DISABLED, Outcome.AUTHENTICATED)
+                    .hasOutcomes(Outcome.OAUTH_REQUIRED, Outcome.AUTHENTICATED)
                     .hasSelected(second.candidate(IMPLICIT_TLS));
             assertThat(first.serverBehaviour()).isSameAs(webLogin);
         }

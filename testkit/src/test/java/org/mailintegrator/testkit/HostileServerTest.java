@@ -9,6 +9,7 @@ import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -273,6 +274,67 @@ class HostileServerTest {
             assertThat(server.received()).as("what the server received")
                     .anyMatch(command -> command.line().startsWith("USER "))
                     .noneMatch(command -> command.line().toUpperCase(Locale.ROOT).startsWith("PASS"))
+                    .noneMatch(HostileServerTest::carriesPassword);
+        }
+    }
+
+    // SASL mechanisms the library does not use
+
+    /**
+     * A server that offers only NTLM before TLS: no NTLM exchange happens (a captured one can be cracked offline),
+     * and since no other password login is offered there, the candidate is TLS_REQUIRED before any credential, the
+     * user name included, is sent.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void aServerOfferingOnlyNtlmOnACleartextCandidateGetsNoNtlmExchangeAndNoCredential(Service service) {
+        try (HostileMailServer server = start(service, HostileBehaviour.NTLM_ONLY)) {
+            IntegrationResult result = tryOnly(server, NONE);
+
+            assertThat(attempt(result)).hasOutcome(Outcome.TLS_REQUIRED);
+            assertThat(attempt(result).detail()).contains("without TLS");
+            assertThat(server.received()).as("what the server received").isNotEmpty()
+                    .noneMatch(command -> command.line().toUpperCase(Locale.ROOT).contains("NTLM"))
+                    .noneMatch(HostileServerTest::isSaslCommand)
+                    .noneMatch(command -> command.line().contains(ADDRESS))
+                    .noneMatch(HostileServerTest::carriesPassword);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Service.class, names = {"IMAP", "POP3"})
+    void aServerOfferingOnlyNtlmBeforeTlsTakesThePasswordAfterStartTls(Service service) {
+        try (HostileMailServer server = start(service, HostileBehaviour.NTLM_ONLY)) {
+            IntegrationResult result = tryOnly(server, STARTTLS);
+
+            assertThat(attempt(result)).hasOutcome(Outcome.AUTHENTICATED);
+            assertThat(server.received()).noneMatch(command -> command.line().toUpperCase(Locale.ROOT).contains("NTLM"));
+            assertThat(server.receivedInCleartext(PASSWORD)).isFalse();
+        }
+    }
+
+    /**
+     * Over TLS, a server whose only sign-in besides a disabled {@code LOGIN} is NTLM has no login in common with the
+     * library: a protocol error, with no NTLM exchange and no password sent.
+     */
+    @Test
+    void aServerOfferingOnlyNtlmOverTlsHasNoLoginInCommonAndGetsNoCredential() {
+        ServerBehaviour ntlmOverTls = new ServerBehaviour() {
+            @Override
+            public List<String> capabilities(Connection connection, List<String> standard) {
+                return Stream.concat(standard.stream(), Stream.of("AUTH=NTLM", "AUTH=GSSAPI", "LOGINDISABLED")).toList();
+            }
+        };
+        try (HostileMailServer server = HostileMailServer.builder(Service.IMAPS, ntlmOverTls).user(ADDRESS, PASSWORD)
+                .start()) {
+            IntegrationResult result = tryOnly(server, IMPLICIT_TLS);
+
+            assertThat(attempt(result)).hasOutcome(Outcome.PROTOCOL_ERROR);
+            assertThat(attempt(result).detail()).contains("no password login the library uses",
+                    "LOGINDISABLED AUTH=GSSAPI AUTH=NTLM");
+            assertThat(server.received()).as("what the server received").isNotEmpty()
+                    .noneMatch(command -> command.line().toUpperCase(Locale.ROOT).contains("NTLM"))
+                    .noneMatch(HostileServerTest::isSaslCommand)
                     .noneMatch(HostileServerTest::carriesPassword);
         }
     }

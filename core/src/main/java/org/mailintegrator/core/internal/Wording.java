@@ -2,6 +2,7 @@ package org.mailintegrator.core.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.OAuth2Provider;
@@ -241,8 +242,45 @@ public final class Wording {
                 + ", so the credentials were not sent over the unprotected connection.";
     }
 
-    public static String busy(ProtocolCandidate candidate, String said) {
-        return "The server at " + where(candidate) + " is up but cannot serve this account now: \"" + said + "\"";
+    // What a verdict was read from
+
+    /** A standard response code as the basis of a verdict, e.g. {@code response code [IN-USE], RFC 2449}. */
+    public static String responseCode(String code, String rfc) {
+        return "response code [" + code + "], " + rfc;
+    }
+
+    /** A server's words as the basis of a verdict, e.g. {@code Gmail's wording}. */
+    public static String wordingOf(String server) {
+        return server + "'s wording";
+    }
+
+    /**
+     * A server that is up but cannot serve the account now. {@code basis}: what the verdict was read from (a response
+     * code, a server's wording).
+     */
+    public static String busy(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " is up but cannot serve this account now: \"" + said + "\" ("
+                + basis + ").";
+    }
+
+    /**
+     * A POP3 server that enforces a minimum interval between two logins of the account (RFC 2449
+     * {@code LOGIN-DELAY}); {@code seconds}: the interval its capabilities advertised, if they did.
+     */
+    public static String loginDelayed(ProtocolCandidate candidate, String said, OptionalLong seconds) {
+        String interval = seconds.isPresent() ? span(Duration.ofSeconds(seconds.getAsLong())) : "some time";
+        return "The server at " + where(candidate) + " lets this account sign in only once every " + interval
+                + ", and it signed in (perhaps from the user's own mail program) less than that ago: \"" + said
+                + "\" (" + responseCode("LOGIN-DELAY", "RFC 2449") + "). This is a delay, not a rejection of the "
+                + "credentials: try again " + (seconds.isPresent() ? "in " + interval : "once the delay has passed")
+                + ".";
+    }
+
+    /** A permanent failure the server reported of itself ({@code [SYS/PERM]}, {@code [SERVERBUG]}). */
+    public static String serverFailed(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " reported a permanent failure of its own: \"" + said + "\" ("
+                + basis + "). This is not about the password: the server's administrators must repair it (a damaged "
+                + "mailbox or a configuration error, for example).";
     }
 
     public static String closedUnexpectedly(ProtocolCandidate candidate) {
@@ -257,13 +295,32 @@ public final class Wording {
         return "The connection to " + where(candidate) + " was broken: " + said + ".";
     }
 
-    public static String tlsRequired(ProtocolCandidate candidate, String said) {
-        return "The server at " + where(candidate) + " refuses to take credentials without TLS (" + said
-                + "); use a candidate with TLS.";
+    /** A server whose answer says it takes no credentials without TLS; {@code basis}: what that was read from. */
+    public static String tlsRequiredSaid(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " refuses to take credentials without TLS: \"" + said + "\" ("
+                + basis + "); use a candidate with TLS.";
     }
 
-    public static String loginDisabledAdvertised() {
-        return "it advertises LOGINDISABLED, so the password was not sent";
+    /**
+     * A server whose capabilities, before TLS, offer no password login the library uses ({@code advertised}: what it
+     * advertised that says so): nothing was sent.
+     */
+    public static String tlsRequiredAdvertised(ProtocolCandidate candidate, String advertised) {
+        String sent = candidate.protocol() == MailProtocol.POP3 ? "neither the user name nor the password was sent"
+                : "the password was not sent";
+        return "The server at " + where(candidate) + " takes no password without TLS: its capabilities offer no "
+                + "password login the library uses on a connection without TLS (" + advertised + "), so " + sent
+                + "; use a candidate with TLS.";
+    }
+
+    /**
+     * A server whose capabilities, over TLS, offer no password login the library uses ({@code advertised}: what it
+     * advertised, e.g. only NTLM or GSSAPI).
+     */
+    public static String noPasswordLoginInCommon(ProtocolCandidate candidate, String advertised) {
+        return "The server at " + where(candidate) + " offers no password login the library uses (" + advertised
+                + "): the library signs in with PLAIN, LOGIN or USER/PASS over TLS and never with NTLM, GSSAPI, "
+                + "CRAM-MD5 or DIGEST-MD5, so the password was not sent.";
     }
 
     // Access tokens and OAuth2
@@ -280,16 +337,24 @@ public final class Wording {
                 + "integrate with an access token.";
     }
 
-    public static String oauthRequiredSaid(ProtocolCandidate candidate, String said) {
-        return "The server at " + where(candidate) + " refuses passwords: \"" + said + "\". The provider requires "
-                + "OAuth2 (the password may well be right): sign the user in with OAuth2 and integrate with an "
-                + "access token.";
+    public static String oauthRequiredSaid(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " refuses passwords: \"" + said + "\" (" + basis + "). The "
+                + "provider requires OAuth2 (the password may well be right): sign the user in with OAuth2 and "
+                + "integrate with an access token.";
     }
 
-    public static String appPasswordRequired(ProtocolCandidate candidate, String said) {
+    /** A provider that blocked a password sign-in and wants the user in a web browser (Gmail). */
+    public static String webLoginRequired(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " blocked this password sign-in and sends the user to a web "
+                + "browser: \"" + said + "\" (" + basis + "). The provider no longer takes the account password "
+                + "from mail programs (the password may well be right): sign the user in with OAuth2 and integrate "
+                + "with an access token, or the user creates an app password and integrates with it.";
+    }
+
+    public static String appPasswordRequired(ProtocolCandidate candidate, String said, String basis) {
         return "The server at " + where(candidate) + " wants an app password, not the account password: \"" + said
-                + "\". The user creates an app password in the provider's account security settings and "
-                + "integrates with it (or the application signs in with OAuth2).";
+                + "\" (" + basis + "). The user creates an app password in the provider's account security settings "
+                + "and integrates with it (or the application signs in with OAuth2).";
     }
 
     /**
@@ -322,19 +387,37 @@ public final class Wording {
                 + "); no connection was made.";
     }
 
-    public static String mechanismRejected(ProtocolCandidate candidate, String said) {
-        return "The server at " + where(candidate) + " does not accept the login method the client used (" + said
-                + "); this says nothing about the password.";
+    public static String mechanismRejected(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " does not accept the login method the client used: \"" + said
+                + "\" (" + basis + "); this says nothing about the password.";
     }
 
-    public static String serviceDisabled(ProtocolCandidate candidate, String said) {
+    public static String serviceDisabled(ProtocolCandidate candidate, String said, String basis) {
         return "The server at " + where(candidate) + " says " + candidate.protocol()
-                + " is not enabled for this account: \"" + said + "\"";
+                + " is not enabled for this account: \"" + said + "\" (" + basis + ").";
     }
 
     public static String credentialsRejected(ProtocolCandidate candidate, String said) {
         return "The server at " + where(candidate) + " rejected the credentials"
                 + (said.isBlank() ? "." : ": \"" + said + "\"");
+    }
+
+    /** Credentials refused with a response code that says so; {@code basis}: the code. */
+    public static String credentialsRejected(ProtocolCandidate candidate, String said, String basis) {
+        return "The server at " + where(candidate) + " rejected the credentials: \"" + said + "\" (" + basis + ").";
+    }
+
+    /**
+     * Credentials refused in words a provider also uses when it no longer takes passwords at all, by a server that
+     * advertises OAuth2 ({@code mechanisms}).
+     */
+    public static String credentialsRejectedOAuthOffered(ProtocolCandidate candidate, String said, String mechanisms,
+            String basis) {
+        return "The server at " + where(candidate) + " rejected the credentials: \"" + said + "\" (" + basis
+                + "). It also offers OAuth2 sign-in (" + mechanisms + "), and Microsoft 365, which answers so, says "
+                + "the same whether the password is wrong or passwords are switched off for the organisation (as "
+                + "they are for IMAP and POP since Microsoft retired basic authentication): if the password is "
+                + "right, sign the user in with OAuth2 and integrate with an access token.";
     }
 
     public static String unclassified(ProtocolCandidate candidate) {

@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.Explanation;
@@ -22,7 +23,6 @@ import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
-import org.mailintegrator.core.internal.classify.OAuthRequiredException;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
 import org.mailintegrator.core.internal.classify.Verdict;
 import org.mailintegrator.core.internal.planning.HostLookups;
@@ -141,6 +141,7 @@ public final class AttemptRunner {
             Properties props = sessions.properties(candidate, transport.connectHost(), transport.socketFactory(
                     candidate.security() == Security.IMPLICIT_TLS), transport.startTlsSocketFactory(),
                     credentials.isToken());
+            props.put(MailSessions.CAPABILITY_SINK, (MailSessions.CapabilitySink) transport::capabilitiesReported);
             String secret = credentials.secret();
             if (credentials.isToken()) {
                 props.put(MailSessions.TOKEN_AT_TURN, (MailSessions.TokenAtTurn) () -> {
@@ -169,9 +170,10 @@ public final class AttemptRunner {
         } catch (MessagingException | IOException | RuntimeException | Error e) {
             // even an Error must finish the attempt, or the integration would wait for it forever
             failure = e;
-            String withheld = transport.passwordWithheld();
+            ProtocolException withheld = transport.withheld();
             if (withheld != null) {
-                failure = new MessagingException("the password was not sent", new OAuthRequiredException(withheld));
+                // what Jakarta Mail made of the closed connection says nothing: why it was closed does
+                failure = new MessagingException(withheld.getMessage(), withheld);
             }
         } finally {
             if (store != null) {
@@ -191,7 +193,7 @@ public final class AttemptRunner {
         Verdict verdict;
         try {
             verdict = settings.classifier().classify(failure, candidate, transport.credentialsStarted(),
-                    credentials.redactor());
+                    credentials.redactor(), transport.observed());
         } catch (RuntimeException | Error bug) {
             // the attempt must end whatever happens here, or the integration would wait for it forever
             log.error("Could not classify the failure of {}", candidate, bug);

@@ -1,9 +1,14 @@
 package org.mailintegrator.core.internal.attempt;
 
+import org.eclipse.angus.mail.iap.ProtocolException;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.classify.Advertised;
+import org.mailintegrator.core.internal.classify.OAuthRequiredException;
+import org.mailintegrator.core.internal.classify.Observed;
+import org.mailintegrator.core.internal.classify.PasswordLoginNotOfferedException;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 import org.mailintegrator.core.internal.racing.Connection;
 import org.mailintegrator.core.internal.racing.ConnectionLimiter;
@@ -67,8 +72,9 @@ public final class AttemptTransport implements Connection {
     private volatile boolean connected;
     private volatile boolean credentialsStarted;
     private volatile boolean credentialsReleased;
-    private volatile @Nullable String saslOffer;
-    private volatile @Nullable String passwordWithheld;
+    private volatile Advertised advertised;
+    private volatile @Nullable Boolean firstLoginAnswerPositive;
+    private volatile @Nullable ProtocolException withheld;
     private final boolean token;
 
     /** {@code token}: whether the credentials are an access token rather than a password. */
@@ -83,6 +89,7 @@ public final class AttemptTransport implements Connection {
         this.authTimeout = authTimeout;
         this.sslSocketFactory = sslSocketFactory;
         this.gate = gate;
+        this.advertised = Advertised.none(candidate.protocol());
     }
 
     /**
@@ -283,18 +290,21 @@ public final class AttemptTransport implements Connection {
         return connected;
     }
 
-    /** Called by the stream that is about to write the first credential-bearing command. */
+    /**
+     * Called by the stream that is about to write the first credential-bearing command. With a password, first
+     * checks what the server advertised: over TLS, OAuth2 only; on a cleartext candidate, no password login the
+     * library uses without TLS. Either way nothing is sent, the user name included.
+     */
     void beforeCredentials() throws IOException {
         if (credentialsReleased) {
             return;
         }
-        String offer = saslOffer;
-        Optional<String> oauthOnly = token || offer == null ? Optional.empty() : driver.oauthOnly(offer);
-        if (oauthOnly.isPresent()) {
+        ProtocolException refusal = token ? null : refusalAdvertised();
+        if (refusal != null) {
             // Jakarta Mail may swallow the exception of a write: closing makes its next read fail at once
-            passwordWithheld = oauthOnly.get();
+            withheld = refusal;
             closeAll();
-            throw new SocketException("the server offers only OAuth2 sign-in; the password was not sent");
+            throw new SocketException(refusal.getMessage());
         }
         credentialsStarted = true;
         gate.awaitTurn();
@@ -329,17 +339,74 @@ public final class AttemptTransport implements Connection {
         return credentialsReleased;
     }
 
-    /** The {@code SASL} capability line the server sent over TLS (POP3), which the attempt trusts. */
-    void saslOffered(String line) {
-        saslOffer = line;
+    /**
+     * Why a password cannot be used, from what the server advertised on the connection's current layer: over TLS,
+     * only OAuth2 mechanisms; on a cleartext candidate, no password login the library uses without TLS (on a
+     * STARTTLS candidate, what was advertised before TLS is never trusted, and credentials go only after it). Null
+     * when nothing advertised stands in the way.
+     */
+    private @Nullable ProtocolException refusalAdvertised() {
+        Advertised seen = advertised;
+        if (seen.overTls()) {
+            Optional<String> oauthOnly = driver.oauthOnly(seen);
+            return oauthOnly.isPresent() ? new OAuthRequiredException(oauthOnly.get()) : null;
+        }
+        if (security == Security.NONE) {
+            Optional<String> refused = driver.passwordLoginRefused(seen);
+            return refused.isPresent() ? new PasswordLoginNotOfferedException(refused.get(), false) : null;
+        }
+        return null;
+    }
+
+    /** What the protocol's stream or store saw the server advertise before the login, on the current layer. */
+    void capabilitiesSeen(List<String> capabilities, boolean overTls) {
+        advertised = new Advertised(advertised.protocol(), capabilities, overTls);
+    }
+
+    /** A status line the server sent (POP3): the first after the credentials started answers the first command. */
+    void statusSeen(String line) {
+        if (credentialsReleased && firstLoginAnswerPositive == null) {
+            firstLoginAnswerPositive = line.startsWith("+");
+        }
+    }
+
+    /** TLS starts over the connection (STARTTLS/STLS): nothing the server advertised before it is trusted after it. */
+    void tlsStarting() {
+        advertised = Advertised.none(advertised.protocol());
+    }
+
+    /** A listener that records what the server says on a cleartext ({@code overTls} false) or TLS layer. */
+    ProtocolDriver.Listener listener(boolean overTls) {
+        return new ProtocolDriver.Listener() {
+            @Override
+            public void capabilities(List<String> capabilities) {
+                capabilitiesSeen(capabilities, overTls);
+            }
+
+            @Override
+            public void status(String line) {
+                statusSeen(line);
+            }
+        };
+    }
+
+    /** For the session's {@link org.mailintegrator.core.internal.protocol.MailSessions.CapabilitySink}. */
+    public void capabilitiesReported(List<String> capabilities, boolean overTls) {
+        capabilitiesSeen(capabilities, overTls);
     }
 
     /**
-     * The mechanisms the server listed, when the password was held back because it offers only OAuth2; null
-     * otherwise.
+     * Why the credentials were held back before anything was sent, from what the server advertised: an
+     * {@link OAuthRequiredException} (over TLS, OAuth2 only) or a {@link PasswordLoginNotOfferedException}; null
+     * when they were not held back.
      */
-    public @Nullable String passwordWithheld() {
-        return passwordWithheld;
+    public @Nullable ProtocolException withheld() {
+        return withheld;
+    }
+
+    /** What the attempt saw of the server on the way, for the classification of its failure. */
+    public Observed observed() {
+        return new Observed(advertised, firstLoginAnswerPositive);
     }
 
     /** Whether the client began to send credentials (USER/PASS/AUTH/APOP, LOGIN/AUTHENTICATE). */

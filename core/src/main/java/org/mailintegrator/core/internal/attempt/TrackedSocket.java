@@ -223,7 +223,11 @@ final class TrackedSocket extends Socket {
             return in;
         }
         InputStream guarded = new GuardedInputStream(in);
-        return transport.security() == Security.STARTTLS ? transport.driver().beforeTls(guarded) : guarded;
+        if (transport.security() == Security.STARTTLS) {
+            // nothing said before TLS is heard: it could come from anyone on the path
+            return transport.driver().beforeTls(guarded);
+        }
+        return transport.driver().tap(guarded, transport.listener(false));
     }
 
     @Override

@@ -42,6 +42,7 @@ final class TrackedSslSocket extends SSLSocket {
             boolean autoClose) throws IOException {
         this(transport, plain, factory);
         plain.markLayered();
+        transport.tlsStarting();
         transport.phase(Phase.TLS);
         // the certificate is checked against the candidate's host name, not the address literal Jakarta Mail has
         this.tls = (SSLSocket) factory.createSocket(plain, transport.hostName(), port, autoClose);
@@ -81,7 +82,7 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return transport.driver().afterTls(new GuardedInputStream(tls().getInputStream()), transport::saslOffered);
+        return transport.driver().tap(new GuardedInputStream(tls().getInputStream()), transport.listener(true));
     }
 
     @Override

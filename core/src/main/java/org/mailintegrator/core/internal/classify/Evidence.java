@@ -9,25 +9,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 
 /**
  * A failed attempt as the classifier's rules see it: the whole exception chain (causes, Jakarta Mail's next
- * exceptions, suppressed ones), its messages, and what the attempt knew. Not thread-safe; one per classification.
+ * exceptions, suppressed ones), its messages, the response code the server's answer starts with, and what the
+ * attempt knew and saw (whether the login had started, what the server advertised). Not thread-safe; one per
+ * classification.
  */
 final class Evidence {
+    /** The status words an answer may start with before its response code, as Angus Mail passes answers on. */
+    private static final List<String> STATUS_WORDS = List.of("-ERR", "+OK", "NO", "BAD", "BYE", "OK");
+    private static final int MAX_CODE_LENGTH = 32;
+
     private final Throwable failure;
     private final ProtocolCandidate candidate;
     private final boolean loginStarted;
     private final SecretRedactor redactor;
+    private final Observed observed;
     private final List<Throwable> chain;
     private final String messages;
 
-    Evidence(Throwable failure, ProtocolCandidate candidate, boolean loginStarted, SecretRedactor redactor) {
+    Evidence(Throwable failure, ProtocolCandidate candidate, boolean loginStarted, SecretRedactor redactor,
+            Observed observed) {
         this.failure = failure;
         this.candidate = candidate;
         this.loginStarted = loginStarted;
         this.redactor = redactor;
+        this.observed = observed;
         this.chain = chainOf(failure);
         StringBuilder all = new StringBuilder();
         for (Throwable t : chain) {
@@ -49,6 +59,71 @@ final class Evidence {
     /** Whether the client had begun to send credentials when it failed. */
     boolean loginStarted() {
         return loginStarted;
+    }
+
+    /** What the server advertised before the login, as the attempt saw it. */
+    Advertised advertised() {
+        return observed.advertised();
+    }
+
+    /**
+     * Whether the server had the password when it gave its last answer: for IMAP once the login started
+     * ({@code LOGIN} and {@code AUTHENTICATE} carry it); for POP3 only once it accepted {@code USER}, since only then
+     * does {@code PASS} follow.
+     */
+    boolean passwordSent() {
+        if (candidate.protocol() == MailProtocol.IMAP) {
+            return loginStarted;
+        }
+        return loginStarted && Boolean.TRUE.equals(observed.firstLoginAnswerPositive());
+    }
+
+    /**
+     * The name of the response code the server's answer starts with ({@code IN-USE}, {@code SYS/TEMP},
+     * {@code UNAVAILABLE}, {@code ALERT}, upper-cased), from the first message in the chain that starts with one
+     * (after a status word such as {@code -ERR}, {@code NO} or {@code * BYE}); empty when no answer has one. POP3
+     * servers announce such codes with {@code RESP-CODES} (RFC 2449); a bracket at the very start of an answer is
+     * taken for a code whether or not it was announced, since only a server that means one writes it there.
+     */
+    Optional<String> responseCode() {
+        return codedAnswer().map(Evidence::codeOf).flatMap(code -> code);
+    }
+
+    /** The first message in the chain that starts with a response code, stripped. */
+    Optional<String> codedAnswer() {
+        for (Throwable t : chain) {
+            String message = t.getMessage();
+            if (message != null && codeOf(message).isPresent()) {
+                return Optional.of(message.strip());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> codeOf(String message) {
+        String rest = message.strip();
+        if (rest.startsWith("* ")) {
+            rest = rest.substring(2).strip();
+        }
+        for (String status : STATUS_WORDS) {
+            if (rest.regionMatches(true, 0, status, 0, status.length())
+                    && (rest.length() == status.length() || rest.charAt(status.length()) == ' ')) {
+                rest = rest.substring(status.length()).strip();
+                break;
+            }
+        }
+        if (!rest.startsWith("[")) {
+            return Optional.empty();
+        }
+        int end = rest.indexOf(']');
+        if (end < 0) {
+            return Optional.empty();
+        }
+        String name = rest.substring(1, end).strip().split("\\s+", 2)[0];
+        if (name.isEmpty() || name.length() > MAX_CODE_LENGTH || !name.matches("[A-Za-z0-9/_.-]+")) {
+            return Optional.empty();
+        }
+        return Optional.of(name.toUpperCase(Locale.ROOT));
     }
 
     boolean isAuthFailure() {

@@ -5,6 +5,8 @@ import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Properties;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
@@ -14,7 +16,9 @@ import org.mailintegrator.core.Security;
 /**
  * Builds the Jakarta Mail {@link Session} and {@link Store} for one candidate, with every bound set: Jakarta
  * Mail's own defaults wait forever, fall back to the JDK's socket factory when ours fails, and take STARTTLS as
- * optional. Immutable and thread-safe.
+ * optional. With a password, only the SASL mechanisms that are safe on every kind of connection are allowed
+ * (each {@link ProtocolDriver#configure}; README, "Which SASL mechanisms"): never NTLM, never the JDK's SASL
+ * client, never APOP. Immutable and thread-safe.
  */
 public final class MailSessions {
     /** The session property that names the server for an OAUTHBEARER sign-in (the connection uses an address). */
@@ -33,6 +37,23 @@ public final class MailSessions {
     public static String tokenAtTurn(Session session, String given) throws IOException {
         Object source = session.getProperties().get(TOKEN_AT_TURN);
         return source instanceof TokenAtTurn ? ((TokenAtTurn) source).await() : given;
+    }
+
+    /** The session property that holds an attempt's {@link CapabilitySink}. */
+    public static final String CAPABILITY_SINK = "org.mailintegrator.capability.sink";
+
+    /** Hears the capabilities a store saw before its login, for the attempt's classification and credential gate. */
+    @FunctionalInterface
+    public interface CapabilitySink {
+        void advertised(List<String> capabilities, boolean overTls);
+    }
+
+    /** Tells the session's {@link CapabilitySink}, if it has one, what the server advertised before the login. */
+    public static void reportCapabilities(Session session, Collection<String> capabilities, boolean overTls) {
+        Object sink = session.getProperties().get(CAPABILITY_SINK);
+        if (sink instanceof CapabilitySink) {
+            ((CapabilitySink) sink).advertised(List.copyOf(capabilities), overTls);
+        }
     }
     private final Duration connectTimeout;
     private final Duration readTimeout;

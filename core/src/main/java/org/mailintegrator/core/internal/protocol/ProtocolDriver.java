@@ -5,11 +5,12 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Consumer;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.classify.Advertised;
 import org.mailintegrator.core.internal.protocol.imap.ImapDriver;
 import org.mailintegrator.core.internal.protocol.pop3.Pop3Driver;
 
@@ -48,7 +49,10 @@ public interface ProtocolDriver {
         // the store's own report can be trusted
     }
 
-    /** Adds the protocol's own session properties; {@code prefix} is {@code mail.<store name>.}. */
+    /**
+     * Adds the protocol's own session properties, among them the SASL mechanisms Jakarta Mail may use with a
+     * password (README, "Which SASL mechanisms"); {@code prefix} is {@code mail.<store name>.}.
+     */
     void configure(Properties properties, String prefix);
 
     /**
@@ -61,18 +65,42 @@ public interface ProtocolDriver {
     InputStream beforeTls(InputStream in);
 
     /**
-     * Wraps the input read over TLS: POP3 reports the {@code SASL} line of its capabilities to {@code saslLine}.
-     * Unchanged by default.
+     * Hears what a server says before the login that the attempt must know before it sends credentials. Called on
+     * the attempt's thread, as the bytes are read.
      */
-    default InputStream afterTls(InputStream in, Consumer<String> saslLine) {
+    interface Listener {
+        /** A complete list of capabilities: POP3 the lines of a {@code CAPA} answer. */
+        void capabilities(List<String> capabilities);
+
+        /** A status line: POP3 {@code +OK ...} or {@code -ERR ...}. */
+        void status(String line);
+    }
+
+    /**
+     * Wraps the input of a connection so that {@code listener} hears the server's capabilities and status lines as
+     * they are read. POP3 taps the stream (Angus Mail keeps its capabilities to itself until after the login); IMAP
+     * reports its capabilities from the store instead ({@link MailSessions#reportCapabilities}), and leaves the
+     * stream unchanged, as by default.
+     */
+    default InputStream tap(InputStream in, Listener listener) {
         return in;
     }
 
     /**
-     * The mechanisms, as the server listed them, when the {@code SASL} line it sent over TLS offers only OAuth2, so
-     * that no password can work; empty otherwise.
+     * The mechanisms, as the server listed them, when what it advertised over TLS offers only OAuth2, so that no
+     * password can work; empty otherwise, and by default (IMAP decides this in its store).
      */
-    default Optional<String> oauthOnly(String saslLine) {
+    default Optional<String> oauthOnly(Advertised overTls) {
+        return Optional.empty();
+    }
+
+    /**
+     * What the server advertised without TLS that says it takes no password login the library uses there, as it
+     * wrote it (POP3: {@code STLS} offered, but neither {@code USER} nor a SASL mechanism the library uses); empty
+     * when it may take one, when it advertised nothing, and by default (IMAP decides {@code LOGINDISABLED} in its
+     * store).
+     */
+    default Optional<String> passwordLoginRefused(Advertised cleartext) {
         return Optional.empty();
     }
 

@@ -106,6 +106,24 @@ class FailureClassifierTest {
     }
 
     @Test
+    void noPasswordLoginAdvertisedIsTlsRequiredWithoutTlsAndNoLoginInCommonOverIt() {
+        ProtocolCandidate imap = ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "mail.example.com", 143);
+        MessagingException cleartext = new MessagingException("withheld",
+                new PasswordLoginNotOfferedException("LOGINDISABLED AUTH=NTLM", false));
+        MessagingException overTls = new MessagingException("withheld",
+                new PasswordLoginNotOfferedException("LOGINDISABLED AUTH=GSSAPI AUTH=NTLM", true));
+
+        Verdict withoutTls = classifier.classify(cleartext, imap, false, redactor);
+        Verdict withTls = classifier.classify(overTls, IMAPS, false, redactor);
+
+        assertThat(withoutTls.outcome()).isEqualTo(Outcome.TLS_REQUIRED);
+        assertThat(withoutTls.detail()).contains("(LOGINDISABLED AUTH=NTLM)", "the password was not sent");
+        assertThat(withTls.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
+        assertThat(withTls.detail()).contains("no password login the library uses", "never with NTLM");
+        assertThat(List.of(withoutTls.rule(), withTls.rule())).containsOnly("password-login-not-advertised");
+    }
+
+    @Test
     void anAppPasswordDemandIsItsOwnOutcome() {
         AuthenticationFailedException failure = new AuthenticationFailedException("[ALERT] Application-specific "
                 + "password required: https://support.google.com/accounts/answer/185833 (Failure)");
@@ -123,7 +141,7 @@ class FailureClassifierTest {
         Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
 
         assertThat(verdict.outcome()).isEqualTo(Outcome.AUTH_FAILED);
-        assertThat(verdict.rule()).isEqualTo("credentials");
+        assertThat(verdict.rule()).isEqualTo("credentials-code");
         assertThat(verdict.detail()).doesNotContain("s3cret-pw").contains("AUTHENTICATIONFAILED");
         assertThat(verdict.cause()).hasToString("jakarta.mail.AuthenticationFailedException: [AUTHENTICATIONFAILED] "
                 + "****** is wrong".replace("******", redactor.redact("s3cret-pw")));
@@ -147,7 +165,8 @@ class FailureClassifierTest {
         Verdict verdict = classifier.classify(failure, IMAPS, true, redactor);
 
         assertThat(verdict.outcome()).isEqualTo(Outcome.BUSY);
-        assertThat(verdict.detail()).endsWith("\"NO [UNAVAILABLE] Maximum number of connections reached\"");
+        assertThat(verdict.detail()).endsWith("\"NO [UNAVAILABLE] Maximum number of connections reached\" "
+                + "(response code [UNAVAILABLE], RFC 5530).");
     }
 
     @Test

@@ -14,7 +14,8 @@ import org.mailintegrator.core.internal.protocol.MailSessions;
 /**
  * The IMAP store the integrator uses, for attempts and for applications: after TLS and before any credential, an
  * account with an access token signs in through {@link OAuthImapProtocol#signIn} (never Angus's fallback to
- * {@code LOGIN} with the token as a password), and a password is not sent to a server that accepts only OAuth2.
+ * {@code LOGIN} with the token as a password), and a password is not sent to a server that accepts only OAuth2,
+ * nor to one that advertises no password login the library uses ({@link OAuthImapProtocol#requirePasswordLogin}).
  * Thread-safe as {@link IMAPStore} is.
  */
 final class GuardedImapStore extends IMAPStore {
@@ -47,9 +48,15 @@ final class GuardedImapStore extends IMAPStore {
         return new OAuthImapProtocol(name, host, port, session.getProperties(), isSSL, logger);
     }
 
+    /**
+     * Before any credential: reports what the server advertised (after TLS, on a STARTTLS candidate) to the
+     * attempt, then signs in with the token, or checks that a password login is offered at all.
+     */
     @Override
     protected void preLogin(IMAPProtocol protocol) throws ProtocolException {
         OAuthImapProtocol imap = (OAuthImapProtocol) protocol;
+        MailSessions.reportCapabilities(session, imap.getCapabilities().keySet().stream()
+                .filter(name -> !name.startsWith("__")).toList(), imap.isSSL());
         if (token) {
             String accessToken;
             try {

@@ -15,6 +15,7 @@ import org.eclipse.angus.mail.util.MailLogger;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.classify.OAuthNotOfferedException;
 import org.mailintegrator.core.internal.classify.OAuthRequiredException;
+import org.mailintegrator.core.internal.classify.PasswordLoginNotOfferedException;
 import org.mailintegrator.core.internal.classify.TokenRejectedException;
 import org.mailintegrator.core.internal.protocol.OAuthSasl;
 
@@ -105,13 +106,18 @@ final class OAuthImapProtocol extends IMAPProtocol {
     }
 
     /**
-     * Stops before the password when the server, over TLS, offers only OAuth2 mechanisms and disables
-     * {@code LOGIN}: no password can work there.
+     * Stops before the password when what the server advertised offers no password login the library uses: when it
+     * advertises {@code LOGINDISABLED}, which takes the {@code LOGIN} command away, and no {@code AUTH=PLAIN} or
+     * {@code AUTH=LOGIN} (the only mechanisms Angus may use with a password here: {@link ImapDriver#configure}).
+     * Over TLS, a server that offers only OAuth2 mechanisms wants a token; one that offers others (NTLM, GSSAPI)
+     * has no login in common with the library. Without TLS, this is how a server says it takes no password before
+     * TLS (RFC 9051 {@code LOGINDISABLED}; Dovecot and Cyrus advertise it so).
      *
-     * @throws OAuthRequiredException in that case
+     * @throws OAuthRequiredException over TLS, when the server offers only OAuth2
+     * @throws PasswordLoginNotOfferedException otherwise, when no password login is offered
      */
-    void requirePasswordLogin() throws OAuthRequiredException {
-        if (!isSSL() || !hasCapability("LOGINDISABLED")) {
+    void requirePasswordLogin() throws ProtocolException {
+        if (!hasCapability("LOGINDISABLED")) {
             return;
         }
         List<String> mechanisms = new ArrayList<>();
@@ -121,11 +127,16 @@ final class OAuthImapProtocol extends IMAPProtocol {
                 mechanisms.add(upper.substring(5));
             }
         }
+        mechanisms.sort(null);
+        if (mechanisms.stream().anyMatch(ImapDriver.PASSWORD_MECHANISMS::contains)) {
+            return;
+        }
         boolean oauthOnly = !mechanisms.isEmpty() && mechanisms.stream()
                 .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-        if (oauthOnly) {
-            mechanisms.sort(null);
+        if (isSSL() && oauthOnly) {
             throw new OAuthRequiredException("AUTH=" + String.join(" AUTH=", mechanisms));
         }
+        throw new PasswordLoginNotOfferedException("LOGINDISABLED"
+                + (mechanisms.isEmpty() ? "" : " AUTH=" + String.join(" AUTH=", mechanisms)), isSSL());
     }
 }

@@ -8,13 +8,12 @@ import jakarta.mail.Store;
 import jakarta.mail.URLName;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.function.Consumer;
 import org.eclipse.angus.mail.pop3.POP3SSLStore;
 import org.eclipse.angus.mail.pop3.POP3Store;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.classify.Advertised;
 import org.mailintegrator.core.internal.protocol.OAuthSasl;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 
@@ -22,6 +21,8 @@ import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 public final class Pop3Driver implements ProtocolDriver {
     /** The one instance. */
     public static final Pop3Driver INSTANCE = new Pop3Driver();
+    /** The SASL mechanisms that carry a password and that Angus Mail's POP3 store may use here. */
+    private static final List<String> PASSWORD_SASL = List.of("PLAIN", "LOGIN");
 
     private Pop3Driver() {
     }
@@ -66,9 +67,17 @@ public final class Pop3Driver implements ProtocolDriver {
         inbox.close(false);
     }
 
+    /**
+     * With a password, Angus signs in with {@code USER}/{@code PASS} (its {@code LOGIN}, which it takes every POP3
+     * server to support) or SASL {@code PLAIN}, never {@code NTLM} nor {@code APOP} (an MD5 of a challenge and the
+     * password, open to an offline dictionary attack when captured). An explicit list also keeps XOAUTH2 out; an
+     * account with a token replaces it.
+     */
     @Override
     public void configure(Properties properties, String prefix) {
-        // nothing beyond the common settings
+        properties.setProperty(prefix + "auth.mechanisms", "LOGIN PLAIN");
+        properties.setProperty(prefix + "auth.ntlm.disable", "true");
+        properties.setProperty(prefix + "apop.enable", "false");
     }
 
     /** {@code USER}, {@code PASS}, {@code APOP} and {@code AUTH}. */
@@ -85,8 +94,8 @@ public final class Pop3Driver implements ProtocolDriver {
     }
 
     @Override
-    public InputStream afterTls(InputStream in, Consumer<String> saslLine) {
-        return new SaslLineTap(in, saslLine);
+    public InputStream tap(InputStream in, Listener listener) {
+        return new Pop3ResponseTap(in, listener);
     }
 
     /**
@@ -94,12 +103,28 @@ public final class Pop3Driver implements ProtocolDriver {
      * {@code USER}/{@code PASS} through the PLAIN mechanism it does not offer.
      */
     @Override
-    public Optional<String> oauthOnly(String saslLine) {
-        List<String> mechanisms = List.of(saslLine.strip().substring("SASL".length()).strip().toUpperCase(Locale.ROOT)
-                .split("\\s+"));
-        boolean oauthOnly = !mechanisms.get(0).isEmpty() && mechanisms.stream()
+    public Optional<String> oauthOnly(Advertised overTls) {
+        List<String> mechanisms = overTls.saslMechanisms();
+        boolean oauthOnly = !mechanisms.isEmpty() && mechanisms.stream()
                 .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-        return oauthOnly ? Optional.of(saslLine.strip()) : Optional.empty();
+        return oauthOnly ? overTls.argument("SASL").map(words -> "SASL " + words) : Optional.empty();
+    }
+
+    /**
+     * A {@code CAPA} that offers {@code STLS} but neither {@code USER} nor SASL {@code PLAIN} or {@code LOGIN}: how
+     * Cyrus ({@code allowplaintext: no}) and Dovecot ({@code disable_plaintext_auth}) say, before TLS, that they take
+     * no password without it. RFC 2449 lists {@code USER} for servers that take it; a server that says nothing
+     * ({@code CAPA} refused or empty) is not judged.
+     */
+    @Override
+    public Optional<String> passwordLoginRefused(Advertised cleartext) {
+        if (!cleartext.known() || !cleartext.has("STLS") || cleartext.has("USER")
+                || cleartext.saslMechanisms().stream().anyMatch(PASSWORD_SASL::contains)) {
+            return Optional.empty();
+        }
+        List<String> mechanisms = cleartext.saslMechanisms();
+        return Optional.of("STLS, no USER, " + (mechanisms.isEmpty() ? "no SASL mechanism"
+                : "SASL " + String.join(" ", mechanisms)));
     }
 
     @Override
