@@ -99,7 +99,8 @@ public final class FailureClassifier {
             new NamedRule("microsoft-basic-auth-disabled", this::microsoftBasicAuthDisabled),
             new NamedRule("gmail-web-login", this::gmailWebLogin),
             new NamedRule("gmail-app-password", this::gmailAppPassword),
-            new NamedRule("microsoft-authenticate-failed", this::microsoftAuthenticateFailed));
+            new NamedRule("microsoft-authenticate-failed", this::microsoftAuthenticateFailed),
+            new NamedRule("dovecot-unsupported-mechanism", this::dovecotUnsupportedMechanism));
 
     /** The rules, most certain first; the last one always answers. */
     private final List<NamedRule> rules = List.of(

@@ -253,6 +253,20 @@ class ServerAnswersTest {
             assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
             assertThat(verdict.rule()).isEqualTo("dovecot-unsupported-mechanism");
         }
+
+        /**
+         * Dovecot 2.3 with {@code auth_mechanisms = login} answers POP3's PASS with an [AUTH] code, which sets the
+         * kind (a refused login); its words tell which refusal: the mechanism, not the password.
+         */
+        @Test
+        void anUnsupportedMechanismWithAnAuthCodeOnPop3SaysNothingAboutThePassword() {
+            Verdict verdict = pass(POP3, "-ERR [AUTH] Unsupported authentication mechanism.",
+                    afterUser(CYRUS_CAPA, false));
+
+            assertThat(verdict.outcome()).isEqualTo(Outcome.PROTOCOL_ERROR);
+            assertThat(verdict.rule()).isEqualTo("dovecot-unsupported-mechanism");
+            assertThat(verdict.detail()).contains("nothing about the password");
+        }
     }
 
     @Nested
