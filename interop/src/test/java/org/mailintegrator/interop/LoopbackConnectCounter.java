@@ -2,10 +2,8 @@ package org.mailintegrator.interop;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -38,7 +36,13 @@ final class LoopbackConnectCounter implements AutoCloseable {
     private LoopbackConnectCounter(List<String> rule, String comment) {
         this.rule = rule;
         this.comment = comment;
-        this.shutdownHook = new Thread(() -> iptables("-D", rule), "iptables-cleanup-" + comment);
+        this.shutdownHook = new Thread(() -> {
+            try {
+                iptables("-D", rule);
+            } catch (IllegalStateException alreadyDeleted) {
+                // close() got there first
+            }
+        }, "iptables-cleanup-" + comment);
     }
 
     /** Installs the counting rule for connections to {@code address} on {@code ports}. */
@@ -89,32 +93,14 @@ final class LoopbackConnectCounter implements AutoCloseable {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook runs anyway; deleting a rule twice only fails quietly there
+                // the JVM is exiting: the hook runs, and finds the rule already deleted
             }
         }
     }
 
     private static String iptables(String action, List<String> arguments) {
-        List<String> command = new ArrayList<>(List.of(LoopbackDropRule.IPTABLES, "-w", "5", action));
+        List<String> command = new ArrayList<>(List.of(action));
         command.addAll(arguments);
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish");
-            }
-            String text = new String(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed with status "
-                        + process.exitValue() + ": " + text.strip());
-            }
-            return text;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + LoopbackDropRule.IPTABLES, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + LoopbackDropRule.IPTABLES, e);
-        }
+        return LoopbackDropRule.iptables(command);
     }
 }
