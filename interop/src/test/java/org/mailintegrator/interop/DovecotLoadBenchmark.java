@@ -7,17 +7,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
-import org.mailintegrator.benchmarks.NaiveLoop;
 import org.mailintegrator.interop.DovecotServer.Listener;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
@@ -43,6 +37,8 @@ public final class DovecotLoadBenchmark {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
     private static final TestCertificates CERTS = TestCertificates.forHosts(HOST, "localhost");
+    /** Far beyond the library's integration timeout (2 min) and the naive loop's worst case. */
+    private static final Duration BURST_BOUND = Duration.ofMinutes(5);
 
     private DovecotLoadBenchmark() {
     }
@@ -116,54 +112,20 @@ public final class DovecotLoadBenchmark {
         return rows;
     }
 
-    private static Row measure(DovecotServer dovecot, String scenario, String variant, int concurrent)
-            throws Exception {
+    private static Row measure(DovecotServer dovecot, String scenario, String variant, int concurrent) {
         Integrator integrator = integrator(dovecot);
         List<ProtocolCandidate> chain = RoutedPolicy.to(dovecot, Policies.blackBerry()).candidates(alice());
         Optional<ProtocolCandidate> alone = integrator.integrate(alice()).selected();
         int before = connections(dovecot);
-        List<Long> times = new ArrayList<>();
-        int agreeing = 0;
-        if (variant.equals("library")) {
-            List<CompletableFuture<IntegrationResult>> running = new ArrayList<>();
-            for (int i = 0; i < concurrent; i++) {
-                running.add(integrator.integrateAsync(alice()));
-            }
-            for (CompletableFuture<IntegrationResult> integration : running) {
-                IntegrationResult result = integration.join();
-                times.add(result.elapsed().toMillis());
-                agreeing += result.selected().equals(alone) ? 1 : 0;
-            }
-        } else {
-            ExecutorService callers = Executors.newFixedThreadPool(concurrent);
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<long[]>> running = new ArrayList<>();
-            for (int i = 0; i < concurrent; i++) {
-                running.add(callers.submit(() -> {
-                    start.await();
-                    long begin = System.nanoTime();
-                    ProtocolCandidate selected = naiveLoop(chain);
-                    return new long[] {(System.nanoTime() - begin) / 1_000_000,
-                        Optional.ofNullable(selected).equals(alone) ? 1 : 0};
-                }));
-            }
-            start.countDown();
-            for (Future<long[]> integration : running) {
-                long[] outcome = integration.get();
-                times.add(outcome[0]);
-                agreeing += (int) outcome[1];
-            }
-            callers.shutdown();
-        }
+        List<LoadBurst.Sample> samples = variant.equals("library")
+                ? LoadBurst.library(integrator, Collections.nCopies(concurrent, alice()), BURST_BOUND)
+                : LoadBurst.naive(chain, Collections.nCopies(concurrent, new LoadBurst.Login(USER, PASSWORD)),
+                        CONNECT_TIMEOUT, READ_TIMEOUT, () -> CERTS.clientSslContext().getSocketFactory(),
+                        BURST_BOUND);
+        int agreeing = (int) samples.stream().filter(s -> s.finished() && s.selected().equals(alone)).count();
         int opened = settledConnections(dovecot) - before;
-        Collections.sort(times);
         return new Row(scenario, variant, concurrent, agreeing, (double) opened / concurrent,
-                percentile(times, 50), percentile(times, 99));
-    }
-
-    private static ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain) {
-        return NaiveLoop.walk(chain, USER, PASSWORD, CONNECT_TIMEOUT, READ_TIMEOUT,
-                CERTS.clientSslContext().getSocketFactory());
+                LoadBurst.percentile(samples, 50), LoadBurst.percentile(samples, 99));
     }
 
     private static int connections(DovecotServer dovecot) {
@@ -178,11 +140,6 @@ public final class DovecotLoadBenchmark {
     private static int settledConnections(DovecotServer dovecot) {
         dovecot.awaitQuietLog(Duration.ofMillis(500), Duration.ofSeconds(60));
         return connections(dovecot);
-    }
-
-    private static long percentile(List<Long> sorted, int percent) {
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
     }
 
     private static Integrator integrator(DovecotServer dovecot) {

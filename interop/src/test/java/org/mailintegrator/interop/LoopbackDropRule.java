@@ -92,9 +92,18 @@ public final class LoopbackDropRule implements AutoCloseable {
     }
 
     private void iptables(String action) {
-        List<String> command = new ArrayList<>(List.of(IPTABLES, "-w", "5", action, "INPUT", "-i", "lo", "-p", "tcp",
-                "-d", address, "--dport", Integer.toString(port), "-m", "comment", "--comment", COMMENT,
-                "-j", "DROP"));
+        iptables(List.of(action, "INPUT", "-i", "lo", "-p", "tcp", "-d", address, "--dport", Integer.toString(port),
+                "-m", "comment", "--comment", COMMENT, "-j", "DROP"));
+    }
+
+    /**
+     * Runs {@code iptables -w 5 <arguments>} and returns its output.
+     *
+     * @throws IllegalStateException if iptables cannot run, fails, or does not finish in 30 s
+     */
+    static String iptables(List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of(IPTABLES, "-w", "5"));
+        command.addAll(arguments);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] output = process.getInputStream().readAllBytes();
@@ -102,10 +111,12 @@ public final class LoopbackDropRule implements AutoCloseable {
                 process.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + " did not finish");
             }
+            String text = new String(output, StandardCharsets.UTF_8);
             if (process.exitValue() != 0) {
                 throw new IllegalStateException(String.join(" ", command) + " failed with status "
-                        + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).strip());
+                        + process.exitValue() + ": " + text.strip());
             }
+            return text;
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + IPTABLES + " (is the iptables package installed?)", e);
         } catch (InterruptedException e) {
