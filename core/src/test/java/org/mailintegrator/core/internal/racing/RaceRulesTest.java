@@ -537,7 +537,8 @@ class RaceRulesTest {
 
     /** Discovery named the candidates' host, mail.example.com, from a trusted autoconfig document. */
     private static CredentialRelease discoveredByAutoconfig() {
-        DiscoveredHosts found = DiscoveredHosts.builder("example.com").add(Endpoint.of(IMAPS, AUTOCONFIG)).build();
+        DiscoveredHosts found = DiscoveredHosts.builder("example.com").add(Endpoint.of(IMAPS, AUTOCONFIG))
+                .add(Endpoint.of(POP3S, AUTOCONFIG)).add(Endpoint.of(IMAP, AUTOCONFIG)).build();
         return CredentialRelease.discovered(MailAccount.builder("dave@example.com").password("pw").build(), found,
                 HostApproval.NONE);
     }
