@@ -132,6 +132,7 @@ public final class AttemptRunner {
         transport.phase(Phase.RESOLVE);
         Store store = null;
         Throwable failure = null;
+        boolean stoppedHere = false;
         boolean authenticated = false;
         // a token is read when the turn comes, so that a refreshed one is what a waiting attempt sends
         AtomicReference<@Nullable String> sentToken = new AtomicReference<>();
@@ -169,6 +170,7 @@ public final class AttemptRunner {
         } catch (MessagingException | IOException | RuntimeException | Error e) {
             // even an Error must finish the attempt, or the integration would wait for it forever
             failure = e;
+            stoppedHere = transport.stoppedHere();
             String withheld = transport.passwordWithheld();
             if (withheld != null) {
                 failure = new MessagingException("the password was not sent", new OAuthRequiredException(withheld));
@@ -208,8 +210,9 @@ public final class AttemptRunner {
                 detail += Wording.tokenRejectedAfterRefresh();
             }
         }
-        return new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
+        Race.TryEnd end = new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
                 transport.connectedAddress(), tryAgain, verdict.explainedAs());
+        return EarlyClose.of(failure, verdict.outcome(), transport, stoppedHere) ? end.closedEarly() : end;
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */

@@ -222,7 +222,7 @@ final class TrackedSocket extends Socket {
         if (layered) {
             return in;
         }
-        InputStream guarded = new GuardedInputStream(in);
+        InputStream guarded = new GuardedInputStream(in, transport::serverSpoke);
         return transport.security() == Security.STARTTLS ? transport.driver().beforeTls(guarded) : guarded;
     }
 

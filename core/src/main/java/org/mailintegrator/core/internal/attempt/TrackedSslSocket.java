@@ -81,7 +81,8 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return transport.driver().afterTls(new GuardedInputStream(tls().getInputStream()), transport::saslOffered);
+        return transport.driver().afterTls(new GuardedInputStream(tls().getInputStream(), transport::serverSpoke),
+                transport::saslOffered);
     }
 
     @Override
