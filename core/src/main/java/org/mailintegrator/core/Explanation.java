@@ -50,6 +50,11 @@ public final class Explanation {
          * signed in too recently: a delay, not a rejection. Recorded on a {@link Outcome#BUSY} attempt.
          */
         LOGIN_DELAYED,
+        /**
+         * The server takes no more connections from this client at once: it closed new ones before its greeting
+         * while it served others (a limit per client address). Recorded on a {@link Outcome#BUSY} attempt.
+         */
+        CONNECTION_LIMIT,
         /** The password was rejected. */
         PASSWORD_REJECTED,
         /** The access token was rejected. */
@@ -90,6 +95,11 @@ public final class Explanation {
         NOT_RUN,
         /** Given up by the patience window. */
         GAVE_UP,
+        /**
+         * Not tried: a more preferred, more secure candidate was only busy, and the credentials are not sent with less
+         * protection in its place. Recorded on a {@link Outcome#NOT_TRIED} attempt.
+         */
+        HELD_BACK,
         /** Not needed: a more preferred candidate authenticated. */
         NOT_NEEDED,
         /** The integration was cancelled. */
@@ -236,7 +246,7 @@ public final class Explanation {
             reasons.add(new Reason(group.getKey(), candidates, text));
             remedies.addAll(groupRemedies(w, group.getKey(), candidates));
         }
-        if (selected >= 0 && (byCause.containsKey(Cause.BUSY) || byCause.containsKey(Cause.LOGIN_DELAYED))) {
+        if (selected >= 0 && unused.stream().anyMatch(entry -> entry.attempt().outcome() == Outcome.BUSY)) {
             remedies.add(w.get("busy.later"));
         }
         return new Explanation(summary, reasons, new ArrayList<>(remedies), entries, w.get("remedy.heading"));

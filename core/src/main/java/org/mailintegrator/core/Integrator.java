@@ -61,12 +61,20 @@ import org.slf4j.LoggerFactory;
  *       for. With every server up, an integration opens one connection, whatever the load.</li>
  *   <li>All integrations of an integrator together open at most
  *       {@linkplain Builder#maxConnectionsPerServer(int) a bounded number} of connections to one server; the rest
- *       wait their turn.</li>
+ *       wait their turn. A server that allows fewer per client address teaches so: a connection it closes before its
+ *       greeting while it serves others of ours lowers its limit to the number open then, and each greeting raises
+ *       it a little, back toward that bound.</li>
  *   <li>Authentication goes strictly by preference: a candidate sends its credentials only when every more
  *       preferred one has failed. The selected candidate is therefore the one a sequential walk of the same
  *       chain would select, and a wrong password is tried no more often than by that walk.</li>
- *   <li>A server that says it is busy ({@link Outcome#BUSY}) is retried with backoff; if it stays busy and a less
- *       preferred candidate is selected, the result says so ({@link IntegrationResult#busyBeforeSelected()}).</li>
+ *   <li>"Not now" is not "never": a server that says it is busy ({@link Outcome#BUSY}), or that closes a new
+ *       connection before its greeting while it serves others of ours (a connection limit), is retried with backoff
+ *       within the {@linkplain Builder#busyRetryWindow(Duration) busy window}, keeping its place; a POP3 login delay
+ *       only once the delay the server advertised has passed, if that fits. A candidate still busy at the end is
+ *       {@link Outcome#BUSY}, and no less preferred candidate with weaker security gets the credentials in that
+ *       integration ({@link Outcome#NOT_TRIED}, explained as {@link Explanation.Cause#HELD_BACK}): a busy POP3
+ *       over TLS never sends the password to POP3 in cleartext instead. If a less preferred candidate as secure is
+ *       selected, the result says so ({@link IntegrationResult#busyBeforeSelected()}).</li>
  *   <li>The first candidate that authenticates is selected; less preferred attempts still running are closed at
  *       once. Every candidate's {@link Attempt} tells what happened to it, in which phase, through which
  *       address.</li>
@@ -114,7 +122,10 @@ public final class Integrator {
      * answer can take 17 s and still be the truth.
      */
     public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
-    /** How long a candidate whose server says it is busy is retried, with backoff, before the chain moves on. */
+    /**
+     * How long a candidate whose server says it is busy, or refuses more connections at once, is retried, with
+     * backoff, before the chain moves on.
+     */
     public static final Duration DEFAULT_BUSY_RETRY_WINDOW = Duration.ofSeconds(20);
     /**
      * The most endpoints an integrator {@linkplain Builder#rememberUnreachable(Duration) remembers as unreachable}
@@ -715,9 +726,11 @@ public final class Integrator {
         }
 
         /**
-         * How long a candidate whose server says it is busy ({@link Outcome#BUSY}) is retried, with backoff from
-         * 250 ms doubling to 4 s, before it is recorded as busy and the chain moves on; default
-         * {@link #DEFAULT_BUSY_RETRY_WINDOW}, never beyond the integration's deadline.
+         * How long a candidate whose server says it is busy, or refuses more connections at once, is retried, with
+         * backoff from 250 ms doubling to 4 s, before it is recorded as busy ({@link Outcome#BUSY}) and the chain
+         * moves on to candidates as secure; default {@link #DEFAULT_BUSY_RETRY_WINDOW}, never beyond the
+         * integration's deadline. A login delay is tried again only if the delay the server advertised ends within
+         * it.
          */
         public Builder busyRetryWindow(Duration window) {
             Objects.requireNonNull(window, "busyRetryWindow");

@@ -48,13 +48,15 @@ public enum Outcome {
      */
     SERVICE_DISABLED,
     /**
-     * The server said it cannot serve now: IMAP {@code [UNAVAILABLE]} or {@code [INUSE]}, POP3 {@code [IN-USE]} or
-     * {@code [SYS/TEMP]}, too many connections for the user or address, a locked mailbox, or a POP3
-     * {@code [LOGIN-DELAY]}: the account signed in too recently (the attempt's
-     * {@link Attempt#explainedAs() cause} is then {@link Explanation.Cause#LOGIN_DELAYED}). The integrator retries
-     * such a candidate with backoff before moving on; a result whose selected candidate is less preferred than a
-     * busy one says so ({@link IntegrationResult#busyBeforeSelected()}), so that the application can check again
-     * later.
+     * The server cannot serve now: it said so (IMAP {@code [UNAVAILABLE]} or {@code [INUSE]}, POP3 {@code [IN-USE]}
+     * or {@code [SYS/TEMP]}, too many connections for the user or address, a locked mailbox), it lets the account sign
+     * in only once in a while and it signed in too recently (POP3 {@code [LOGIN-DELAY]},
+     * {@link Explanation.Cause#LOGIN_DELAYED}), or it closed new connections before its greeting while it served
+     * others of this client (a connection limit, {@link Explanation.Cause#CONNECTION_LIMIT}). The integrator retries
+     * such a candidate with backoff before moving on, and no less preferred candidate with weaker security gets the
+     * credentials in its place ({@link Explanation.Cause#HELD_BACK}); a result whose selected candidate is less
+     * preferred than a busy one says so ({@link IntegrationResult#busyBeforeSelected()}), so that the application can
+     * check again later.
      */
     BUSY,
     /** The TCP connection was refused: service stopped, port closed, or a firewall that rejects. */
@@ -105,7 +107,8 @@ public enum Outcome {
     /**
      * Never given the credentials: not started because a more preferred candidate had already authenticated or the
      * overall deadline had passed, or stopped before its login at the first rejection
-     * ({@code stopOnAuthFailure}). The detail says which.
+     * ({@code stopOnAuthFailure}) or because a more preferred, more secure candidate was only {@link #BUSY}
+     * ({@link Explanation.Cause#HELD_BACK}). The detail says which.
      */
     NOT_TRIED;
 

@@ -65,6 +65,25 @@ class ExplanationTest {
     }
 
     @Test
+    void aConnectionLimitBeforeTheSelectedOneIsOnlyBusyAndTheWeakerOnesHeldBackSaySo() {
+        ProtocolCandidate cleartext = ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "mail.example.com", 143);
+        IntegrationResult result = result(
+                Attempt.of(IMAPS, Outcome.BUSY, Duration.ofSeconds(20), "limit").withPhase(Phase.TLS)
+                        .explainedAs(Explanation.Cause.CONNECTION_LIMIT),
+                Attempt.of(cleartext, Outcome.NOT_TRIED, Duration.ZERO, "held back")
+                        .explainedAs(Explanation.Cause.HELD_BACK),
+                Attempt.of(POP3S, Outcome.AUTHENTICATED, Duration.ofMillis(30), "ok"));
+
+        Explanation explanation = result.explanation();
+
+        assertThat(explanation.reasons()).extracting(Explanation.Reason::cause)
+                .containsExactly(Explanation.Cause.CONNECTION_LIMIT, Explanation.Cause.HELD_BACK);
+        assertThat(explanation.remedies()).as("a later try may move the account up")
+                .contains("A more preferred way was only busy: integrate again later to move the account up.");
+        assertThat(result.busyBeforeSelected()).containsExactly(result.attempts().get(0));
+    }
+
+    @Test
     void oneRemedyPerServiceNamesItsPortsTogether() {
         IntegrationResult result = result(Attempt.of(IMAPS, Outcome.REFUSED, Duration.ofMillis(1), "refused"),
                 Attempt.of(IMAP, Outcome.REFUSED, Duration.ofMillis(1), "refused"));
@@ -108,6 +127,8 @@ class ExplanationTest {
             says(Explanation.Cause.TLS_REQUIRED, "only over TLS", "tries IMAP with TLS"),
             says(Explanation.Cause.BUSY, "said it was busy", "Integrate again later."),
             says(Explanation.Cause.LOGIN_DELAYED, "sign in only once in a while", "login delay has passed"),
+            says(Explanation.Cause.CONNECTION_LIMIT, "refused more connections from this client at once",
+                    "the administrator of mail.example.com allows more connections from one address"),
             says(Explanation.Cause.PASSWORD_REJECTED, "rejected the password", "checks the password"),
             says(Explanation.Cause.TOKEN_REJECTED, "rejected the access token", "gets a new access token"),
             says(Explanation.Cause.OAUTH_REQUIRED, "OAuth2 only", "signs the user in with OAuth2"),
@@ -131,7 +152,9 @@ class ExplanationTest {
             says(Explanation.Cause.STOPPED_AT_REJECTION, "stopped at the first rejected credentials",
                     "checks the credentials that were rejected"),
             says(Explanation.Cause.NOT_RUN, "executor refused to run it", "Integrator.Builder.executor"),
-            says(Explanation.Cause.GAVE_UP, "given up", "Integrator.Builder.patience")));
+            says(Explanation.Cause.GAVE_UP, "given up", "Integrator.Builder.patience"),
+            says(Explanation.Cause.HELD_BACK, "a more secure way was only busy, and the password is not sent with "
+                    + "less protection", "when the more secure way is not busy")));
 
     private static Map.Entry<Explanation.Cause, List<String>> says(Explanation.Cause cause, String words,
             String remedy) {
@@ -199,6 +222,11 @@ class ExplanationTest {
         }
         recorded(cases, Outcome.NOT_TRIED, Phase.CONNECT, Explanation.Cause.STOPPED_AT_REJECTION);
         recorded(cases, Outcome.TIMED_OUT, Phase.CONNECT, Explanation.Cause.DEADLINE_PASSED);
+        recorded(cases, Outcome.BUSY, Phase.LOGIN, Explanation.Cause.LOGIN_DELAYED);
+        recorded(cases, Outcome.BUSY, Phase.TLS, Explanation.Cause.CONNECTION_LIMIT);
+        recorded(cases, Outcome.BUSY, Phase.GREETING, Explanation.Cause.CONNECTION_LIMIT);
+        recorded(cases, Outcome.NOT_TRIED, Phase.NOT_STARTED, Explanation.Cause.HELD_BACK);
+        recorded(cases, Outcome.NOT_TRIED, Phase.GREETING, Explanation.Cause.HELD_BACK);
         return cases;
     }
 

@@ -64,8 +64,10 @@ public final class HostileMailServer implements AutoCloseable {
     private final String referral;
     private final long bombSize;
     private final long literalSize;
+    private final int maxConnections;
     private final CommandLog log = new CommandLog();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger closedAtLimit = new AtomicInteger();
     private final AtomicInteger logins = new AtomicInteger();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -84,6 +86,7 @@ public final class HostileMailServer implements AutoCloseable {
         this.referral = builder.referral;
         this.bombSize = builder.bombSize;
         this.literalSize = builder.literalSize;
+        this.maxConnections = builder.maxConnections;
         this.name = "hostile-" + SERVERS.incrementAndGet() + "-" + service.name() + "-" + behaviour;
         try {
             listener = new ServerSocket();
@@ -213,9 +216,20 @@ public final class HostileMailServer implements AutoCloseable {
         return logins.incrementAndGet();
     }
 
-    /** How many TCP connections the server has accepted. */
+    /**
+     * How many TCP connections the server has accepted and served, not counting those it closed at once because
+     * {@linkplain Builder#maxConnections(int) too many were open}.
+     */
     public int connections() {
         return connections.get();
+    }
+
+    /**
+     * How many connections the server closed as soon as it accepted them, without a word, because
+     * {@linkplain Builder#maxConnections(int) as many as it allows} were open.
+     */
+    public int connectionsClosedAtLimit() {
+        return closedAtLimit.get();
     }
 
     /** Stops listening, closes every connection and waits for the server's threads to end. Idempotent. */
@@ -265,6 +279,12 @@ public final class HostileMailServer implements AutoCloseable {
                 client = listener.accept();
             } catch (IOException listenerClosed) {
                 return;
+            }
+            if (maxConnections > 0 && sockets.size() >= maxConnections) {
+                // couriertcpd's MAXPERIP: no greeting, no error, no TLS alert; the connection just ends
+                closedAtLimit.incrementAndGet();
+                closeQuietly(client);
+                continue;
             }
             connections.incrementAndGet();
             sockets.add(client);
@@ -317,6 +337,7 @@ public final class HostileMailServer implements AutoCloseable {
         private String referral = "imap://evil.example/";
         private long bombSize = 8L << 20;
         private long literalSize = 4_294_967_296L;
+        private int maxConnections;
 
         private Builder(Service service, ServerBehaviour behaviour) {
             this.service = service;
@@ -359,6 +380,22 @@ public final class HostileMailServer implements AutoCloseable {
                 throw new IllegalArgumentException("literalSize must be positive, was " + bytes);
             }
             this.literalSize = bytes;
+            return this;
+        }
+
+        /**
+         * The most connections the server serves at once: while {@code max} are open, it closes every further one as
+         * soon as it accepts it, without a word (before any greeting, and on an implicit TLS service before the
+         * handshake), as Courier's {@code couriertcpd} does beyond {@code MAXPERIP} connections from one address.
+         * Default: no limit.
+         *
+         * @throws IllegalArgumentException if {@code max} is less than 1
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, was " + max);
+            }
+            this.maxConnections = max;
             return this;
         }
 

@@ -111,6 +111,30 @@ public final class Wording {
         return busyDetail + " It said so " + answers + " times in " + millis(elapsed) + "; try again later.";
     }
 
+    /**
+     * A server that closed new connections before its greeting while it served others of this client, until the
+     * retries ran out: {@code closes} of them in {@code elapsed}, the last one as {@code lastDetail} says.
+     */
+    public static String connectionLimit(ProtocolCandidate candidate, int closes, Duration elapsed,
+            String lastDetail) {
+        return "The server at " + where(candidate) + " is up but takes no more connections from this client at "
+                + "once: it closed " + (closes == 1 ? "a new connection" : closes + " new connections")
+                + " before its greeting, in " + millis(elapsed) + ", while it served others (a limit on the "
+                + "connections from one address). It is only busy: integrate again later. The last time: "
+                + lastDetail;
+    }
+
+    /**
+     * A candidate not given the credentials because {@code busy}, more preferred and more secure, was only busy;
+     * {@code retryAfter}: when that server said to try again, if it did.
+     */
+    public static String heldBack(ProtocolCandidate busy, Security security, @Nullable Duration retryAfter) {
+        return "Not tried: " + busy + " is more secure and was only busy, so the credentials are not sent "
+                + (security == Security.NONE ? "in cleartext" : "with less protection (" + security + ")")
+                + " in its place; integrate again " + (retryAfter == null ? "later" : "in " + span(retryAfter))
+                + ".";
+    }
+
     // Shared knowledge of unreachable endpoints (Integrator.Builder.rememberUnreachable)
 
     /**

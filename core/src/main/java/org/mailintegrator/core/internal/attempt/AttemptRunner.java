@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -132,6 +133,7 @@ public final class AttemptRunner {
         transport.phase(Phase.RESOLVE);
         Store store = null;
         Throwable failure = null;
+        boolean stoppedHere = false;
         boolean authenticated = false;
         // a token is read when the turn comes, so that a refreshed one is what a waiting attempt sends
         AtomicReference<@Nullable String> sentToken = new AtomicReference<>();
@@ -170,6 +172,7 @@ public final class AttemptRunner {
         } catch (MessagingException | IOException | RuntimeException | Error e) {
             // even an Error must finish the attempt, or the integration would wait for it forever
             failure = e;
+            stoppedHere = transport.stoppedHere();
             ProtocolException withheld = transport.withheld();
             if (withheld != null) {
                 // what Jakarta Mail made of the closed connection says nothing: why it was closed does
@@ -210,8 +213,14 @@ public final class AttemptRunner {
                 detail += Wording.tokenRejectedAfterRefresh();
             }
         }
-        return new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
+        Race.TryEnd end = new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
                 transport.connectedAddress(), tryAgain, verdict.explainedAs());
+        if (verdict.explainedAs() == Explanation.Cause.LOGIN_DELAYED) {
+            // the server said how long it wants between logins: the race waits that long, or does not try again
+            OptionalLong seconds = transport.observed().advertised().loginDelaySeconds();
+            end = end.retryingAfter(seconds.isPresent() ? Duration.ofSeconds(seconds.getAsLong()) : null);
+        }
+        return EarlyClose.of(failure, verdict.outcome(), transport, stoppedHere) ? end.closedEarly() : end;
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */

@@ -65,6 +65,7 @@ public final class AttemptTransport implements Connection {
     private volatile @Nullable InetSocketAddress connectedAddress;
     private volatile ConnectionLimiter.@Nullable Ticket permit;
     private volatile boolean permitSuspended;
+    private volatile boolean serverSpoke;
     private final List<String> addressFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Gate gate;
     private final Set<TrackedSocket> sockets = ConcurrentHashMap.newKeySet();
@@ -266,6 +267,32 @@ public final class AttemptTransport implements Connection {
         this.permit = ticket;
     }
 
+    /**
+     * The server's first byte at the application layer arrived (the start of its greeting; on implicit TLS, after the
+     * handshake): it serves this client now, which its connection permit tells the limiter. Called on the reading
+     * thread, which holds no lock of the race.
+     */
+    void serverSpoke() {
+        if (serverSpoke) {
+            return;
+        }
+        serverSpoke = true;
+        ConnectionLimiter.Ticket ticket = permit;
+        if (ticket != null) {
+            ticket.accepted();
+        }
+    }
+
+    /** Whether the server sent anything at the application layer: its greeting began. */
+    public boolean serverSpokeYet() {
+        return serverSpoke;
+    }
+
+    /** Whether the attempt's sockets were closed on request (the race stopped it), before it detached. */
+    public boolean stoppedHere() {
+        return closed;
+    }
+
     /** The connect has not been answered for a while: the server is not loaded by it, so it stops counting. */
     void connectUnanswered() {
         ConnectionLimiter.Ticket ticket = permit;
@@ -276,8 +303,10 @@ public final class AttemptTransport implements Connection {
     }
 
     void connected(InetSocketAddress address) {
-        if (permitSuspended) {
-            permit.resume();
+        ConnectionLimiter.Ticket ticket = permit;
+        if (ticket != null) {
+            // counted again if it was suspended, and as a connection the server holds
+            ticket.connected();
         }
         connectedAddress = address;
         connected = true;
@@ -326,6 +355,10 @@ public final class AttemptTransport implements Connection {
      */
     public void detach() {
         closeAll();
+        ConnectionLimiter.Ticket ticket = permit;
+        if (ticket != null) {
+            ticket.disconnected();
+        }
         gate = () -> {
             throw new SocketException("the attempt has ended");
         };

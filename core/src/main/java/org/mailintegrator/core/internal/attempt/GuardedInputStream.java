@@ -11,7 +11,7 @@ import java.io.InputStream;
  * {@value #MAX_LINE} bytes, an IMAP literal announced larger than {@value #MAX_LITERAL} bytes, or more than
  * {@value #MAX_TOTAL} bytes in all end the attempt. Jakarta Mail buffers a whole line, and allocates an announced
  * literal at once, so a hostile server could otherwise exhaust the heap; an honest one sends a few kilobytes
- * between greeting and logout.
+ * between greeting and logout. The first byte read (the start of the greeting) is reported, once.
  */
 final class GuardedInputStream extends FilterInputStream {
     static final int MAX_LINE = 16 * 1024;
@@ -21,9 +21,12 @@ final class GuardedInputStream extends FilterInputStream {
     private final StringBuilder tail = new StringBuilder();
     private int lineLength;
     private long total;
+    private final Runnable firstByte;
 
-    GuardedInputStream(InputStream in) {
+    /** {@code firstByte}: told when the server's first byte arrives, on the reading thread. */
+    GuardedInputStream(InputStream in, Runnable firstByte) {
         super(in);
+        this.firstByte = firstByte;
     }
 
     @Override
@@ -45,6 +48,9 @@ final class GuardedInputStream extends FilterInputStream {
     }
 
     private void inspect(byte b) throws IOException {
+        if (total == 0) {
+            firstByte.run();
+        }
         if (++total > MAX_TOTAL) {
             throw new LimitExceededException("the server sent more than " + MAX_TOTAL + " bytes in one attempt");
         }

@@ -222,7 +222,7 @@ final class TrackedSocket extends Socket {
         if (layered) {
             return in;
         }
-        InputStream guarded = new GuardedInputStream(in);
+        InputStream guarded = new GuardedInputStream(in, transport::serverSpoke);
         if (transport.security() == Security.STARTTLS) {
             // nothing said before TLS is heard: it could come from anyone on the path
             return transport.driver().beforeTls(guarded);

@@ -82,7 +82,8 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public InputStream getInputStream() throws IOException {
-        return transport.driver().tap(new GuardedInputStream(tls().getInputStream()), transport.listener(true));
+        return transport.driver().tap(new GuardedInputStream(tls().getInputStream(), transport::serverSpoke),
+                transport.listener(true));
     }
 
     @Override

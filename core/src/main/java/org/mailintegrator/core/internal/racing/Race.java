@@ -20,6 +20,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.Wording;
+import org.mailintegrator.core.internal.planning.Plan;
 import org.mailintegrator.core.internal.planning.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +40,38 @@ import org.slf4j.LoggerFactory;
  *   <li>Before its first credential-bearing command an attempt asks for its turn: a candidate may authenticate
  *       only when every more preferred one has failed. So credentials go to one candidate at a time, most
  *       preferred first, and the selection is the one a sequential walk would make.</li>
- *   <li>A candidate whose server answers busy is tried again with backoff (250 ms doubling to 4 s), keeping its
- *       place and its permit, within the busy window and the integration's deadline.</li>
+ *   <li>A try that ends "not now" keeps the candidate's place: it is tried again and no less preferred candidate
+ *       authenticates meanwhile, within the busy window and the integration's deadline ({@link NotNow}). "Not now"
+ *       is, and nothing else is:
+ *       <ol type="a">
+ *         <li>the server said it was busy ({@link Outcome#BUSY}): tried again after 250 ms doubling to 4 s, keeping
+ *             its connection permit;</li>
+ *         <li>the server closed or reset the connection before its greeting (during the TLS handshake or while the
+ *             greeting was awaited; {@link TryEnd#closedBeforeGreeting()}: no credential sent, no certificate at
+ *             fault, not closed by the race) while it held other established connections of the
+ *             {@link ConnectionLimiter}, or had greeted one, or ended one it had greeted, less than
+ *             {@link ConnectionLimiter#RECENTLY} ago: a connection limit. The limiter learns a lower limit for the
+ *             server; the permit is given back, and asked for again after the same backoff, so that the lower limit
+ *             holds (the wait for it counts against the integration's deadline, as any wait for a permit). Each
+ *             such close is judged afresh: one with nothing else open and nothing served that recently is what it
+ *             is (a network or TLS failure), and the chain moves on, as a calm walk would;</li>
+ *         <li>the server delays logins ({@link Explanation.Cause#LOGIN_DELAYED}): tried again once the delay it
+ *             advertised ({@link TryEnd#retryAfter()}) has passed if that fits in the window and the deadline, else,
+ *             and when it advertised none, not at all (a try too soon may start the delay again).</li>
+ *       </ol>
+ *       When the retries run out the candidate is recorded {@link Outcome#BUSY}, explained as
+ *       {@link Explanation.Cause#CONNECTION_LIMIT} or {@link Explanation.Cause#LOGIN_DELAYED} where it was one.</li>
+ *   <li>Never a less secure candidate on a "not now": once a candidate is recorded {@link Outcome#BUSY}, every less
+ *       preferred one whose security is weaker ({@code IMPLICIT_TLS} over {@code STARTTLS} over {@code NONE}) gets no
+ *       credentials in this integration. It is not started, or stopped before its credentials, and recorded
+ *       {@link Outcome#NOT_TRIED} explained as {@link Explanation.Cause#HELD_BACK}. Less preferred candidates as
+ *       secure or more go on, and one may be selected ({@link IntegrationResult#busyBeforeSelected()}).</li>
  *   <li>The first candidate that authenticates wins; every less preferred attempt still running is stopped and
  *       recorded as not needed.</li>
  *   <li>With a patience window, once it has passed since the start, a more preferred candidate whose TCP
  *       connection is not even established is given up ({@link Outcome#ABANDONED}) in favour of a less preferred
- *       one that is ready to authenticate; one that has connected is still waited for.</li>
+ *       one that is ready to authenticate; one that has connected, or whose server said "not now", is still waited
+ *       for.</li>
  *   <li>Every attempt has a deadline of its own before its login (time spent waiting for its turn not counted)
  *       and one for its login, and the integration has an overall deadline; cancelling stops everything at
  *       once.</li>
@@ -67,8 +93,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Race {
     private static final Logger log = LoggerFactory.getLogger(Race.class);
-    private static final Duration FIRST_BUSY_BACKOFF = Duration.ofMillis(250);
-    private static final Duration MAX_BUSY_BACKOFF = Duration.ofSeconds(4);
 
     /**
      * Hands one try of a lane's attempt off to a thread of its own. Called outside the race's monitor, on whichever
@@ -95,7 +119,7 @@ public final class Race {
         STOPPED,
         /** The candidate's first try. */
         FIRST,
-        /** Another try after a busy answer. */
+        /** Another try after a "not now" or new credentials. */
         RETRY
     }
 
@@ -103,10 +127,20 @@ public final class Race {
      * How a try ended, as the attempt saw it; the race turns it into the lane's {@link Attempt} or a retry.
      * {@code tryAgain}: the credentials changed (a refreshed access token), so the candidate is tried once more at
      * once, keeping its place, unless the race is over. {@code explainedAs}: the cause, where the outcome alone does
-     * not tell it ({@link Attempt#explainedAs()}), else null.
+     * not tell it ({@link Attempt#explainedAs()}), else null. {@code closedBeforeGreeting}: the server closed or reset
+     * the established connection before it sent anything of its greeting (on implicit TLS: during or right after the
+     * handshake), with no credential sent, no certificate at fault and the race not the one that closed it; whether
+     * that was a connection limit is the {@link ConnectionLimiter}'s to say. {@code retryAfter}: how long the server
+     * said to wait before the next login (the {@code LOGIN-DELAY} it advertised), when it said so, else null.
      */
     public record TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
-            @Nullable InetSocketAddress address, boolean tryAgain, Explanation.@Nullable Cause explainedAs) {
+            @Nullable InetSocketAddress address, boolean tryAgain, Explanation.@Nullable Cause explainedAs,
+            boolean closedBeforeGreeting, @Nullable Duration retryAfter) {
+        public TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
+                @Nullable InetSocketAddress address, boolean tryAgain, Explanation.@Nullable Cause explainedAs) {
+            this(outcome, detail, cause, phase, address, tryAgain, explainedAs, false, null);
+        }
+
         public TryEnd(Outcome outcome, String detail, @Nullable Throwable cause, Phase phase,
                 @Nullable InetSocketAddress address, boolean tryAgain) {
             this(outcome, detail, cause, phase, address, tryAgain, null);
@@ -116,12 +150,23 @@ public final class Race {
                 @Nullable InetSocketAddress address) {
             this(outcome, detail, cause, phase, address, false);
         }
+
+        /** This end, with the server's connection closed before its greeting. */
+        public TryEnd closedEarly() {
+            return new TryEnd(outcome, detail, cause, phase, address, tryAgain, explainedAs, true, retryAfter);
+        }
+
+        /** This end, with the wait the server asked for before the next login. */
+        public TryEnd retryingAfter(@Nullable Duration wait) {
+            return new TryEnd(outcome, detail, cause, phase, address, tryAgain, explainedAs, closedBeforeGreeting,
+                    wait);
+        }
     }
 
     /**
      * PENDING: not launched; QUEUED: waiting for a connection permit or a thread; CONNECTING: resolving,
      * connecting, TLS, greeting; READY: waiting for its turn to authenticate; AUTHENTICATING; BACKING_OFF: the
-     * server said it was busy, a retry is scheduled; FINISHED.
+     * server said "not now", a retry is scheduled; FINISHED.
      */
     private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, BACKING_OFF, FINISHED }
 
@@ -273,24 +318,71 @@ public final class Race {
 
     /**
      * Launches the next candidate in order, if a further one may start ({@link #mayLaunchMore()}). It first waits
-     * for a permit to open a connection to its server; its stagger starts when its TCP connect does.
+     * for a permit to open a connection to its server; its stagger starts when its TCP connect does. Candidates a
+     * busy one holds back ({@link #busyAndStronger}) are recorded as such on the way, never started.
      */
     private void launchNext() {
-        while (nextToLaunch < lanes.size() && lanes.get(nextToLaunch).state == State.FINISHED) {
+        while (nextToLaunch < lanes.size()) {
+            Lane next = lanes.get(nextToLaunch);
+            if (next.state != State.FINISHED) {
+                Lane busy = ended || winner >= 0 ? null : busyAndStronger(next);
+                if (busy == null) {
+                    break;
+                }
+                next.state = State.FINISHED;
+                next.attempt = next.traced(Attempt.of(next.candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                        Wording.heldBack(busy.candidate, next.candidate.security(), busy.notNow.retryAfter()))
+                        .explainedAs(Explanation.Cause.HELD_BACK));
+            }
             nextToLaunch++;
         }
         if (ended || winner >= 0 || nextToLaunch >= lanes.size() || !mayLaunchMore()) {
             completeIfDone();
             return;
         }
-        Lane lane = lanes.get(nextToLaunch++);
+        queue(lanes.get(nextToLaunch++));
+    }
+
+    /**
+     * The lane waits for a connection permit, then is handed to the starter (caller holds the monitor). Granted
+     * now: this thread submits it once it lets go of the monitor; granted later: the thread that frees a permit
+     * does, holding no lock of this race.
+     */
+    private void queue(Lane lane) {
         lane.state = State.QUEUED;
         ConnectionLimiter.Ticket ticket = rules.limiter().ticket(lane.route.server());
         lane.ticket = ticket;
-        // granted now: this thread submits it once it lets go of the monitor; granted later: the thread that gives
-        // another permit back does, holding no lock of this race
         if (ticket.request(() -> submit(lane))) {
             afterwards(() -> submit(lane));
+        }
+    }
+
+    /**
+     * The most preferred lane before {@code lane} that was recorded {@link Outcome#BUSY} with a security stronger
+     * than {@code lane}'s, which therefore holds it back; null when none does.
+     */
+    private @Nullable Lane busyAndStronger(Lane lane) {
+        for (Lane before : lanes.subList(0, lane.route.index())) {
+            if (before.attempt != null && before.attempt.outcome() == Outcome.BUSY
+                    && !Plan.meets(lane.candidate.security(), before.candidate.security())) {
+                return before;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Never a less secure one on a "not now": {@code busy} was recorded busy, so every less preferred lane with
+     * weaker security that has started is stopped before its credentials (caller holds the monitor); the ones not
+     * started are held back as {@link #launchNext()} reaches them.
+     */
+    private void holdBackWeakerThan(Lane busy) {
+        for (Lane lane : lanes.subList(busy.route.index() + 1, lanes.size())) {
+            if (!lane.resolved() && lane.state != State.PENDING
+                    && !Plan.meets(lane.candidate.security(), busy.candidate.security())) {
+                lane.stop(Outcome.NOT_TRIED, Wording.heldBack(busy.candidate, lane.candidate.security(),
+                        busy.notNow.retryAfter()), Explanation.Cause.HELD_BACK);
+            }
         }
     }
 
@@ -340,8 +432,8 @@ public final class Race {
                     .orElse(null);
             if (ready != null) {
                 for (Lane higher : lanes.subList(0, ready.route.index())) {
-                    boolean tcpConnected = higher.connection != null && higher.connection.isConnected();
-                    if (!higher.resolved() && !tcpConnected
+                    boolean up = higher.connection != null && higher.connection.isConnected() || higher.notNow.any();
+                    if (!higher.resolved() && !up
                             && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
                         higher.stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(), ready.candidate), null);
                     }
@@ -434,8 +526,8 @@ public final class Race {
         private boolean endPending;
         private boolean staggerPending;
         private boolean endEmitted;
-        private int busyAnswers;
-        private @Nullable String lastBusy;
+        /** The answers of its server that meant "not now". */
+        private final NotNow notNow = new NotNow();
         private Phase lastPhase = Phase.NOT_STARTED;
 
         private Lane(Route route) {
@@ -471,10 +563,13 @@ public final class Race {
             return attempt != null || stopOutcome != null;
         }
 
-        /** Connected, or known to be up: waiting for its turn, authenticating, or backing off from a busy answer. */
+        /**
+         * Connected, or known to be up: waiting for its turn, authenticating, or its server said "not now" (it is
+         * backing off, or trying again).
+         */
         private boolean isAlive() {
             return state == State.READY || state == State.AUTHENTICATING || state == State.BACKING_OFF
-                    || state == State.CONNECTING && connection != null && connection.isConnected();
+                    || notNow.any() || state == State.CONNECTING && connection != null && connection.isConnected();
         }
 
         /**
@@ -585,18 +680,25 @@ public final class Race {
                 }
                 Duration elapsed = elapsed();
                 Attempt outcome;
+                NotNow.Kind notNowKind = null;
+                if (end.outcome() != Outcome.AUTHENTICATED && stopOutcome == null) {
+                    ConnectionLimiter.Ticket held = ticket;
+                    // only the limiter knows whether the server holds other connections of ours: ask it once
+                    notNowKind = NotNow.of(end, end.closedBeforeGreeting() && held != null
+                            && held.closedBeforeGreeting());
+                }
                 if (end.outcome() == Outcome.AUTHENTICATED) {
                     outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed, end.detail());
                 } else if (stopOutcome != null) {
                     outcome = stopped(elapsed);
-                } else if (end.outcome() == Outcome.BUSY && retryWhenBusy(end.detail())) {
+                } else if (notNowKind != null && retryNotNow(notNowKind, end)) {
                     return null;
                 } else if (end.tryAgain() && retryNow()) {
                     return null;
+                } else if (notNowKind != null) {
+                    outcome = notNow.recorded(candidate, elapsed);
                 } else {
-                    String detail = end.outcome() == Outcome.BUSY && busyAnswers > 1
-                            ? Wording.busyRepeatedly(end.detail(), busyAnswers, elapsed) : end.detail();
-                    outcome = Attempt.of(candidate, end.outcome(), elapsed, detail);
+                    outcome = Attempt.of(candidate, end.outcome(), elapsed, end.detail());
                     if (end.cause() != null) {
                         outcome = outcome.withCause(end.cause());
                     }
@@ -679,16 +781,15 @@ public final class Race {
                 if (retry != null) {
                     retry.cancel();
                 }
-                Outcome recorded = outcome;
-                String recordedDetail = detail;
-                if (state == State.BACKING_OFF && lastBusy != null && outcome == Outcome.TIMED_OUT) {
-                    recorded = Outcome.BUSY;
-                    recordedDetail = lastBusy;
-                } else if (state == State.QUEUED && outcome == Outcome.TIMED_OUT) {
-                    recordedDetail = detail + Wording.stillQueued(candidate);
+                if (notNow.any() && outcome == Outcome.TIMED_OUT) {
+                    // the deadline came while it waited to try again: what the server last said is the story
+                    attempt = traced(notNow.recorded(candidate, elapsed()));
+                } else {
+                    String recordedDetail = state == State.QUEUED && outcome == Outcome.TIMED_OUT
+                            ? detail + Wording.stillQueued(candidate) : detail;
+                    attempt = traced(explained(Attempt.of(candidate, outcome, elapsed(), recordedDetail)
+                            .withPhase(lastPhase), cause));
                 }
-                Attempt idleAttempt = Attempt.of(candidate, recorded, elapsed(), recordedDetail).withPhase(lastPhase);
-                attempt = traced(recorded == outcome ? explained(idleAttempt, cause) : idleAttempt);
                 state = State.FINISHED;
                 release(ticket);
                 ticket = null;
@@ -696,27 +797,30 @@ public final class Race {
         }
 
         /**
-         * After a busy answer: schedules another try with backoff while the busy window and the integration's
-         * deadline allow. The lane keeps its connection permit meanwhile and counts as alive, so that no less
-         * preferred candidate is started or allowed to authenticate in its place.
+         * After a "not now" ({@link NotNow}): schedules another try while the busy window and the integration's
+         * deadline allow. The lane counts as alive meanwhile, so that no less preferred candidate is started or
+         * allowed to authenticate in its place. After a busy answer or a login delay it keeps its connection permit;
+         * after a connection limit it gives it back and asks for one again when the wait is over, so that the
+         * limit the limiter has just learned holds for it too.
          *
          * @return whether a retry was scheduled
          */
-        private boolean retryWhenBusy(String detail) {
-            busyAnswers++;
-            lastBusy = detail;
-            long backoff = Math.min(FIRST_BUSY_BACKOFF.toNanos() << Math.min(busyAnswers - 1, 16),
-                    MAX_BUSY_BACKOFF.toNanos());
-            long now = timeline.nanoTime();
+        private boolean retryNotNow(NotNow.Kind kind, TryEnd end) {
+            notNow.answered(kind, end);
             long windowEnd = firstStart + rules.busyRetryWindow().toNanos();
             long integrationEnd = startNanos + rules.integrationTimeout().toNanos();
-            if (ended || winner >= 0 || now + backoff >= Math.min(windowEnd, integrationEnd)) {
+            Duration wait = notNow.nextTry(timeline.nanoTime(), Math.min(windowEnd, integrationEnd));
+            if (ended || winner >= 0 || wait == null) {
                 return false;
             }
-            log.debug("{} is busy; trying again in {} ms: {}", candidate, Duration.ofNanos(backoff).toMillis(),
-                    detail);
+            log.debug("{} said not now ({}); trying again in {} ms: {}", candidate, kind, wait.toMillis(),
+                    end.detail());
             state = State.BACKING_OFF;
-            retry = timeline.schedule(this::retry, Duration.ofNanos(backoff));
+            if (notNow.lastWasConnectionLimit()) {
+                release(ticket);
+                ticket = null;
+            }
+            retry = timeline.schedule(this::retry, wait);
             return true;
         }
 
@@ -735,14 +839,21 @@ public final class Race {
             return true;
         }
 
-        /** The backoff is over: the try is handed to the starter again, keeping its permit. */
+        /**
+         * The wait is over: the try is handed to the starter again, with the permit it kept, or once it has a new
+         * one.
+         */
         private void retry() {
             decide(() -> {
                 if (state != State.BACKING_OFF || resolved()) {
                     return;
                 }
-                state = State.QUEUED;
-                afterwards(() -> submit(this));
+                if (ticket == null) {
+                    queue(this);
+                } else {
+                    state = State.QUEUED;
+                    afterwards(() -> submit(this));
+                }
             });
         }
 
@@ -769,6 +880,9 @@ public final class Race {
                     }
                 }
                 settleUnlaunched(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
+            }
+            if (finished.outcome() == Outcome.BUSY && !ended && winner < 0) {
+                holdBackWeakerThan(this);
             }
             if (!finished.outcome().isAuthenticated()) {
                 launchNext();

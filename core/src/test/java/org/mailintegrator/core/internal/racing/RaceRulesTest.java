@@ -34,8 +34,9 @@ import org.mailintegrator.core.internal.planning.CredentialRelease;
 import org.mailintegrator.core.internal.planning.Plan;
 
 /**
- * The race's rules on a manual clock: who starts when, who may authenticate, who is given up, the deadlines and
- * the busy backoff, and why a candidate ended without running. No socket and no waiting: each test moves time by
+ * The race's rules on a manual clock: who starts when, who may authenticate, who is given up, the deadlines, the
+ * "not now" retries (busy answers, connection limits, login delays), the candidates held back after one, and why a
+ * candidate ended without running. No socket and no waiting: each test moves time by
  * hand and plays the attempts' part. In every test, nothing is handed to the starter and no socket is closed while
  * the race's lock is held.
  */
@@ -43,6 +44,8 @@ class RaceRulesTest {
     private static final ProtocolCandidate IMAPS = candidate(MailProtocol.IMAP, Security.IMPLICIT_TLS, 993);
     private static final ProtocolCandidate POP3S = candidate(MailProtocol.POP3, Security.IMPLICIT_TLS, 995);
     private static final ProtocolCandidate IMAP = candidate(MailProtocol.IMAP, Security.NONE, 143);
+    private static final ProtocolCandidate IMAP_STARTTLS = candidate(MailProtocol.IMAP, Security.STARTTLS, 1143);
+    private static final ProtocolCandidate POP3 = candidate(MailProtocol.POP3, Security.NONE, 110);
 
     private final ManualTimeline time = new ManualTimeline();
     private final List<ProtocolCandidate> started = new ArrayList<>();
@@ -51,6 +54,7 @@ class RaceRulesTest {
     private @Nullable Duration patience;
     private Duration attemptTimeout = Duration.ofSeconds(40);
     private Duration integrationTimeout = Duration.ofMinutes(2);
+    private Duration busyWindow = Duration.ofSeconds(20);
     private boolean stopOnAuthFailure;
     private ConnectionLimiter limiter = new ConnectionLimiter(8);
     private CredentialRelease release = CredentialRelease.CALLER_HOSTS;
@@ -510,12 +514,217 @@ class RaceRulesTest {
         assertThat(notRun.provenance()).contains(AUTOCONFIG);
     }
 
+    // "not now": connection limits, login delays, and never a less secure candidate on one
+
+    @Test
+    void aConnectionClosedBeforeTheGreetingWhileTheServerHoldsOthersIsRetriedKeepingItsPlace() {
+        limiter = new ConnectionLimiter(8, time);
+        ConnectionLimiter.Ticket elsewhere = openConnection("mail.example.com:993");
+        start(IMAPS, IMAP);
+        connecting(0);
+        connections.get(0).connected = true;
+
+        assertThat(race.lane(0).end(closedEarly(Outcome.NETWORK_ERROR))).as("retried, not recorded").isNull();
+        race.lane(0).announced(false);
+
+        assertThat(limiter.limit("mail.example.com:993")).as("learned: one other was open").isEqualTo(1);
+        time.advance(Duration.ofSeconds(5));
+        assertThat(started).as("the retry waits for the learned limit; IMAP without TLS never starts")
+                .containsExactly(IMAPS);
+
+        elsewhere.release();
+
+        assertThat(started).as("the same candidate again, once a connection is free").containsExactly(IMAPS, IMAPS);
+        assertThat(race.lane(0).attempt()).isNull();
+    }
+
+    @Test
+    void aConnectionClosedBeforeTheGreetingWithNothingElseOpenIsWhatItIsAndTheChainMovesOn() {
+        limiter = new ConnectionLimiter(8, time);
+        start(IMAPS, IMAP);
+        connecting(0);
+        connections.get(0).connected = true;
+
+        Attempt attempt = race.lane(0).end(closedEarly(Outcome.TLS_FAILED));
+        race.lane(0).announced(true);
+
+        assertThat(attempt.outcome()).isEqualTo(Outcome.TLS_FAILED);
+        assertThat(started).containsExactly(IMAPS, IMAP);
+        assertThat(limiter.limit("mail.example.com:993")).as("nothing learned").isEqualTo(8);
+    }
+
+    @Test
+    void aServerStillFullWhenTheWindowEndsIsBusyExplainedAsAConnectionLimitAndTheCleartextCandidateIsHeldBack() {
+        busyWindow = Duration.ofSeconds(1);
+        limiter = new ConnectionLimiter(8, time);
+        servedElsewhere("mail.example.com:993");
+        start(IMAPS, IMAP);
+        connecting(0);
+
+        List<Duration> waits = closeEarlyUntilRecorded(Outcome.PROTOCOL_ERROR);
+        time.runDue();
+
+        assertThat(waits).as("the busy backoff").containsExactly(Duration.ofMillis(250), Duration.ofMillis(500));
+        assertThat(started).as("IMAP without TLS never started").containsOnly(IMAPS);
+        List<Attempt> attempts = result.join().attempts();
+        assertThat(attempts).extracting(Attempt::outcome).containsExactly(Outcome.BUSY, Outcome.NOT_TRIED);
+        assertThat(attempts.get(0).explainedAs()).contains(Explanation.Cause.CONNECTION_LIMIT);
+        assertThat(attempts.get(0).detail()).contains("closed 3 new connections before its greeting")
+                .contains("the attempt says PROTOCOL_ERROR");
+        assertThat(attempts.get(1).explainedAs()).contains(Explanation.Cause.HELD_BACK);
+        assertThat(attempts.get(1).detail()).isEqualTo("Not tried: " + IMAPS + " is more secure and was only busy, "
+                + "so the credentials are not sent in cleartext in its place; integrate again later.");
+        assertThat(result.join().selected()).isEmpty();
+    }
+
+    @Test
+    void eachEarlyCloseIsJudgedAfreshAndOnceNothingSaysTheServerIsUpTheChainMovesOn() {
+        limiter = new ConnectionLimiter(8, time);
+        servedElsewhere("mail.example.com:993");
+        start(IMAPS, IMAP);
+        connecting(0);
+
+        List<Duration> waits = closeEarlyUntilRecorded(Outcome.NETWORK_ERROR);
+
+        assertThat(waits).as("not now while the greeting is a moment old, then what it is")
+                .containsExactly(Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(race.lane(0).attempt().outcome()).isEqualTo(Outcome.NETWORK_ERROR);
+        assertThat(started).as("a calm walk's next candidate").endsWith(IMAP);
+    }
+
+    @Test
+    void aBusyCandidateHoldsBackLessSecureOnesAndLetsOnesAsSecureWin() throws IOException {
+        busyWindow = Duration.ZERO;
+        start(IMAPS, IMAP_STARTTLS, IMAP, POP3S);
+        connecting(0);
+
+        end(0, Outcome.BUSY);
+
+        assertThat(started).as("STARTTLS and cleartext held back, POP3 over TLS started")
+                .containsExactly(IMAPS, POP3S);
+        connecting(3);
+        connections.get(1).connected = true;
+        assertThat(race.lane(3).readyForTurn()).isDone();
+        race.lane(3).startLogin();
+        race.lane(3).won();
+        end(3, Outcome.AUTHENTICATED);
+        time.runDue();
+
+        IntegrationResult done = result.join();
+        assertThat(done.attempts()).extracting(Attempt::outcome).containsExactly(Outcome.BUSY, Outcome.NOT_TRIED,
+                Outcome.NOT_TRIED, Outcome.AUTHENTICATED);
+        assertThat(done.attempts().subList(1, 3)).extracting(Attempt::explainedAs)
+                .containsOnly(java.util.Optional.of(Explanation.Cause.HELD_BACK));
+        assertThat(done.attempts().get(1).detail()).contains("with less protection (STARTTLS)");
+        assertThat(done.selected()).contains(POP3S);
+        assertThat(done.busyBeforeSelected()).containsExactly(done.attempts().get(0));
+    }
+
+    @Test
+    void aStartTlsCandidateThatIsBusyHoldsBackCleartextButNotImplicitTls() {
+        busyWindow = Duration.ZERO;
+        start(IMAP_STARTTLS, IMAP, POP3S);
+        connecting(0);
+
+        end(0, Outcome.BUSY);
+
+        assertThat(started).containsExactly(IMAP_STARTTLS, POP3S);
+        assertThat(race.lane(1).attempt().explainedAs()).contains(Explanation.Cause.HELD_BACK);
+    }
+
+    @Test
+    void aLessSecureCandidateWaitingForItsTurnIsStoppedBeforeItsCredentialsWhenAMoreSecureOneEndsBusy() {
+        busyWindow = Duration.ZERO;
+        start(IMAPS, IMAP);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(1).connected = true;
+        CompletableFuture<@Nullable Void> cleartextTurn = race.lane(1).readyForTurn();
+
+        end(0, Outcome.BUSY);
+
+        assertThat(cleartextTurn).as("woken, to be refused").isDone();
+        assertThatThrownBy(() -> race.lane(1).startLogin()).isInstanceOf(IOException.class);
+        assertThat(connections.get(1).closed).isTrue();
+        Attempt heldBack = end(1, Outcome.NETWORK_ERROR);   // what its closed socket made of it
+        assertThat(heldBack.outcome()).isEqualTo(Outcome.NOT_TRIED);
+        assertThat(heldBack.explainedAs()).contains(Explanation.Cause.HELD_BACK);
+    }
+
+    @Test
+    void aLoginDelayLongerThanWhatTheWindowLeavesIsNotTriedAgainAndTheResultSaysWhen() {
+        start(POP3S, POP3);
+        connecting(0);
+
+        Attempt delayed = race.lane(0).end(loginDelayed(Duration.ofSeconds(60)));
+        race.lane(0).announced(true);
+        time.runDue();
+
+        assertThat(delayed.outcome()).isEqualTo(Outcome.BUSY);
+        assertThat(delayed.explainedAs()).contains(Explanation.Cause.LOGIN_DELAYED);
+        assertThat(started).as("no second login, and none in cleartext").containsExactly(POP3S);
+        Attempt heldBack = result.join().attempts().get(1);
+        assertThat(heldBack.explainedAs()).contains(Explanation.Cause.HELD_BACK);
+        assertThat(heldBack.detail()).endsWith("integrate again in 60 s.");
+        assertThat(result.join().selected()).isEmpty();
+    }
+
+    @Test
+    void aLoginDelayThatFitsIsTriedAgainOnceItHasPassed() {
+        start(POP3S, POP3);
+        connecting(0);
+
+        assertThat(race.lane(0).end(loginDelayed(Duration.ofSeconds(5)))).isNull();
+        race.lane(0).announced(false);
+
+        time.advance(Duration.ofMillis(4_999));
+        assertThat(started).containsExactly(POP3S);
+        time.advance(Duration.ofMillis(1));
+        assertThat(started).containsExactly(POP3S, POP3S);
+    }
+
+    @Test
+    void aLoginDelayOfUnknownLengthIsNotTriedAgain() {
+        start(POP3S, POP3);
+        connecting(0);
+
+        Attempt delayed = race.lane(0).end(loginDelayed(null));
+
+        assertThat(delayed).isNotNull();
+        assertThat(delayed.outcome()).isEqualTo(Outcome.BUSY);
+        assertThat(started).containsExactly(POP3S);
+    }
+
+    @Test
+    void patienceNeverGivesUpACandidateWhoseServerSaidNotNow() {
+        patience = Duration.ofSeconds(2);
+        limiter = new ConnectionLimiter(8, time);
+        ConnectionLimiter.Ticket elsewhere = openConnection("mail.example.com:993");
+        start(IMAPS, POP3S);
+        connecting(0);
+        time.advance(Duration.ofMillis(250));
+        connecting(1);
+        connections.get(1).connected = true;
+        CompletableFuture<@Nullable Void> popTurn = race.lane(1).readyForTurn();
+        connections.get(0).connected = true;
+        assertThat(race.lane(0).end(closedEarly(Outcome.NETWORK_ERROR))).isNull();
+        race.lane(0).announced(false);
+        elsewhere.release();
+        time.advance(Duration.ofMillis(250));   // IMAP's retry: connecting, not connected yet
+
+        time.advance(Duration.ofSeconds(3));
+
+        assertThat(popTurn).as("POP3 still waits for IMAP, whose server is up").isNotDone();
+        assertThat(connections.get(connections.size() - 1).closed).isFalse();
+    }
+
     // the attempts' part
 
     private void start(ProtocolCandidate... candidates) {
         SafeListener listener = new SafeListener(IntegrationListener.NONE);
         Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, Duration.ofSeconds(40),
-                integrationTimeout, Duration.ofSeconds(20), stopOnAuthFailure, limiter, time, listener);
+                integrationTimeout, busyWindow, stopOnAuthFailure, limiter, time, listener);
         race = new Race(rules, new IntegrationListener.Integration(1, "dave@example.com"),
                 Plan.routes(List.of(candidates), Security.NONE, release), lane -> {
                     if (Thread.holdsLock(race)) {
@@ -557,6 +766,55 @@ class RaceRulesTest {
 
     private static Race.TryEnd tryEnd(Outcome outcome) {
         return new Race.TryEnd(outcome, "the attempt says " + outcome, null, Phase.CONNECT, null);
+    }
+
+    /** The server closed the connection before its greeting, as the attempt saw it. */
+    private static Race.TryEnd closedEarly(Outcome outcome) {
+        return new Race.TryEnd(outcome, "the attempt says " + outcome, null, Phase.TLS, null).closedEarly();
+    }
+
+    /** A POP3 {@code [LOGIN-DELAY]}, with the delay the server advertised, if it did. */
+    private static Race.TryEnd loginDelayed(@Nullable Duration advertised) {
+        return new Race.TryEnd(Outcome.BUSY, "the attempt says LOGIN-DELAY", null, Phase.LOGIN, null, false,
+                Explanation.Cause.LOGIN_DELAYED).retryingAfter(advertised);
+    }
+
+    /** Another integration's connection to {@code server} was greeted and has just ended. */
+    private void servedElsewhere(String server) {
+        ConnectionLimiter.Ticket other = openConnection(server);
+        other.accepted();
+        other.release();
+    }
+
+    /**
+     * The server closes every try of candidate 0 before its greeting until the race records it; the waits between
+     * the tries.
+     */
+    private List<Duration> closeEarlyUntilRecorded(Outcome outcome) {
+        List<Duration> waits = new ArrayList<>();
+        while (true) {
+            connections.get(connections.size() - 1).connected = true;
+            Attempt recorded = race.lane(0).end(closedEarly(outcome));
+            race.lane(0).announced(recorded != null);
+            if (recorded != null) {
+                return waits;
+            }
+            int before = started.size();
+            Duration waited = Duration.ZERO;
+            while (started.size() == before) {
+                time.advance(Duration.ofMillis(50));
+                waited = waited.plusMillis(50);
+            }
+            waits.add(waited);
+        }
+    }
+
+    /** Another integration's connection to {@code server}, established and open. */
+    private ConnectionLimiter.Ticket openConnection(String server) {
+        ConnectionLimiter.Ticket ticket = limiter.ticket(server);
+        assertThat(ticket.request(() -> { })).isTrue();
+        ticket.connected();
+        return ticket;
     }
 
     private static ProtocolCandidate candidate(MailProtocol protocol, Security security, int port) {
