@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,12 +62,13 @@ class ConnectionLimitTest {
 
     @Test
     void aServerAtItsLimitIsWaitedForAndTheCleartextCandidateIsNeverContacted() {
-        // the server takes one connection at a time, and the first user's login takes a while
+        // the server takes one connection at a time, and holds the first user's login until the test lets it go
+        CountDownLatch answerFirstLogin = new CountDownLatch(1);
         ServerBehaviour slowFirstLogin = new ServerBehaviour() {
             @Override
             public Step login(Connection connection, Login login) throws IOException {
                 if (login.user().equals(user(1))) {
-                    pause(Duration.ofMillis(1500));
+                    await(answerFirstLogin);
                 }
                 return Step.DEFAULT;
             }
@@ -74,8 +78,12 @@ class ConnectionLimitTest {
             Integrator integrator = integrator(overTls, cleartext);
             CompletableFuture<IntegrationResult> first = integrator.integrateAsync(overTls.account(user(1)));
             awaitLogins(overTls, 1);
+            CompletableFuture<IntegrationResult> running = integrator.integrateAsync(overTls.account(user(2)));
+            awaitUntil("the server closed the second integration's connection at its limit",
+                    () -> overTls.connectionsClosedAtLimit() > 0);
+            answerFirstLogin.countDown();
 
-            IntegrationResult second = integrator.integrate(overTls.account(user(2)));
+            IntegrationResult second = running.join();
 
             assertThat(overTls.connectionsClosedAtLimit()).as("the second was refused while the first logged in")
                     .isPositive();
@@ -85,10 +93,12 @@ class ConnectionLimitTest {
         }
     }
 
-    /** Simulated server-side work: the login answer is held back, as a server under load does. */
-    private static void pause(Duration duration) throws IOException {
+    /** The server holds a login answer until {@code latch} opens, as a server under load does. */
+    private static void await(CountDownLatch latch) throws IOException {
         try {
-            Thread.sleep(duration.toMillis());
+            if (!latch.await(20, TimeUnit.SECONDS)) {
+                throw new IOException("the test never let the login be answered");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("the server is closing", e);
@@ -97,10 +107,15 @@ class ConnectionLimitTest {
 
     /** Waits until the server has received {@code count} logins: an ordering, not a timing. */
     private static void awaitLogins(HostileMailServer server, int count) {
+        awaitUntil("the server received " + count + " logins", () -> server.logins() >= count);
+    }
+
+    /** Waits, bounded, until {@code condition} holds: an ordering, not a timing. */
+    private static void awaitUntil(String what, BooleanSupplier condition) {
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (server.logins() < count) {
+        while (!condition.getAsBoolean()) {
             if (System.nanoTime() > until) {
-                throw new AssertionError("the server received " + server.logins() + " logins, expected " + count);
+                throw new AssertionError("not within 10 s: " + what);
             }
             Thread.onSpinWait();
         }
