@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The address benchmark runs and measures its four rows; the full run is documented in BENCHMARKS.md. */
+/** The address benchmark runs and measures its four rows; the full run is documented in docs/benchmarks.md. */
 class AddressBenchmarkTest {
     @Test
     void measuresADeadFirstAddressAndASilentResolverAgainstTheirTargets() throws Exception {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark program runs and measures what it says; the full run is documented in BENCHMARKS.md. */
+/** The benchmark program runs and measures what it says; the full run is documented in docs/benchmarks.md. */
 class NegotiationBenchmarkTest {
     @Test
     void measuresTheLibraryTheNaiveLoopAndTheWinnerAloneSideBySide() throws Exception {

@@ -7,10 +7,11 @@ import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.PreferencePolicyContract;
 
 /**
- * The snippet "A contract for your own policy" of {@code testkit/README.md}, as written there. A top-level class, not
+ * The snippet "A contract for your own policy" of {@code testkit/README.md} (between the snippet markers). A top-level class, not
  * a {@code @Nested} one in {@link TestkitReadmeTest}: Surefire counts the tests of a class that has nested classes
  * under the nested class and reports none for the class itself.
  */
+// snippet:testkit-policy-contract
 class MyPolicyTest extends PreferencePolicyContract {
     @Override
     protected PreferencePolicy policy() {
@@ -20,3 +21,4 @@ class MyPolicyTest extends PreferencePolicyContract {
                 .build();
     }
 }
+// end-snippet

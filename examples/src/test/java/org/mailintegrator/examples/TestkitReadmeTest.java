@@ -36,9 +36,13 @@ import org.mailintegrator.testkit.StartTls;
 import org.mailintegrator.testkit.TestCertificates;
 import org.mailintegrator.testkit.TestDnsServer;
 
-/** The snippets of {@code testkit/README.md}, as written there, compiled and run. Keep the two in step. */
+/**
+ * The snippets of {@code testkit/README.md}, compiled and run: each region between {@code // snippet:name} and
+ * {@code // end-snippet} is shown verbatim there ({@link DocumentationTest} checks it).
+ */
 class TestkitReadmeTest {
     // --- "A server per test class"
+    // snippet:testkit-server-per-class
     @RegisterExtension
     static final MailServerExtension server = MailServerExtension.with(
             MailServerFixture.builder().user("alice@example.com", "secret"));
@@ -52,8 +56,10 @@ class TestkitReadmeTest {
                 .build();
         return integrator.integrate(account);
     }
+    // end-snippet
 
     // --- "The KB14351 situations, a few lines each"
+    // snippet:testkit-kb-situations
     @Test
     void imapStopped() {
         server.get().stop(Service.IMAPS);
@@ -130,14 +136,17 @@ class TestkitReadmeTest {
         assertThat(result).isNotIntegrated().hasOutcomes(
                 Outcome.AUTH_FAILED, Outcome.AUTH_FAILED, Outcome.AUTH_FAILED, Outcome.AUTH_FAILED);
     }
+    // end-snippet
 
     // --- "Faults"
     @Test
     void faultsCanBeSetHealedAndRestored() {
+        // snippet:testkit-faults
         server.get().fault(Service.IMAPS, Fault.slow(Duration.ofMillis(50)));
         server.get().fault(Service.POP3S, Fault.resetAfter(20));
         server.get().heal(Service.IMAPS);      // same port, normal again
         server.get().restore();                // every service as built
+        // end-snippet
 
         assertThat(server.get().fault(Service.IMAPS)).isEmpty();
         assertThat(server.get().fault(Service.POP3S)).isEmpty();
@@ -160,6 +169,7 @@ class TestkitReadmeTest {
     // --- "Certificates"
     @Test
     void certificates() {
+        // snippet:testkit-certificates
         TestCertificates certs = TestCertificates.forHosts("127.0.0.1", "localhost");
         try (MailServerFixture wrongName = MailServerFixture.builder().certificates(certs.withServerNames("wrong.example")).start();
                 MailServerFixture expired = MailServerFixture.builder().certificates(certs.expired()).start()) {
@@ -174,9 +184,11 @@ class TestkitReadmeTest {
                 assertThat(result).attempt(1).hasOutcome(Outcome.TLS_FAILED);
             }
         }
+        // end-snippet
     }
 
     // --- "Testing discovery"
+    // snippet:testkit-discovery
     @Test
     void discoveryFromTheAddressAlone() throws IOException {
         TestCertificates certs = TestCertificates.forHosts("127.0.0.1", "imap.example.test");
@@ -205,10 +217,12 @@ class TestkitReadmeTest {
             assertThat(autoconfig.requests()).containsExactly(URI.create("/example.test/mail/config-v1.1.xml"));
         }
     }
+    // end-snippet
 
     // --- "Without JUnit"
     @Test
     void withoutJUnit() throws Exception {
+        // snippet:testkit-without-junit
         try (MailServerFixture fixture = MailServerFixture.builder().user("bob@example.com", "pw").stopped(Service.IMAP).start()) {
             fixture.deliver("bob@example.com", "Hello", "A message waiting in the mailbox");
 
@@ -227,11 +241,13 @@ class TestkitReadmeTest {
                 store.close();
             }
         }
+        // end-snippet
     }
 
     // --- "Hostile servers": a behaviour of your own
     @Test
     void aServerBehaviourOfYourOwn() {
+        // snippet:testkit-server-behaviour
         ServerBehaviour locked = new ServerBehaviour() {
             @Override
             public Step login(Connection connection, Login login) throws IOException {
@@ -249,11 +265,13 @@ class TestkitReadmeTest {
 
             assertThat(result).attempt(1).hasOutcome(Outcome.AUTH_FAILED).hasDetailContaining("Account locked");
         }
+        // end-snippet
     }
 
     // --- "Providers' answers"
     @Test
     void providersAnswers() {
+        // snippet:testkit-providers
         try (HostileMailServer server = HostileMailServer.builder(Service.POP3S, ProviderBehaviour.CYRUS_LOGIN_DELAY)
                 .user("alice@example.com", "pw").start()) {
             IntegrationResult result = Integrator.builder()
@@ -266,6 +284,7 @@ class TestkitReadmeTest {
             assertThat(result).attempt(1).hasOutcome(Outcome.BUSY).hasDetailContaining("try again in 60 s");
             assertThat(result.attempts().get(0).explainedAs()).contains(Explanation.Cause.LOGIN_DELAYED);
         }
+        // end-snippet
     }
 
     // --- "A contract for your own policy": MyPolicyTest, a class of its own, as in the README
@@ -273,6 +292,7 @@ class TestkitReadmeTest {
     // --- "Sign-in with tokens"
     @Test
     void signInWithTokens() {
+        // snippet:testkit-tokens
         OAuthServerBehaviour oauth = OAuthServerBehaviour.accepting("alice@example.com", "ya29.good")
                 .mechanisms("XOAUTH2")
                 .refusing(OAuthServerBehaviour.Refusal.MICROSOFT);
@@ -291,5 +311,6 @@ class TestkitReadmeTest {
             assertThat(expired).hasOutcomes(Outcome.TOKEN_REJECTED).hasNoDetailContaining("ya29.expired");
             assertThat(oauth.signIns()).extracting(SignIn::mechanism).containsExactly("XOAUTH2", "XOAUTH2");
         }
+        // end-snippet
     }
 }
