@@ -100,6 +100,7 @@ public final class Integrator {
      * when no other bound is given; the least recently noted is forgotten first.
      */
     public static final int DEFAULT_MAX_UNREACHABLE_ENDPOINTS = IntegratorSettings.DEFAULT_MAX_UNREACHABLE_ENDPOINTS;
+
     static {
         CoreAccess.install(new ApiAccess());
     }
