@@ -1,46 +1,16 @@
 package org.mailintegrator.core;
 
-import jakarta.mail.MessagingException;
-import jakarta.mail.Store;
-import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Objects;
-import java.util.Properties;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
-import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.CoreAccess;
-import org.mailintegrator.core.internal.Credentials;
-import org.mailintegrator.core.internal.DiscoveryEvents;
-import org.mailintegrator.core.internal.SafeListener;
-import org.mailintegrator.core.internal.Wording;
-import org.mailintegrator.core.internal.attempt.AttemptRunner;
-import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.engine.Engine;
-import org.mailintegrator.core.internal.planning.CredentialRelease;
-import org.mailintegrator.core.internal.planning.UnreachableMemory;
-import org.mailintegrator.core.internal.protocol.MailSessions;
-import org.mailintegrator.core.internal.racing.ConnectionLimiter;
-import org.mailintegrator.core.internal.racing.Race;
-import org.mailintegrator.core.jakarta.JakartaMail;
-import org.mailintegrator.core.spi.DiscoveryContext;
+import org.mailintegrator.core.internal.engine.IntegrationCall;
+import org.mailintegrator.core.internal.engine.IntegratorSettings;
 import org.mailintegrator.core.spi.HostDiscovery;
 import org.mailintegrator.core.spi.HostResolver;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Integrates mail accounts: asks the {@link PreferencePolicy} for the account's candidates and configures the
@@ -95,114 +65,52 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is immutable and thread-safe: share one instance, and integrate many accounts at once. Attempts
  * run on the {@linkplain Builder#executor(Executor) executor} given, or on a pool shared by all integrators of at
- * most {@value #DEFAULT_MAX_THREADS} threads, which end a second after their work, so that they never hold up a
+ * most 128 threads, which end a second after their work, so that they never hold up a
  * program's exit.
  */
 public final class Integrator {
-    private static final Logger log = LoggerFactory.getLogger(Integrator.class);
-
     /** The connect timeout used when none is given. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = IntegratorSettings.DEFAULT_CONNECT_TIMEOUT;
     /** The read timeout used when none is given. */
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_READ_TIMEOUT = IntegratorSettings.DEFAULT_READ_TIMEOUT;
     /** The stagger delay used when none is given: the Happy Eyeballs connection attempt delay of RFC 8305. */
-    public static final Duration DEFAULT_STAGGER = Duration.ofMillis(250);
+    public static final Duration DEFAULT_STAGGER = IntegratorSettings.DEFAULT_STAGGER;
     /** The overall deadline of one integration used when none is given. */
-    public static final Duration DEFAULT_INTEGRATION_TIMEOUT = Duration.ofMinutes(2);
+    public static final Duration DEFAULT_INTEGRATION_TIMEOUT = IntegratorSettings.DEFAULT_INTEGRATION_TIMEOUT;
     /**
      * The most connections all integrators with the default limit open to one server (host and port) at a time.
      * Below what common servers allow one user from one address: Dovecot's stock
      * {@code mail_max_userip_connections} is 10, Gmail allows 15 IMAP connections per account.
      */
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = 8;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_SERVER = IntegratorSettings.DEFAULT_MAX_CONNECTIONS_PER_SERVER;
     /**
      * How long a server may take to answer the credentials, used when none is given. Servers delay their answer
      * on purpose after failed logins: Dovecot waits {@code auth_failure_delay} (2 s) before a rejection and then
      * penalises the client's address by 2, 4, 8, up to 15 s for its next logins, successful ones included; so an
      * answer can take 17 s and still be the truth.
      */
-    public static final Duration DEFAULT_AUTH_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_AUTH_TIMEOUT = IntegratorSettings.DEFAULT_AUTH_TIMEOUT;
     /**
      * How long a candidate whose server says it is busy, or refuses more connections at once, is retried, with
      * backoff, before the chain moves on.
      */
-    public static final Duration DEFAULT_BUSY_RETRY_WINDOW = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_BUSY_RETRY_WINDOW = IntegratorSettings.DEFAULT_BUSY_RETRY_WINDOW;
     /**
      * The most endpoints an integrator {@linkplain Builder#rememberUnreachable(Duration) remembers as unreachable}
      * when no other bound is given; the least recently noted is forgotten first.
      */
-    public static final int DEFAULT_MAX_UNREACHABLE_ENDPOINTS = 10_000;
-    /**
-     * The most threads the default pool, shared by all integrators, runs at once.
-     *
-     * @deprecated an implementation detail, to be removed; pass an {@linkplain Builder#executor(Executor)
-     *     executor} to control the threads
-     */
-    @Deprecated(since = "0.1.0", forRemoval = true)
-    public static final int DEFAULT_MAX_THREADS = Engine.SHARED_POOL_THREADS;
+    public static final int DEFAULT_MAX_UNREACHABLE_ENDPOINTS = IntegratorSettings.DEFAULT_MAX_UNREACHABLE_ENDPOINTS;
 
     static {
-        CoreAccess.install(new CoreAccess() {
-            @Override
-            public Credentials credentials(MailAccount account) throws IOException {
-                return credentialsOf(account);
-            }
-
-            @Override
-            public MailSessions sessions(Integrator integrator) {
-                return integrator.sessions;
-            }
-        });
+        CoreAccess.install(new ApiAccess());
     }
 
-    private static final AtomicLong INTEGRATIONS = new AtomicLong();
-    /** One limiter per limit value, shared JVM-wide by every integrator with that limit. */
-    private static final ConcurrentMap<Integer, ConnectionLimiter> SHARED_LIMITERS = new ConcurrentHashMap<>();
-
-    private final PreferencePolicy policy;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final Duration stagger;
-    private final Duration patience;
-    private final Duration attemptTimeout;
-    private final Duration integrationTimeout;
-    private final Duration authTimeout;
-    private final int maxConnectionsPerServer;
-    private final MailSessions sessions;
-    private final SafeListener listener;
+    private final IntegratorSettings settings;
     private final Engine engine;
-    private final @Nullable HostDiscovery discovery;
-    private final DiscoveryContext discoveryContext;
-    private final HostApproval approval;
 
-    private Integrator(Builder builder) {
-        this.policy = builder.policy;
-        this.connectTimeout = builder.connectTimeout;
-        this.readTimeout = builder.readTimeout;
-        this.stagger = builder.stagger;
-        this.patience = builder.patience;
-        this.attemptTimeout = builder.attemptTimeout != null ? builder.attemptTimeout
-                : connectTimeout.multipliedBy(2).plus(readTimeout.multipliedBy(2));
-        this.integrationTimeout = builder.integrationTimeout;
-        this.authTimeout = builder.authTimeout;
-        this.maxConnectionsPerServer = builder.maxConnectionsPerServer;
-        SSLContext sslContext = builder.sslContext != null ? builder.sslContext : defaultSslContext();
-        this.sessions = new MailSessions(connectTimeout, readTimeout, sslContext.getSocketFactory());
-        this.listener = new SafeListener(builder.listener);
-        ConnectionLimiter limiter = SHARED_LIMITERS.computeIfAbsent(maxConnectionsPerServer, ConnectionLimiter::new);
-        Race.Rules rules = new Race.Rules(stagger, patience, attemptTimeout, authTimeout.plus(readTimeout),
-                integrationTimeout, builder.busyRetryWindow, builder.stopOnAuthFailure, limiter, Engine.timeline(),
-                listener);
-        AttemptRunner.Settings attempts = new AttemptRunner.Settings(sessions,
-                new FailureClassifier(connectTimeout, readTimeout, authTimeout), builder.addressStagger, authTimeout,
-                listener);
-        UnreachableMemory unreachable = builder.unreachableFor == null ? null
-                : new UnreachableMemory(builder.unreachableFor, builder.maxUnreachable, Engine.timeline());
-        this.engine = new Engine(rules, attempts, builder.executor, builder.minimumSecurity, builder.resolver,
-                connectTimeout, unreachable);
-        this.discovery = builder.discovery;
-        this.discoveryContext = DiscoveryContext.of(sslContext, builder.resolver);
-        this.approval = builder.approval;
+    private Integrator(IntegratorSettings settings) {
+        this.settings = settings;
+        this.engine = new Engine(settings);
     }
 
     /** Starts a builder; a policy is required, everything else has a default. */
@@ -220,15 +128,7 @@ public final class Integrator {
      *     stopped and the interrupt flag is kept
      */
     public IntegrationResult integrate(MailAccount account) {
-        Objects.requireNonNull(account, "account");
-        DiscoveredHosts discovered = discovered(account);
-        Credentials credentials;
-        try {
-            credentials = credentialsOf(account);
-        } catch (IOException e) {
-            return logged(account, withoutToken(account, discovered, e));
-        }
-        return logged(account, await(account, negotiation(account, discovered, credentials)));
+        return new IntegrationCall(engine, account).execute();
     }
 
     /**
@@ -257,50 +157,7 @@ public final class Integrator {
      * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
      */
     public IntegrationResult integrate(MailAccount account, IntegrationResult previous) {
-        Objects.requireNonNull(account, "account");
-        requireSameAddress(account, previous);
-        DiscoveredHosts discovered = discovered(account);
-        List<ProtocolCandidate> chain = candidatesFor(account, discovered);
-        Credentials credentials;
-        try {
-            credentials = credentialsOf(account);
-        } catch (IOException e) {
-            return logged(account, withoutToken(account, discovered, e));
-        }
-        Optional<ProtocolCandidate> remembered = reusable(account, previous, chain);
-        if (remembered.isPresent()) {
-            IntegrationResult again = await(account,
-                    negotiation(account, discovered, credentials, List.of(remembered.get())));
-            if (again.isIntegrated()) {
-                return logged(account, again.madeUnder(chain));
-            }
-            log.info("The remembered {} of {} no longer works ({}); trying the whole chain", remembered.get(),
-                    account.emailAddress(), again.attempts().get(0).outcome());
-        }
-        return logged(account, await(account, negotiation(account, discovered, credentials, chain)));
-    }
-
-    /** The candidate {@code previous} selected, if it may be tried alone under {@code chain}; why not is logged. */
-    private Optional<ProtocolCandidate> reusable(MailAccount account, IntegrationResult previous,
-            List<ProtocolCandidate> chain) {
-        Optional<ProtocolCandidate> selected = previous.selected();
-        if (selected.isEmpty()) {
-            return Optional.empty();
-        }
-        ProtocolCandidate candidate = selected.get();
-        String notReused = null;
-        if (!previous.chain().equals(chain)) {
-            notReused = chain.contains(candidate) ? "it was selected under another chain"
-                    : "the policy does not list it now";
-        } else if (!engine.allows(candidate.security())) {
-            notReused = "its security is below the integrator's minimum";
-        }
-        if (notReused != null) {
-            log.info("Not reusing the remembered {} of {}: {}; integrating afresh", candidate,
-                    account.emailAddress(), notReused);
-            return Optional.empty();
-        }
-        return selected;
+        return new IntegrationCall(engine, account).reuse(previous);
     }
 
     /**
@@ -314,53 +171,7 @@ public final class Integrator {
      * @throws java.util.concurrent.CancellationException as {@link #integrate(MailAccount)}
      */
     public UpgradeCheck checkUpgrade(MailAccount account, IntegrationResult previous) {
-        Objects.requireNonNull(account, "account");
-        requireSameAddress(account, previous);
-        Optional<ProtocolCandidate> remembered = previous.selected();
-        DiscoveredHosts discovered = discovered(account);
-        List<ProtocolCandidate> chain = candidatesFor(account, discovered);
-        List<ProtocolCandidate> better = remembered.map(current -> chain.contains(current)
-                ? chain.subList(0, chain.indexOf(current))
-                : chain.stream().filter(candidate -> !candidate.equals(current)).toList()).orElse(chain);
-        if (better.isEmpty()) {
-            return new UpgradeCheck(remembered.orElse(null), IntegrationResult.of(account.emailAddress(), List.of(),
-                    Duration.ZERO));
-        }
-        Credentials credentials;
-        try {
-            credentials = credentialsOf(account);
-        } catch (IOException e) {
-            return new UpgradeCheck(remembered.orElse(null), withoutToken(account, discovered, e));
-        }
-        IntegrationResult tried = await(account, negotiation(account, discovered, credentials, better));
-        UpgradeCheck check = new UpgradeCheck(remembered.orElse(null), tried);
-        log.info("{}", check.summary());
-        return check;
-    }
-
-    private static void requireSameAddress(MailAccount account, IntegrationResult previous) {
-        Objects.requireNonNull(previous, "previous");
-        if (!previous.emailAddress().equals(account.emailAddress())) {
-            throw new IllegalArgumentException("the previous result is for " + previous.emailAddress() + ", not for "
-                    + account.emailAddress());
-        }
-    }
-
-    /** Runs {@code negotiation} to its end on the calling thread. */
-    private static IntegrationResult await(MailAccount account, Race negotiation) {
-        CompletableFuture<IntegrationResult> result = negotiation.start();
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            negotiation.cancel();
-            Thread.currentThread().interrupt();
-            CancellationException cancelled = new CancellationException("interrupted while integrating "
-                    + account.emailAddress());
-            cancelled.initCause(e);
-            throw cancelled;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the negotiation failed unexpectedly", e.getCause());
-        }
+        return new IntegrationCall(engine, account).checkUpgrade(previous);
     }
 
     /**
@@ -372,251 +183,54 @@ public final class Integrator {
      * @throws NullPointerException if {@code account} is null
      */
     public CompletableFuture<IntegrationResult> integrateAsync(MailAccount account) {
-        Objects.requireNonNull(account, "account");
-        CompletableFuture<IntegrationResult> caller = new CompletableFuture<>();
-        if (!needsDiscovery(account) && account.tokenSource() == null) {
-            Race negotiation;
-            try {
-                negotiation = negotiation(account, null, fixedCredentials(account));
-            } catch (RuntimeException invalid) {
-                caller.completeExceptionally(invalid);
-                return caller;
-            }
-            race(account, negotiation, caller);
-            return caller;
-        }
-        // discovery and the application's token source may block: they run on the executor, not the caller's thread
-        CompletableFuture.runAsync(() -> {
-            if (caller.isDone()) {
-                return;
-            }
-            DiscoveredHosts found = discovered(account);
-            Credentials credentials;
-            try {
-                credentials = credentialsOf(account);
-            } catch (IOException e) {
-                caller.complete(logged(account, withoutToken(account, found, e)));
-                return;
-            }
-            race(account, negotiation(account, found, credentials), caller);
-        }, engine.executor()).whenComplete((done, failure) -> {
-            if (failure != null) {
-                caller.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
-            }
-        });
-        return caller;
-    }
-
-    private void race(MailAccount account, Race negotiation, CompletableFuture<IntegrationResult> caller) {
-        caller.whenComplete((result, failure) -> {
-            if (caller.isCancelled()) {
-                negotiation.cancel();
-            }
-        });
-        negotiation.start().whenComplete((result, failure) -> {
-            if (failure != null) {
-                caller.completeExceptionally(failure);
-            } else if (caller.isCancelled()) {
-                log.info("Integration of {} cancelled after {} ms", account.emailAddress(),
-                        result.elapsed().toMillis());
-            } else {
-                caller.complete(logged(account, result));
-            }
-        });
-    }
-
-    private boolean needsDiscovery(MailAccount account) {
-        return discovery != null && !(account.givesHost(MailProtocol.IMAP) && account.givesHost(MailProtocol.POP3));
-    }
-
-    /**
-     * What discovery finds for {@code account}, or null when it does not run (not set, or the caller gave hosts).
-     * The listener hears it start, each source's answer, and its end, before the integration's start.
-     */
-    private @Nullable DiscoveredHosts discovered(MailAccount account) {
-        HostDiscovery finder = discovery;
-        if (finder == null || !needsDiscovery(account)) {
-            return null;
-        }
-        return DiscoveryEvents.discover(finder, account, discoveryContext, listener,
-                () -> new IntegrationListener.Integration(INTEGRATIONS.incrementAndGet(), account.emailAddress()));
-    }
-
-    /** The account's credentials; a token source is asked for its token here, once per integration. */
-    private static Credentials credentialsOf(MailAccount account) throws IOException {
-        AccessTokenSource source = account.tokenSource();
-        if (source == null) {
-            return fixedCredentials(account);
-        }
-        try {
-            return Credentials.fromSource(account.username(), source);
-        } catch (RuntimeException e) {
-            throw new IOException(e.toString(), e);
-        }
-    }
-
-    private static Credentials fixedCredentials(MailAccount account) {
-        String secret = Objects.requireNonNull(account.secret(), "the account's token comes from a source");
-        return account.usesAccessToken() ? Credentials.token(account.username(), secret)
-                : Credentials.password(account.username(), secret);
-    }
-
-    /** The result when the token source gave no token: every candidate skipped, no connection made. */
-    private IntegrationResult withoutToken(MailAccount account, @Nullable DiscoveredHosts discovered,
-            IOException failure) {
-        List<ProtocolCandidate> candidates = candidatesFor(account, discovered);
-        IntegrationListener.Integration integration = new IntegrationListener.Integration(
-                INTEGRATIONS.incrementAndGet(), account.emailAddress());
-        listener.integrationStart(integration, candidates);
-        String detail = Wording.noAccessToken(failure.getMessage() == null ? failure.getClass().getName()
-                : failure.getMessage());
-        List<Attempt> attempts = new ArrayList<>();
-        for (ProtocolCandidate candidate : candidates) {
-            Attempt skipped = Attempt.of(candidate, Outcome.SKIPPED, Duration.ZERO, detail).explainedAs(Explanation.Cause.NO_ACCESS_TOKEN);
-            attempts.add(skipped);
-            listener.attemptEnd(integration, skipped);
-        }
-        IntegrationResult result = IntegrationResult.of(account.emailAddress(), attempts, Duration.ZERO);
-        if (discovered != null) {
-            result = result.withDiscovered(discovered);
-        }
-        listener.integrationEnd(integration, result);
-        return result;
-    }
-
-    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered, Credentials credentials) {
-        return negotiation(account, discovered, credentials, candidatesFor(account, discovered));
-    }
-
-    private Race negotiation(MailAccount account, @Nullable DiscoveredHosts discovered, Credentials credentials,
-            List<ProtocolCandidate> candidates) {
-        IntegrationListener.Integration integration = new IntegrationListener.Integration(
-                INTEGRATIONS.incrementAndGet(), account.emailAddress());
-        listener.integrationStart(integration, candidates);
-        CredentialRelease release = discovered == null ? CredentialRelease.CALLER_HOSTS
-                : CredentialRelease.discovered(account, discovered, approval);
-        return engine.race(integration, credentials, candidates,
-                release, discovered);
-    }
-
-    private static IntegrationResult logged(MailAccount account, IntegrationResult result) {
-        if (result.isIntegrated()) {
-            log.info("Integrated {} with {} in {} ms", account.emailAddress(), result.selected().get(),
-                    result.elapsed().toMillis());
-            for (Attempt busy : result.busyBeforeSelected()) {
-                log.info("{} is preferred for {} but was busy; integrate again later", busy.candidate(),
-                        account.emailAddress());
-            }
-        } else {
-            log.info("Could not integrate {}: none of {} candidates authenticated", account.emailAddress(),
-                    result.attempts().size());
-        }
-        return result;
-    }
-
-    /**
-     * Opens the mailbox of {@code account} through {@code candidate} (typically {@code result.selected()}) with
-     * the same settings the integration used: a connected Jakarta Mail {@link Store} that the caller must close.
-     *
-     * @throws MessagingException if the server does not accept the connection now
-     * @deprecated Jakarta Mail types live in {@link org.mailintegrator.core.jakarta}: use
-     *     {@link JakartaMail#openStore(Integrator, MailAccount, ProtocolCandidate)}
-     */
-    @Deprecated(since = "0.1.0", forRemoval = true)
-    public Store openStore(MailAccount account, ProtocolCandidate candidate) throws MessagingException {
-        return JakartaMail.openStore(this, account, candidate);
-    }
-
-    /**
-     * Opens the mailbox through the candidate that {@code result} selected.
-     *
-     * @throws IllegalArgumentException if the result selected nothing, or is for another account
-     * @throws MessagingException if the server does not accept the connection now
-     * @deprecated use {@link JakartaMail#openStore(Integrator, MailAccount, IntegrationResult)}
-     */
-    @Deprecated(since = "0.1.0", forRemoval = true)
-    public Store openStore(MailAccount account, IntegrationResult result) throws MessagingException {
-        return JakartaMail.openStore(this, account, result);
-    }
-
-    /**
-     * The Jakarta Mail session properties this integrator uses for {@code candidate}: protocol, host, port,
-     * timeouts, TLS settings and the TLS socket factory (an object value). No credential is among them. For
-     * applications that build their own {@code Session}.
-     *
-     * @deprecated Angus Mail's property keys are an implementation detail; use
-     *     {@link JakartaMail#sessionProperties(Integrator, ProtocolCandidate)}, which keeps them in the Jakarta bridge
-     */
-    @Deprecated(since = "0.1.0", forRemoval = true)
-    public Properties sessionProperties(ProtocolCandidate candidate) {
-        return JakartaMail.sessionProperties(this, candidate);
+        return new IntegrationCall(engine, account).enqueue();
     }
 
     public PreferencePolicy policy() {
-        return policy;
+        return settings.policy();
     }
 
     public Duration connectTimeout() {
-        return connectTimeout;
+        return settings.connectTimeout();
     }
 
     public Duration readTimeout() {
-        return readTimeout;
+        return settings.readTimeout();
     }
 
     /** The delay between the starts of consecutive candidates; empty when the integrator is sequential. */
     public Optional<Duration> stagger() {
-        return Optional.ofNullable(stagger);
+        return Optional.ofNullable(settings.stagger());
     }
 
     /** The patience window; empty when the integrator is strict (the default). */
     public Optional<Duration> patience() {
-        return Optional.ofNullable(patience);
+        return Optional.ofNullable(settings.patience());
     }
 
     /** The deadline of one attempt before its login, not counting the time it waits for its turn. */
     public Duration attemptTimeout() {
-        return attemptTimeout;
+        return settings.attemptTimeout();
     }
 
     /** The overall deadline of one integration. */
     public Duration integrationTimeout() {
-        return integrationTimeout;
+        return settings.integrationTimeout();
     }
 
     /** How long a server may take to answer the credentials. */
     public Duration authTimeout() {
-        return authTimeout;
+        return settings.authTimeout();
     }
 
     /** The most connections this integrator's integrations together open to one server at a time. */
     public int maxConnectionsPerServer() {
-        return maxConnectionsPerServer;
+        return settings.maxConnectionsPerServer();
     }
 
-    private List<ProtocolCandidate> candidatesFor(MailAccount account, @Nullable DiscoveredHosts discovered) {
-        List<ProtocolCandidate> listed = Objects.requireNonNull(
-                discovered == null ? policy.candidates(account) : policy.candidates(account, discovered),
-                "the policy returned null instead of a list of candidates");
-        if (listed.isEmpty()) {
-            throw new IllegalArgumentException("the policy returned no candidate for " + account.emailAddress());
-        }
-        Set<ProtocolCandidate> seen = new HashSet<>();
-        for (ProtocolCandidate candidate : listed) {
-            Objects.requireNonNull(candidate, () -> "the policy returned a null candidate: " + listed);
-            if (!seen.add(candidate)) {
-                throw new IllegalArgumentException("the policy returned " + candidate + " twice: " + listed);
-            }
-        }
-        return List.copyOf(listed);
-    }
-
-    private static SSLContext defaultSslContext() {
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK offers no default TLS context", e);
-        }
+    /** The engine this integrator's calls run on; for the library's own packages ({@link ApiAccess}). */
+    Engine engine() {
+        return engine;
     }
 
     /**
@@ -626,30 +240,7 @@ public final class Integrator {
      * <p>This class is not thread-safe.
      */
     public static final class Builder {
-        private static final Duration MAX_UNREACHABLE_MEMORY = Duration.ofHours(24);
-        private static final int MAX_UNREACHABLE_ENDPOINTS = 1_000_000;
-
-        private PreferencePolicy policy;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private SSLContext sslContext;
-        private Duration stagger = DEFAULT_STAGGER;
-        private Duration patience;
-        private @Nullable Duration unreachableFor;
-        private int maxUnreachable = DEFAULT_MAX_UNREACHABLE_ENDPOINTS;
-        private Duration attemptTimeout;
-        private Duration integrationTimeout = DEFAULT_INTEGRATION_TIMEOUT;
-        private Executor executor;
-        private Security minimumSecurity = Security.NONE;
-        private boolean stopOnAuthFailure;
-        private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;
-        private int maxConnectionsPerServer = DEFAULT_MAX_CONNECTIONS_PER_SERVER;
-        private Duration addressStagger = DEFAULT_STAGGER;
-        private Duration busyRetryWindow = DEFAULT_BUSY_RETRY_WINDOW;
-        private HostResolver resolver = HostResolver.SYSTEM;
-        private IntegrationListener listener = IntegrationListener.NONE;
-        private @Nullable HostDiscovery discovery;
-        private HostApproval approval = HostApproval.NONE;
+        private final IntegratorSettings.Builder settings = new IntegratorSettings.Builder();
 
         private Builder() {
         }
@@ -662,7 +253,7 @@ public final class Integrator {
          * {@linkplain #approveHosts(HostApproval) approved}. Without it the integrator tries the policy's hosts.
          */
         public Builder discovery(HostDiscovery discovery) {
-            this.discovery = Objects.requireNonNull(discovery, "discovery");
+            settings.discovery(discovery);
             return this;
         }
 
@@ -671,7 +262,7 @@ public final class Integrator {
          * candidates are skipped and say why).
          */
         public Builder approveHosts(HostApproval approval) {
-            this.approval = Objects.requireNonNull(approval, "approval");
+            settings.approveHosts(approval);
             return this;
         }
 
@@ -681,7 +272,7 @@ public final class Integrator {
          * it throws is logged and ignored. Default: {@link IntegrationListener#NONE}.
          */
         public Builder listener(IntegrationListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            settings.listener(listener);
             return this;
         }
 
@@ -692,7 +283,7 @@ public final class Integrator {
          * success).
          */
         public Builder authTimeout(Duration timeout) {
-            this.authTimeout = checkTimeout(timeout, "authTimeout");
+            settings.authTimeout(timeout);
             return this;
         }
 
@@ -704,10 +295,7 @@ public final class Integrator {
          * (integrators with different limits count apart). Default {@link #DEFAULT_MAX_CONNECTIONS_PER_SERVER}.
          */
         public Builder maxConnectionsPerServer(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxConnectionsPerServer must be at least 1, was " + max);
-            }
-            this.maxConnectionsPerServer = max;
+            settings.maxConnectionsPerServer(max);
             return this;
         }
 
@@ -716,12 +304,7 @@ public final class Integrator {
          * connection attempt delay); default 250 ms. An address that fails starts the next one at once.
          */
         public Builder addressStagger(Duration delay) {
-            Objects.requireNonNull(delay, "addressStagger");
-            if (delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("addressStagger must be between 0 and " + Integer.MAX_VALUE
-                        + " ms, was " + delay);
-            }
-            this.addressStagger = delay;
+            settings.addressStagger(delay);
             return this;
         }
 
@@ -733,12 +316,7 @@ public final class Integrator {
          * it.
          */
         public Builder busyRetryWindow(Duration window) {
-            Objects.requireNonNull(window, "busyRetryWindow");
-            if (window.isNegative() || window.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("busyRetryWindow must be between 0 and " + Integer.MAX_VALUE
-                        + " ms, was " + window);
-            }
-            this.busyRetryWindow = window;
+            settings.busyRetryWindow(window);
             return this;
         }
 
@@ -747,7 +325,7 @@ public final class Integrator {
          * the connect timeout, however long the resolver takes.
          */
         public Builder resolver(HostResolver resolver) {
-            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            settings.resolver(resolver);
             return this;
         }
 
@@ -758,7 +336,7 @@ public final class Integrator {
          * is recorded as {@link Outcome#SKIPPED}: no connection, no password.
          */
         public Builder minimumSecurity(Security minimum) {
-            this.minimumSecurity = Objects.requireNonNull(minimum, "minimumSecurity");
+            settings.minimumSecurity(minimum);
             return this;
         }
 
@@ -770,7 +348,7 @@ public final class Integrator {
          * the password.
          */
         public Builder stopOnAuthFailure() {
-            this.stopOnAuthFailure = true;
+            settings.stopOnAuthFailure();
             return this;
         }
 
@@ -781,18 +359,13 @@ public final class Integrator {
          * one begins to connect. The selection does not depend on it; only speed and load do.
          */
         public Builder stagger(Duration delay) {
-            Objects.requireNonNull(delay, "stagger");
-            if (delay.isNegative() || delay.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("stagger must be between 0 and " + Integer.MAX_VALUE
-                        + " ms, was " + delay);
-            }
-            this.stagger = delay;
+            settings.stagger(delay);
             return this;
         }
 
         /** Tries one candidate at a time: each starts only when the previous one has failed. */
         public Builder sequential() {
-            this.stagger = null;
+            settings.sequential();
             return this;
         }
 
@@ -804,7 +377,7 @@ public final class Integrator {
          * lose to a less preferred one. Default: none (strict; the selection is always the sequential one).
          */
         public Builder patience(Duration window) {
-            this.patience = checkTimeout(window, "patience");
+            settings.patience(window);
             return this;
         }
 
@@ -851,18 +424,7 @@ public final class Integrator {
          *     {@code maxEndpoints} is not between 1 and 1,000,000
          */
         public Builder rememberUnreachable(Duration forHowLong, int maxEndpoints) {
-            Objects.requireNonNull(forHowLong, "forHowLong");
-            if (forHowLong.isNegative() || forHowLong.toMillis() < 1
-                    || forHowLong.compareTo(MAX_UNREACHABLE_MEMORY) > 0) {
-                throw new IllegalArgumentException("rememberUnreachable: forHowLong must be between 1 ms and 24 hours,"
-                        + " was " + forHowLong);
-            }
-            if (maxEndpoints < 1 || maxEndpoints > MAX_UNREACHABLE_ENDPOINTS) {
-                throw new IllegalArgumentException("rememberUnreachable: maxEndpoints must be between 1 and "
-                        + MAX_UNREACHABLE_ENDPOINTS + ", was " + maxEndpoints);
-            }
-            this.unreachableFor = forHowLong;
-            this.maxUnreachable = maxEndpoints;
+            settings.rememberUnreachable(forHowLong, maxEndpoints);
             return this;
         }
 
@@ -873,13 +435,13 @@ public final class Integrator {
          * {@linkplain #authTimeout(Duration) authentication timeout} plus the read timeout.
          */
         public Builder attemptTimeout(Duration timeout) {
-            this.attemptTimeout = checkTimeout(timeout, "attemptTimeout");
+            settings.attemptTimeout(timeout);
             return this;
         }
 
         /** The overall deadline of one integration; default {@link #DEFAULT_INTEGRATION_TIMEOUT}. */
         public Builder integrationTimeout(Duration timeout) {
-            this.integrationTimeout = checkTimeout(timeout, "integrationTimeout");
+            settings.integrationTimeout(timeout);
             return this;
         }
 
@@ -889,29 +451,29 @@ public final class Integrator {
          * Each attempt is handed to it by a library thread of its own, never by the integrating caller's thread or
          * the integrator's timer, and it may keep that thread: an executor that runs tasks on the calling thread
          * ({@code Runnable::run}) or makes the caller wait while it is full holds up no deadline, cancellation or
-         * other integration. Default: a pool shared by all integrators, at most {@link #DEFAULT_MAX_THREADS}
+         * other integration. Default: a pool shared by all integrators, at most 128
          * threads, first in first out; idle threads end after a second.
          */
         public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
+            settings.executor(executor);
             return this;
         }
 
         /** The policy that lists and orders the candidates. Required. */
         public Builder policy(PreferencePolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            settings.policy(policy);
             return this;
         }
 
         /** How long a TCP connect may take; default {@link #DEFAULT_CONNECT_TIMEOUT}. Positive, at most 24 days. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = checkTimeout(timeout, "connectTimeout");
+            settings.connectTimeout(timeout);
             return this;
         }
 
         /** How long any single read may wait; default {@link #DEFAULT_READ_TIMEOUT}. Positive, at most 24 days. */
         public Builder readTimeout(Duration timeout) {
-            this.readTimeout = checkTimeout(timeout, "readTimeout");
+            settings.readTimeout(timeout);
             return this;
         }
 
@@ -920,7 +482,7 @@ public final class Integrator {
          * verified, unless this context's trust manager decides otherwise. Default: the JDK's.
          */
         public Builder sslContext(SSLContext sslContext) {
-            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            settings.sslContext(sslContext);
             return this;
         }
 
@@ -930,22 +492,7 @@ public final class Integrator {
          * @throws IllegalStateException if no policy was set
          */
         public Integrator build() {
-            if (policy == null) {
-                throw new IllegalStateException("a policy is required: call policy(...) before build()");
-            }
-            return new Integrator(this);
-        }
-
-        private static Duration checkTimeout(Duration timeout, String name) {
-            Objects.requireNonNull(timeout, name);
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + timeout);
-            }
-            if (timeout.toMillis() > Integer.MAX_VALUE || timeout.toMillis() == 0) {
-                throw new IllegalArgumentException(name + " must be between 1 ms and "
-                        + Integer.MAX_VALUE + " ms, was " + timeout);
-            }
-            return timeout;
+            return new Integrator(settings.build());
         }
     }
 }

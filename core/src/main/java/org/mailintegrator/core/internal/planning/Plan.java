@@ -92,6 +92,19 @@ public final class Plan {
         return List.copyOf(routes);
     }
 
+    /**
+     * The routes when there is no credential to send (the account's token source gave none): every candidate is
+     * skipped with {@code detail}, its attempt explained as {@code cause}.
+     */
+    public static List<Route> withoutCredentials(List<ProtocolCandidate> candidates, String detail,
+            Explanation.Cause cause) {
+        List<Route> routes = new ArrayList<>(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            routes.add(new Route(i, candidates.get(i), detail, Outcome.SKIPPED, cause, null));
+        }
+        return List.copyOf(routes);
+    }
+
     /** Whether {@code security} is at least {@code minimum}. */
     public static boolean meets(Security security, Security minimum) {
         return rank(security) >= rank(minimum);
