@@ -27,6 +27,7 @@ public final class Explanation {
      * {@link Outcome}: where it names the same state it has the outcome's name ({@link #REFUSED},
      * {@link #AUTH_FAILED}, {@link #SKIPPED}, ...); the others say which {@link Outcome#TIMED_OUT},
      * {@link Outcome#TLS_FAILED}, {@link Outcome#BUSY}, {@link Outcome#SKIPPED} or {@link Outcome#NOT_TRIED} it was.
+     * Immutable and thread-safe; more values may be added in later versions.
      */
     public enum Cause {
         /** It authenticated. */
@@ -160,7 +161,7 @@ public final class Explanation {
         }
     }
 
-    /** One attempt with its cause, and what would make it work, if anything can be said. */
+    /** One attempt with its cause, and what would make it work, if anything can be said. Immutable, thread-safe. */
     public record Entry(Attempt attempt, Cause cause, Optional<String> remedy) {
         public Entry {
             Objects.requireNonNull(attempt, "attempt");
@@ -169,7 +170,7 @@ public final class Explanation {
         }
     }
 
-    /** Candidates that share a cause, and the sentence that says it. */
+    /** Candidates that share a cause, and the sentence that says it. Immutable and thread-safe. */
     public record Reason(Cause cause, List<ProtocolCandidate> candidates, String text) {
         public Reason {
             Objects.requireNonNull(cause, "cause");
