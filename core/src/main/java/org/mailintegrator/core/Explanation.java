@@ -161,8 +161,15 @@ public final class Explanation {
         }
     }
 
-    /** One attempt with its cause, and what would make it work, if anything can be said. Immutable, thread-safe. */
+    /**
+     * One attempt with its cause, and what would make it work, if anything can be said. Immutable and thread-safe.
+     *
+     * @param attempt the attempt
+     * @param cause why it ended as it did
+     * @param remedy what the user or the administrator can do about it; empty when nothing can be said
+     */
     public record Entry(Attempt attempt, Cause cause, Optional<String> remedy) {
+        /** An entry; {@code NullPointerException} if a part is null. */
         public Entry {
             Objects.requireNonNull(attempt, "attempt");
             Objects.requireNonNull(cause, "cause");
@@ -170,8 +177,15 @@ public final class Explanation {
         }
     }
 
-    /** Candidates that share a cause, and the sentence that says it. Immutable and thread-safe. */
+    /**
+     * Candidates that share a cause, and the sentence that says it. Immutable and thread-safe.
+     *
+     * @param cause the cause they share
+     * @param candidates the candidates, in preference order (copied)
+     * @param text the sentence, in the explanation's language
+     */
     public record Reason(Cause cause, List<ProtocolCandidate> candidates, String text) {
+        /** A reason; {@code NullPointerException} if a part or a candidate is null. */
         public Reason {
             Objects.requireNonNull(cause, "cause");
             candidates = List.copyOf(candidates);
