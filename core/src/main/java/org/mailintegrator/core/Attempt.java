@@ -21,28 +21,13 @@ public final class Attempt {
     static {
         ResultAccess.install(new ResultAccess() {
             @Override
-            protected Attempt phase(Attempt attempt, Phase phase) {
-                return attempt.withPhase(phase);
-            }
-
-            @Override
-            protected Attempt address(Attempt attempt, InetSocketAddress address) {
-                return attempt.withAddress(address);
-            }
-
-            @Override
-            protected Attempt cause(Attempt attempt, Throwable cause) {
-                return attempt.withCause(cause);
-            }
-
-            @Override
-            protected Attempt provenance(Attempt attempt, Provenance provenance) {
-                return attempt.withProvenance(provenance);
-            }
-
-            @Override
-            protected Attempt explained(Attempt attempt, Explanation.Cause cause) {
-                return attempt.explainedAs(cause);
+            protected Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+                    @Nullable Throwable cause, @Nullable Provenance provenance,
+                    Explanation.@Nullable Cause explainedAs) {
+                return new Attempt(attempt.candidate, attempt.outcome, attempt.elapsed, attempt.detail,
+                        phase != null ? phase : attempt.phase, address != null ? address : attempt.address,
+                        cause != null ? cause : attempt.cause, provenance != null ? provenance : attempt.provenance,
+                        explainedAs != null ? explainedAs : attempt.explainedAs);
             }
 
             @Override

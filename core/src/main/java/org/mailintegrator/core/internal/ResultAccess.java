@@ -38,27 +38,27 @@ public abstract class ResultAccess {
 
     /** A copy of {@code attempt} that ended in {@code phase}. */
     public static Attempt withPhase(Attempt attempt, Phase phase) {
-        return get().phase(attempt, phase);
+        return get().recorded(attempt, Objects.requireNonNull(phase, "phase"), null, null, null, null);
     }
 
     /** A copy of {@code attempt} that talked to the server at {@code address}. */
     public static Attempt withAddress(Attempt attempt, InetSocketAddress address) {
-        return get().address(attempt, address);
+        return get().recorded(attempt, null, Objects.requireNonNull(address, "address"), null, null, null);
     }
 
     /** A copy of {@code attempt} that keeps {@code cause}, whose messages must hold no secret. */
     public static Attempt withCause(Attempt attempt, Throwable cause) {
-        return get().cause(attempt, cause);
+        return get().recorded(attempt, null, null, Objects.requireNonNull(cause, "cause"), null, null);
     }
 
     /** A copy of {@code attempt} whose candidate's endpoint came from {@code provenance}. */
     public static Attempt withProvenance(Attempt attempt, Provenance provenance) {
-        return get().provenance(attempt, provenance);
+        return get().recorded(attempt, null, null, null, Objects.requireNonNull(provenance, "provenance"), null);
     }
 
     /** A copy of {@code attempt} whose cause, in the terms of {@link Explanation}, is {@code cause}. */
     public static Attempt explainedAs(Attempt attempt, Explanation.Cause cause) {
-        return get().explained(attempt, cause);
+        return get().recorded(attempt, null, null, null, null, Objects.requireNonNull(cause, "cause"));
     }
 
     /** A copy of {@code result} that records what discovery found. */
@@ -66,15 +66,10 @@ public abstract class ResultAccess {
         return get().discovered(result, discovered);
     }
 
-    protected abstract Attempt phase(Attempt attempt, Phase phase);
+    /** A copy of {@code attempt} with each part that is given; the others stay. */
+    protected abstract Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+            @Nullable Throwable cause, @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs);
 
-    protected abstract Attempt address(Attempt attempt, InetSocketAddress address);
-
-    protected abstract Attempt cause(Attempt attempt, Throwable cause);
-
-    protected abstract Attempt provenance(Attempt attempt, Provenance provenance);
-
-    protected abstract Attempt explained(Attempt attempt, Explanation.Cause cause);
-
+    /** A copy of {@code result} that records what discovery found. */
     protected abstract IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered);
 }
