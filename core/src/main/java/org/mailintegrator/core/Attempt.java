@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.internal.ResultAccess;
 
 /**
  * The record of trying one {@link ProtocolCandidate}: its {@link Outcome}, how long it took, and a sentence that
@@ -17,6 +18,25 @@ import org.jspecify.annotations.Nullable;
  * immutable and thread-safe.
  */
 public final class Attempt {
+    static {
+        ResultAccess.install(new ResultAccess() {
+            @Override
+            protected Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+                    @Nullable Throwable cause, @Nullable Provenance provenance,
+                    Explanation.@Nullable Cause explainedAs) {
+                return new Attempt(attempt.candidate, attempt.outcome, attempt.elapsed, attempt.detail,
+                        phase != null ? phase : attempt.phase, address != null ? address : attempt.address,
+                        cause != null ? cause : attempt.cause, provenance != null ? provenance : attempt.provenance,
+                        explainedAs != null ? explainedAs : attempt.explainedAs);
+            }
+
+            @Override
+            protected IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered) {
+                return result.withDiscovered(discovered);
+            }
+        });
+    }
+
     private final ProtocolCandidate candidate;
     private final Outcome outcome;
     private final Duration elapsed;
@@ -59,13 +79,13 @@ public final class Attempt {
     }
 
     /** A copy of this attempt that ended in {@code phase}. */
-    public Attempt withPhase(Phase phase) {
+    Attempt withPhase(Phase phase) {
         return new Attempt(candidate, outcome, elapsed, detail, Objects.requireNonNull(phase, "phase"), address,
                 cause, provenance, explainedAs);
     }
 
     /** A copy of this attempt that talked to the server at {@code address}. */
-    public Attempt withAddress(InetSocketAddress address) {
+    Attempt withAddress(InetSocketAddress address) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, Objects.requireNonNull(address, "address"),
                 cause, provenance, explainedAs);
     }
@@ -120,7 +140,7 @@ public final class Attempt {
      * A copy of this attempt that keeps {@code cause} as what went wrong. The caller is responsible for its
      * messages holding no secret.
      */
-    public Attempt withCause(Throwable cause) {
+    Attempt withCause(Throwable cause) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address,
                 Objects.requireNonNull(cause, "cause"), provenance, explainedAs);
     }
@@ -135,7 +155,7 @@ public final class Attempt {
     }
 
     /** A copy of this attempt whose candidate's endpoint came from {@code provenance}. */
-    public Attempt withProvenance(Provenance provenance) {
+    Attempt withProvenance(Provenance provenance) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause,
                 Objects.requireNonNull(provenance, "provenance"), explainedAs);
     }
@@ -152,7 +172,7 @@ public final class Attempt {
     }
 
     /** A copy of this attempt whose cause, in the terms of {@link Explanation}, is {@code explainedAs}. */
-    public Attempt explainedAs(Explanation.Cause explainedAs) {
+    Attempt explainedAs(Explanation.Cause explainedAs) {
         return new Attempt(candidate, outcome, elapsed, detail, phase, address, cause, provenance,
                 Objects.requireNonNull(explainedAs, "explainedAs"));
     }

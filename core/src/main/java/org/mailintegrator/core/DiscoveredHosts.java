@@ -3,7 +3,6 @@ package org.mailintegrator.core;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * domain says it deliberately does not offer, the provider's OAuth2 sign-in data when the source has it, and what
  * each source said. A {@link PreferencePolicy} turns it into candidates; the {@link Integrator} uses it to tell
  * where each candidate's endpoint (host and port) came from, whether credentials may go to its host, and whether a
- * password can work there ({@link Endpoint#authentication()}). An application reads it from {@link IntegrationResult#discovered()}.
+ * password can work there ({@link Endpoint#authentication()}). An application reads it from
+ * {@link IntegrationResult#discovered()}; a {@link org.mailintegrator.core.spi.HostDiscovery} builds it.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -59,6 +59,7 @@ public final class DiscoveredHosts {
         return endpoints;
     }
 
+    /** Whether no server was found (a domain may still say what it does not offer). */
     public boolean isEmpty() {
         return endpoints.isEmpty();
     }
@@ -75,28 +76,6 @@ public final class DiscoveredHosts {
         Objects.requireNonNull(security, "security");
         return endpoints.stream().filter(e -> e.candidate().protocol() == protocol
                 && e.candidate().security() == security).findFirst();
-    }
-
-    /**
-     * Where {@code host} was found, on any port, in discovery's order; empty when no source named it. This is what
-     * decides whether credentials may go to the host; {@link #provenances(String, int)} tells where one endpoint
-     * came from.
-     */
-    public List<Provenance> provenances(String host) {
-        String wanted = host.toLowerCase(Locale.ROOT);
-        return endpoints.stream().filter(e -> e.candidate().host().equalsIgnoreCase(wanted))
-                .map(Endpoint::provenance).distinct().toList();
-    }
-
-    /**
-     * Where the endpoint {@code host}:{@code port} was found, in discovery's order; empty when no source named that
-     * host with that port, even if one named the host with another port (a policy that tries another port there
-     * guesses it).
-     */
-    public List<Provenance> provenances(String host, int port) {
-        String wanted = host.toLowerCase(Locale.ROOT);
-        return endpoints.stream().filter(e -> e.candidate().host().equalsIgnoreCase(wanted)
-                && e.candidate().port() == port).map(Endpoint::provenance).distinct().toList();
     }
 
     /**
@@ -197,6 +176,7 @@ public final class DiscoveredHosts {
             return this;
         }
 
+        /** What was collected so far; the builder may go on collecting for another value. */
         public DiscoveredHosts build() {
             return new DiscoveredHosts(this);
         }

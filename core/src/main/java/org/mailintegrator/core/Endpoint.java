@@ -10,33 +10,20 @@ import java.util.Set;
  * source says the server accepts (empty when the source does not say). The {@link Integrator} uses them to keep a
  * password away from a server that accepts OAuth2 only ({@link Outcome#OAUTH_REQUIRED}).
  *
- * <p>Instances are immutable values and thread-safe.
+ * <p>An immutable value, equal to another when all three parts are equal; thread-safe.
+ *
+ * @param candidate the server, as a candidate to try
+ * @param provenance where the source that named it came from
+ * @param authentication the ways of signing in the source says the server accepts, in the enum's order; empty when
+ *     it did not say, which means any may work
  */
-public final class Endpoint {
-    private final ProtocolCandidate candidate;
-    private final Provenance provenance;
-    private final Set<Authentication> authentication;
-
-    private Endpoint(ProtocolCandidate candidate, Provenance provenance, Set<Authentication> authentication) {
-        this.candidate = candidate;
-        this.provenance = provenance;
-        this.authentication = authentication;
-    }
-
-    /** A server whose ways of signing in the source does not say: any may work. */
-    public static Endpoint of(ProtocolCandidate candidate, Provenance provenance) {
-        return of(candidate, provenance, Set.of());
-    }
-
+public record Endpoint(ProtocolCandidate candidate, Provenance provenance, Set<Authentication> authentication) {
     /**
-     * A server and the ways of signing in its source says it accepts.
+     * A server and the ways of signing in its source says it accepts; the set is copied.
      *
-     * @param authentication what the source lists for the server; empty when it lists nothing this library knows,
-     *     which means any may work
      * @throws NullPointerException if an argument, or an element of {@code authentication}, is null
      */
-    public static Endpoint of(ProtocolCandidate candidate, Provenance provenance,
-            Set<Authentication> authentication) {
+    public Endpoint {
         Objects.requireNonNull(candidate, "candidate");
         Objects.requireNonNull(provenance, "provenance");
         Objects.requireNonNull(authentication, "authentication");
@@ -44,39 +31,27 @@ public final class Endpoint {
         for (Authentication method : authentication) {
             copy.add(Objects.requireNonNull(method, "an element of authentication"));
         }
-        return new Endpoint(candidate, provenance, Collections.unmodifiableSet(copy));
+        authentication = Collections.unmodifiableSet(copy);
     }
 
-    public ProtocolCandidate candidate() {
-        return candidate;
-    }
-
-    public Provenance provenance() {
-        return provenance;
+    /** A server whose ways of signing in the source does not say: any may work. */
+    public static Endpoint of(ProtocolCandidate candidate, Provenance provenance) {
+        return new Endpoint(candidate, provenance, Set.of());
     }
 
     /**
-     * The ways of signing in the source says the server accepts, in the enum's order; empty when it did not say,
-     * which means any may work.
+     * A server and the ways of signing in its source says it accepts; the same as the constructor.
+     *
+     * @throws NullPointerException if an argument, or an element of {@code authentication}, is null
      */
-    public Set<Authentication> authentication() {
-        return authentication;
+    public static Endpoint of(ProtocolCandidate candidate, Provenance provenance,
+            Set<Authentication> authentication) {
+        return new Endpoint(candidate, provenance, authentication);
     }
 
     /** Whether the source says the server accepts OAuth2 and nothing else: a password cannot work there. */
     public boolean isOAuth2Only() {
         return authentication.equals(EnumSet.of(Authentication.OAUTH2));
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Endpoint that && candidate.equals(that.candidate)
-                && provenance.equals(that.provenance) && authentication.equals(that.authentication);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(candidate, provenance, authentication);
     }
 
     /** E.g. {@code IMAP/IMPLICIT_TLS imap.example.com:993 from SRV ... (not trusted), signs in with [OAUTH2]}. */

@@ -22,12 +22,18 @@ import java.util.stream.Collectors;
  * {@link IntegrationResult#explanation(ResourceBundle)} for a translation). Immutable and thread-safe.
  */
 public final class Explanation {
-    /** Why an attempt ended as it did, in the terms a user or an administrator acts on. */
+    /**
+     * Why an attempt ended as it did, in the terms a user or an administrator acts on. A cause refines an
+     * {@link Outcome}: where it names the same state it has the outcome's name ({@link #REFUSED},
+     * {@link #AUTH_FAILED}, {@link #SKIPPED}, ...); the others say which {@link Outcome#TIMED_OUT},
+     * {@link Outcome#TLS_FAILED}, {@link Outcome#BUSY}, {@link Outcome#SKIPPED} or {@link Outcome#NOT_TRIED} it was.
+     * Immutable and thread-safe; more values may be added in later versions.
+     */
     public enum Cause {
         /** It authenticated. */
         AUTHENTICATED,
         /** The connection was refused: the service is stopped or its port closed. */
-        STOPPED,
+        REFUSED,
         /** The connection was never answered: a firewall drops it, or the host is down. */
         BLOCKED,
         /** The server, once connected, did not answer in time. */
@@ -56,7 +62,7 @@ public final class Explanation {
          */
         CONNECTION_LIMIT,
         /** The password was rejected. */
-        PASSWORD_REJECTED,
+        AUTH_FAILED,
         /** The access token was rejected. */
         TOKEN_REJECTED,
         /** The provider signs in with OAuth2 only. */
@@ -68,7 +74,7 @@ public final class Explanation {
         /** The protocol is switched off for the account. */
         SERVICE_DISABLED,
         /** The host name was not found. */
-        HOST_NOT_FOUND,
+        UNKNOWN_HOST,
         /** The name server did not answer in time. */
         NAME_SERVER_SILENT,
         /** The server broke the protocol or closed the connection. */
@@ -76,7 +82,7 @@ public final class Explanation {
         /** The network failed. */
         NETWORK_ERROR,
         /** The integrator's rules kept it from being contacted. */
-        NOT_ALLOWED,
+        SKIPPED,
         /** Never contacted: its security is below the integrator's minimum. */
         BELOW_MINIMUM_SECURITY,
         /** Never contacted: discovery found its host outside the address's domain, and it was not approved. */
@@ -94,7 +100,7 @@ public final class Explanation {
         /** Never run: the application's executor refused to run it. */
         NOT_RUN,
         /** Given up by the patience window. */
-        GAVE_UP,
+        ABANDONED,
         /**
          * Not tried: a more preferred, more secure candidate was only busy, and the credentials are not sent with less
          * protection in its place. Recorded on a {@link Outcome#NOT_TRIED} attempt.
@@ -122,23 +128,23 @@ public final class Explanation {
         static Cause ofOutcome(Attempt attempt) {
             return switch (attempt.outcome()) {
                 case AUTHENTICATED -> AUTHENTICATED;
-                case REFUSED -> STOPPED;
+                case REFUSED -> REFUSED;
                 case TIMED_OUT -> attempt.phase() == Phase.CONNECT ? BLOCKED
                         : attempt.phase() == Phase.RESOLVE ? NAME_SERVER_SILENT : SLOW;
                 case TLS_FAILED -> TLS_NOT_TRUSTED;
                 case TLS_REQUIRED -> TLS_REQUIRED;
                 case BUSY -> BUSY;
-                case AUTH_FAILED -> PASSWORD_REJECTED;
+                case AUTH_FAILED -> AUTH_FAILED;
                 case TOKEN_REJECTED -> TOKEN_REJECTED;
                 case OAUTH_REQUIRED -> OAUTH_REQUIRED;
                 case APP_PASSWORD_REQUIRED -> APP_PASSWORD_REQUIRED;
                 case OAUTH_NOT_OFFERED -> OAUTH_NOT_OFFERED;
                 case SERVICE_DISABLED -> SERVICE_DISABLED;
-                case UNKNOWN_HOST -> HOST_NOT_FOUND;
+                case UNKNOWN_HOST -> UNKNOWN_HOST;
                 case PROTOCOL_ERROR -> PROTOCOL_ERROR;
                 case NETWORK_ERROR -> NETWORK_ERROR;
-                case SKIPPED -> NOT_ALLOWED;
-                case ABANDONED -> GAVE_UP;
+                case SKIPPED -> SKIPPED;
+                case ABANDONED -> ABANDONED;
                 case SUPERSEDED, NOT_TRIED -> NOT_NEEDED;
                 case CANCELLED -> CANCELLED;
             };
@@ -151,12 +157,19 @@ public final class Explanation {
 
         /** Whether something can be done about it: everything telling but a rule this library cannot name. */
         boolean remedied() {
-            return telling() && this != NOT_ALLOWED;
+            return telling() && this != SKIPPED;
         }
     }
 
-    /** One attempt with its cause, and what would make it work, if anything can be said. */
+    /**
+     * One attempt with its cause, and what would make it work, if anything can be said. Immutable and thread-safe.
+     *
+     * @param attempt the attempt
+     * @param cause why it ended as it did
+     * @param remedy what the user or the administrator can do about it; empty when nothing can be said
+     */
     public record Entry(Attempt attempt, Cause cause, Optional<String> remedy) {
+        /** An entry; {@code NullPointerException} if a part is null. */
         public Entry {
             Objects.requireNonNull(attempt, "attempt");
             Objects.requireNonNull(cause, "cause");
@@ -164,8 +177,15 @@ public final class Explanation {
         }
     }
 
-    /** Candidates that share a cause, and the sentence that says it. */
+    /**
+     * Candidates that share a cause, and the sentence that says it. Immutable and thread-safe.
+     *
+     * @param cause the cause they share
+     * @param candidates the candidates, in preference order (copied)
+     * @param text the sentence, in the explanation's language
+     */
     public record Reason(Cause cause, List<ProtocolCandidate> candidates, String text) {
+        /** A reason; {@code NullPointerException} if a part or a candidate is null. */
         public Reason {
             Objects.requireNonNull(cause, "cause");
             candidates = List.copyOf(candidates);

@@ -89,26 +89,15 @@ public interface IntegrationListener {
 
     /**
      * One integration, as the events name it: its address and a number that tells it apart from other integrations
-     * of the same address. Immutable and thread-safe; never holds the password.
+     * of the same address. An immutable value, thread-safe; never holds the password.
+     *
+     * @param id a number unique among the integrations of this JVM
+     * @param emailAddress the address of the account being integrated
      */
-    final class Integration {
-        private final long id;
-        private final String emailAddress;
-
+    record Integration(long id, String emailAddress) {
         /** A handle; the integrator makes one per integration, a listener's own tests may make their own. */
-        public Integration(long id, String emailAddress) {
-            this.id = id;
-            this.emailAddress = java.util.Objects.requireNonNull(emailAddress, "emailAddress");
-        }
-
-        /** A number unique among the integrations of this JVM. */
-        public long id() {
-            return id;
-        }
-
-        /** The address of the account being integrated. */
-        public String emailAddress() {
-            return emailAddress;
+        public Integration {
+            java.util.Objects.requireNonNull(emailAddress, "emailAddress");
         }
 
         @Override

@@ -111,7 +111,7 @@ public final class IntegrationResult {
     }
 
     /** A copy of this result that records what discovery found. */
-    public IntegrationResult withDiscovered(DiscoveredHosts discovered) {
+    IntegrationResult withDiscovered(DiscoveredHosts discovered) {
         return new IntegrationResult(emailAddress, attempts, elapsed, Objects.requireNonNull(discovered, "discovered"),
                 chain);
     }

@@ -4,7 +4,6 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,17 +106,6 @@ public final class MailAccount {
     public boolean givesHost(MailProtocol protocol) {
         Objects.requireNonNull(protocol, "protocol");
         return hostGiven || protocolHosts.containsKey(protocol);
-    }
-
-    /**
-     * The per-protocol host given for {@code protocol}, if any.
-     *
-     * @deprecated one accessor answers the question a policy has: use {@link #host(MailProtocol)}
-     */
-    @Deprecated(since = "0.1.0", forRemoval = true)
-    public Optional<String> protocolHost(MailProtocol protocol) {
-        Objects.requireNonNull(protocol, "protocol");
-        return Optional.ofNullable(protocolHosts.get(protocol));
     }
 
     /**

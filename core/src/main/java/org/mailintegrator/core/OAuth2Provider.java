@@ -18,35 +18,25 @@ import java.util.Set;
  * <p>Where the data came from is {@link DiscoveredHosts#oauth2Provenance()}: open a sign-in page only from a
  * trusted source, or for an issuer the application knows.
  *
- * <p>Instances are immutable values (equal when all four parts are equal) and thread-safe.
+ * <p>An immutable value, equal to another when all four parts are equal; thread-safe.
+ *
+ * @param issuer who issues the tokens, as the discovery data names it, e.g. {@code accounts.google.com} or
+ *     {@code login.microsoftonline.com}
+ * @param scopes the scopes to ask for, in the order the discovery data gives them; never empty
+ * @param authorizationUri the authorisation endpoint, where the user signs in (an {@code https} URL)
+ * @param tokenUri the token endpoint, where the application exchanges the authorisation code (an {@code https} URL)
  */
-public final class OAuth2Provider {
-    private final String issuer;
-    private final List<String> scopes;
-    private final URI authorizationUri;
-    private final URI tokenUri;
-
-    private OAuth2Provider(String issuer, List<String> scopes, URI authorizationUri, URI tokenUri) {
-        this.issuer = issuer;
-        this.scopes = scopes;
-        this.authorizationUri = authorizationUri;
-        this.tokenUri = tokenUri;
-    }
-
+public record OAuth2Provider(String issuer, List<String> scopes, URI authorizationUri, URI tokenUri) {
     /**
-     * An OAuth2 provider.
+     * An OAuth2 provider; the scopes are copied.
      *
-     * @param issuer who issues the tokens, as the discovery data names it, e.g. {@code accounts.google.com}
-     * @param scopes the scopes to ask for, in order, e.g. {@code https://mail.google.com/}; each an OAuth2
-     *     scope token (RFC 6749, section 3.3: printable ASCII without space, {@code "} or {@code \})
-     * @param authorizationUri the authorisation endpoint, where the user signs in: an absolute {@code https} URL
-     * @param tokenUri the token endpoint, where the application exchanges the code: an absolute {@code https} URL
      * @throws NullPointerException if an argument or a scope is null
      * @throws IllegalArgumentException if the issuer is blank or holds white space or control characters, the
-     *     scopes are empty, hold a duplicate or a character a scope token cannot have, or an endpoint is not an
-     *     absolute {@code https} URL with a host, or has user information or a fragment
+     *     scopes are empty, hold a duplicate or a character a scope token cannot have (RFC 6749, section 3.3:
+     *     printable ASCII without space, {@code "} or {@code \}), or an endpoint is not an absolute {@code https}
+     *     URL with a host, or has user information or a fragment
      */
-    public static OAuth2Provider of(String issuer, List<String> scopes, URI authorizationUri, URI tokenUri) {
+    public OAuth2Provider {
         Validation.noControlCharacters(issuer, "issuer", false);
         if (issuer.isBlank()) {
             throw new IllegalArgumentException("issuer must not be blank");
@@ -66,8 +56,19 @@ public final class OAuth2Provider {
                 throw new IllegalArgumentException("scopes name \"" + scope + "\" twice");
             }
         }
-        return new OAuth2Provider(issuer, List.copyOf(scopes), endpoint(authorizationUri, "authorizationUri"),
-                endpoint(tokenUri, "tokenUri"));
+        scopes = List.copyOf(scopes);
+        endpoint(authorizationUri, "authorizationUri");
+        endpoint(tokenUri, "tokenUri");
+    }
+
+    /**
+     * An OAuth2 provider; the same as the constructor.
+     *
+     * @throws NullPointerException if an argument or a scope is null
+     * @throws IllegalArgumentException as the constructor does
+     */
+    public static OAuth2Provider of(String issuer, List<String> scopes, URI authorizationUri, URI tokenUri) {
+        return new OAuth2Provider(issuer, scopes, authorizationUri, tokenUri);
     }
 
     private static void checkScope(String scope) {
@@ -83,7 +84,7 @@ public final class OAuth2Provider {
         }
     }
 
-    private static URI endpoint(URI uri, String name) {
+    private static void endpoint(URI uri, String name) {
         Objects.requireNonNull(uri, name);
         if (!uri.isAbsolute() || !"https".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException(name + " must be an absolute https URL, was \"" + uri + "\"");
@@ -98,7 +99,6 @@ public final class OAuth2Provider {
             throw new IllegalArgumentException(name + " must not have a fragment (RFC 6749, section 3.1), was \""
                     + uri + "\"");
         }
-        return uri;
     }
 
     private static String printable(String value) {
@@ -107,40 +107,9 @@ public final class OAuth2Provider {
         return out.toString();
     }
 
-    /** Who issues the tokens, e.g. {@code accounts.google.com} or {@code login.microsoftonline.com}. */
-    public String issuer() {
-        return issuer;
-    }
-
-    /** The scopes to ask for, in the order the discovery data gives them; never empty. */
-    public List<String> scopes() {
-        return scopes;
-    }
-
     /** The scopes as OAuth2's {@code scope} parameter: separated by single spaces. */
     public String scope() {
         return String.join(" ", scopes);
-    }
-
-    /** The authorisation endpoint, where the user signs in (an {@code https} URL). */
-    public URI authorizationUri() {
-        return authorizationUri;
-    }
-
-    /** The token endpoint, where the application exchanges the authorisation code (an {@code https} URL). */
-    public URI tokenUri() {
-        return tokenUri;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof OAuth2Provider that && issuer.equals(that.issuer) && scopes.equals(that.scopes)
-                && authorizationUri.equals(that.authorizationUri) && tokenUri.equals(that.tokenUri);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(issuer, scopes, authorizationUri, tokenUri);
     }
 
     /** E.g. {@code OAuth2 at accounts.google.com, scopes [https://mail.google.com/], authorization https://...}. */

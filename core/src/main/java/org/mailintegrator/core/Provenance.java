@@ -7,10 +7,15 @@ import java.util.Objects;
  * provider's autoconfig over HTTPS, the bundled ISPDB data, or an answer that anyone on the path could forge (plain
  * HTTP, unauthenticated DNS pointing outside the address's domain, a guess).
  *
- * <p>Instances are immutable values and thread-safe.
+ * <p>An immutable value, equal to another when all three parts are equal; thread-safe.
+ *
+ * @param kind the kind of source
+ * @param origin what exactly answered: a URL, a DNS name, the data set and its date, e.g. the autoconfig URL,
+ *     {@code _imaps._tcp.example.com}, or {@code ISPDB snapshot of 2026-11-01}
+ * @param isTrusted whether credentials may go to the hosts it names without the caller's approval
  */
-public final class Provenance {
-    /** The kinds of source, in the order discovery prefers them. */
+public record Provenance(Kind kind, String origin, boolean isTrusted) {
+    /** The kinds of source, in the order discovery prefers them. Immutable and thread-safe. */
     public enum Kind {
         /** Hosts the caller gave. */
         CALLER,
@@ -26,60 +31,36 @@ public final class Provenance {
         GUESS
     }
 
-    private final Kind kind;
-    private final String origin;
-    private final boolean trusted;
-
-    private Provenance(Kind kind, String origin, boolean trusted) {
-        this.kind = kind;
-        this.origin = origin;
-        this.trusted = trusted;
-    }
-
     /**
      * A provenance.
      *
-     * @param origin what exactly answered, e.g. the autoconfig URL, {@code _imaps._tcp.example.com}, or
-     *     {@code ISPDB snapshot of 2026-11-01}
-     * @param trusted whether credentials may go to the hosts it names without the caller's approval
+     * @throws NullPointerException if the kind or the origin is null
+     * @throws IllegalArgumentException if the origin is blank
      */
-    public static Provenance of(Kind kind, String origin, boolean trusted) {
+    public Provenance {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(origin, "origin");
         if (origin.isBlank()) {
             throw new IllegalArgumentException("origin must not be blank");
         }
+    }
+
+    /**
+     * A provenance; the same as the constructor.
+     *
+     * @param origin what exactly answered, e.g. the autoconfig URL, {@code _imaps._tcp.example.com}, or
+     *     {@code ISPDB snapshot of 2026-11-01}
+     * @param trusted whether credentials may go to the hosts it names without the caller's approval
+     * @throws NullPointerException if the kind or the origin is null
+     * @throws IllegalArgumentException if the origin is blank
+     */
+    public static Provenance of(Kind kind, String origin, boolean trusted) {
         return new Provenance(kind, origin, trusted);
-    }
-
-    public Kind kind() {
-        return kind;
-    }
-
-    /** What exactly answered: a URL, a DNS name, the data set and its date. */
-    public String origin() {
-        return origin;
-    }
-
-    /** Whether credentials may go to the hosts it names without the caller's approval. */
-    public boolean isTrusted() {
-        return trusted;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof Provenance that && kind == that.kind && origin.equals(that.origin)
-                && trusted == that.trusted;
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(kind, origin, trusted);
     }
 
     /** E.g. {@code SRV _imaps._tcp.example.com (not trusted)}. */
     @Override
     public String toString() {
-        return kind + " " + origin + (trusted ? " (trusted)" : " (not trusted)");
+        return kind + " " + origin + (isTrusted ? " (trusted)" : " (not trusted)");
     }
 }

@@ -114,7 +114,7 @@ class ExplanationTest {
 
     /** What the words of each cause, and of its remedy if it has one, must say (null: no remedy can be given). */
     private static final Map<Explanation.Cause, List<String>> SAYS = new EnumMap<>(Map.ofEntries(
-            says(Explanation.Cause.STOPPED, "refused the connection", "starts IMAP on mail.example.com (port 993)"),
+            says(Explanation.Cause.REFUSED, "refused the connection", "starts IMAP on mail.example.com (port 993)"),
             says(Explanation.Cause.BLOCKED, "never answered", "lets port 993 of mail.example.com through the firewall"),
             says(Explanation.Cause.SLOW, "did not answer in time", "when mail.example.com answers faster"),
             says(Explanation.Cause.TLS_NOT_TRUSTED, "certificate is not trusted (an unknown authority, expired or not "
@@ -129,17 +129,17 @@ class ExplanationTest {
             says(Explanation.Cause.LOGIN_DELAYED, "sign in only once in a while", "login delay has passed"),
             says(Explanation.Cause.CONNECTION_LIMIT, "refused more connections from this client at once",
                     "the administrator of mail.example.com allows more connections from one address"),
-            says(Explanation.Cause.PASSWORD_REJECTED, "rejected the password", "checks the password"),
+            says(Explanation.Cause.AUTH_FAILED, "rejected the password", "checks the password"),
             says(Explanation.Cause.TOKEN_REJECTED, "rejected the access token", "gets a new access token"),
             says(Explanation.Cause.OAUTH_REQUIRED, "OAuth2 only", "signs the user in with OAuth2"),
             says(Explanation.Cause.APP_PASSWORD_REQUIRED, "wants an app password", "creates an app password"),
             says(Explanation.Cause.OAUTH_NOT_OFFERED, "does not offer OAuth2", "Integrate with a password"),
             says(Explanation.Cause.SERVICE_DISABLED, "switched this protocol off", "enables IMAP access"),
-            says(Explanation.Cause.HOST_NOT_FOUND, "host name was not found", "Check the host name mail.example.com"),
+            says(Explanation.Cause.UNKNOWN_HOST, "host name was not found", "Check the host name mail.example.com"),
             says(Explanation.Cause.NAME_SERVER_SILENT, "name server did not answer", "Check the name server"),
             says(Explanation.Cause.PROTOCOL_ERROR, "did not speak the protocol", "serves IMAP on port 993"),
             says(Explanation.Cause.NETWORK_ERROR, "network failed", "network path to mail.example.com"),
-            says(Explanation.Cause.NOT_ALLOWED, "rules did not allow it", null),
+            says(Explanation.Cause.SKIPPED, "rules did not allow it", null),
             says(Explanation.Cause.BELOW_MINIMUM_SECURITY, "below the minimum", "a lower minimum security "
                     + "(Integrator.Builder.minimumSecurity) would let the credentials go with less protection"),
             says(Explanation.Cause.HOST_NOT_APPROVED, "did not approve that host", "If mail.example.com really "
@@ -152,7 +152,7 @@ class ExplanationTest {
             says(Explanation.Cause.STOPPED_AT_REJECTION, "stopped at the first rejected credentials",
                     "checks the credentials that were rejected"),
             says(Explanation.Cause.NOT_RUN, "executor refused to run it", "Integrator.Builder.executor"),
-            says(Explanation.Cause.GAVE_UP, "given up", "Integrator.Builder.patience"),
+            says(Explanation.Cause.ABANDONED, "given up", "Integrator.Builder.patience"),
             says(Explanation.Cause.HELD_BACK, "a more secure way was only busy, and the password is not sent with "
                     + "less protection", "when the more secure way is not busy")));
 
@@ -161,11 +161,22 @@ class ExplanationTest {
         return Map.entry(cause, remedy == null ? List.of(words) : List.of(words, remedy));
     }
 
+    @Test
+    void aCauseThatNamesAnOutcomesStateHasTheOutcomesName() {
+        for (Outcome outcome : Outcome.values()) {
+            Explanation.Cause cause = Explanation.Cause.of(Attempt.of(IMAPS, outcome, Duration.ZERO, "by hand"));
+            boolean refined = cause.name().equals(outcome.name())
+                    || List.of(Outcome.TIMED_OUT, Outcome.TLS_FAILED, Outcome.NOT_TRIED, Outcome.SUPERSEDED)
+                            .contains(outcome);
+            assertThat(refined).as("%s is explained as %s: one state, two names", outcome, cause).isTrue();
+        }
+    }
+
     /** The cause an attempt that records none gets from its outcome and phase. */
     private static Explanation.Cause byOutcome(Outcome outcome, Phase phase) {
         return switch (outcome) {
             case AUTHENTICATED -> Explanation.Cause.AUTHENTICATED;
-            case AUTH_FAILED -> Explanation.Cause.PASSWORD_REJECTED;
+            case AUTH_FAILED -> Explanation.Cause.AUTH_FAILED;
             case TOKEN_REJECTED -> Explanation.Cause.TOKEN_REJECTED;
             case OAUTH_REQUIRED -> Explanation.Cause.OAUTH_REQUIRED;
             case APP_PASSWORD_REQUIRED -> Explanation.Cause.APP_PASSWORD_REQUIRED;
@@ -173,17 +184,17 @@ class ExplanationTest {
             case TLS_REQUIRED -> Explanation.Cause.TLS_REQUIRED;
             case SERVICE_DISABLED -> Explanation.Cause.SERVICE_DISABLED;
             case BUSY -> Explanation.Cause.BUSY;
-            case REFUSED -> Explanation.Cause.STOPPED;
+            case REFUSED -> Explanation.Cause.REFUSED;
             case TIMED_OUT -> phase == Phase.CONNECT ? Explanation.Cause.BLOCKED
                     : phase == Phase.RESOLVE ? Explanation.Cause.NAME_SERVER_SILENT : Explanation.Cause.SLOW;
             // a TLS failure built by hand, without the cause the integrator records: the most common one
             case TLS_FAILED -> Explanation.Cause.TLS_NOT_TRUSTED;
-            case UNKNOWN_HOST -> Explanation.Cause.HOST_NOT_FOUND;
+            case UNKNOWN_HOST -> Explanation.Cause.UNKNOWN_HOST;
             case PROTOCOL_ERROR -> Explanation.Cause.PROTOCOL_ERROR;
             case NETWORK_ERROR -> Explanation.Cause.NETWORK_ERROR;
             // a skipped attempt built by hand, without its reason: the integrator records the reason
-            case SKIPPED -> Explanation.Cause.NOT_ALLOWED;
-            case ABANDONED -> Explanation.Cause.GAVE_UP;
+            case SKIPPED -> Explanation.Cause.SKIPPED;
+            case ABANDONED -> Explanation.Cause.ABANDONED;
             case SUPERSEDED, NOT_TRIED -> Explanation.Cause.NOT_NEEDED;
             case CANCELLED -> Explanation.Cause.CANCELLED;
         };

@@ -17,7 +17,8 @@ class MailAccountTest {
         assertThat(account.username()).isEqualTo("Alice@Example.COM");
         assertThat(account.host()).isEqualTo("example.com");
         assertThat(account.host(MailProtocol.IMAP)).isEqualTo("example.com");
-        assertThat(account.protocolHost(MailProtocol.POP3)).isEmpty();
+        assertThat(account.host(MailProtocol.POP3)).isEqualTo("example.com");
+        assertThat(account.givesHost(MailProtocol.POP3)).isFalse();
     }
 
     @Test

@@ -168,7 +168,7 @@ class ExplainTest {
                                 attempt.address())).toList());
         assertThat(read.explain()).isEqualTo(result.explain());
         assertThat(json).startsWith("{\"format\":\"mailintegrator.result\",\"version\":1,")
-                .contains("\"cause\":\"STOPPED\"", "\"remedy\":\"The administrator starts IMAP on ")
+                .contains("\"cause\":\"REFUSED\"", "\"remedy\":\"The administrator starts IMAP on ")
                 .doesNotContain("secret");
     }
 }

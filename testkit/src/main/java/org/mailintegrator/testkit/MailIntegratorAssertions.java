@@ -20,7 +20,8 @@ import org.mailintegrator.core.IntegrationResult;
  * assertThat(result).attempt(1).hasDetailContaining("refused");
  * }</pre>
  *
- * <p>A failed assertion shows what was found: the whole result, one line per attempt.
+ * <p>A failed assertion shows what was found: the whole result, one line per attempt. Stateless: its methods may be
+ * called from any thread; each assertion object they return belongs to the thread that uses it, as AssertJ's do.
  */
 public final class MailIntegratorAssertions {
     private MailIntegratorAssertions() {

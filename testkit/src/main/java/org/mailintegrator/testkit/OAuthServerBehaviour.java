@@ -32,7 +32,7 @@ import org.mailintegrator.core.MailProtocol;
  * thread-safe.
  */
 public final class OAuthServerBehaviour implements ServerBehaviour {
-    /** How a token other than the accepted one is refused. */
+    /** How a token other than the accepted one is refused. Immutable and thread-safe. */
     public enum Refusal {
         /**
          * Gmail: the error as a SASL challenge, base64 of
@@ -45,7 +45,10 @@ public final class OAuthServerBehaviour implements ServerBehaviour {
         MICROSOFT
     }
 
-    /** One sign-in the server decoded: the mechanism, the user and token the client sent, and how it sent them. */
+    /**
+     * One sign-in the server decoded: the mechanism, the user and token the client sent, and how it sent them.
+     * Immutable and thread-safe; it holds the token as sent, which is what lets a test check it.
+     */
     public record SignIn(String mechanism, String user, String token, boolean overTls, boolean initialInCommand) {
         /** Shows everything but the token. */
         @Override

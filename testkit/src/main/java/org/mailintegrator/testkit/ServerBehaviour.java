@@ -110,7 +110,7 @@ public interface ServerBehaviour {
         return Step.DEFAULT;
     }
 
-    /** What the server does after a hook. */
+    /** What the server does after a hook. Immutable and thread-safe. */
     enum Step {
         /** The hook sent nothing: the server goes on as the protocol says, as if the hook were not there. */
         DEFAULT,

@@ -105,10 +105,12 @@ public final class TestCertificates {
         return serverNames;
     }
 
+    /** The test CA's certificate, which signs the server certificate: what a client trusts. */
     public X509Certificate caCertificate() {
         return caCertificate;
     }
 
+    /** The server certificate, issued by the test CA for {@link #serverNames()}. */
     public X509Certificate serverCertificate() {
         return serverCertificate;
     }

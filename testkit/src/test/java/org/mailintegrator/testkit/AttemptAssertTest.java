@@ -63,7 +63,7 @@ class AttemptAssertTest {
         assertThat(DROPPED).hasCandidate(IMAPS).hasProtocol(IMAP).hasSecurity(IMPLICIT_TLS)
                 .hasHost("imap.example.test").hasPort(993);
 
-        assertFailsShowing(() -> assertThat(DROPPED).hasCandidate(IMAPS.withPort(143)), DROPPED)
+        assertFailsShowing(() -> assertThat(DROPPED).hasCandidate(ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap.example.test", 143)), DROPPED)
                 .hasMessageContaining("to be for IMAP/IMPLICIT_TLS imap.example.test:143, but it was for " + IMAPS);
         assertFailsShowing(() -> assertThat(DROPPED).hasProtocol(POP3), DROPPED)
                 .hasMessageContaining("to use POP3, but it used IMAP");

@@ -1,5 +1,6 @@
 /**
- * Extension points of the integrator: implement these to change how it reaches servers (name resolution today).
+ * Extension points of the integrator: implement these to change how it finds servers ({@link HostDiscovery}, with
+ * the {@link DiscoveryContext} the integrator lends it) and how it resolves their names ({@link HostResolver}).
  *
  * <p>All arguments and return values are non-null ({@code @NullMarked}) unless marked {@code @Nullable}.
  */

@@ -51,15 +51,23 @@ public final class CredentialRelease {
 
     /**
      * Where {@code candidate}'s endpoint came from, when a discovery source named its host with its port
-     * ({@link DiscoveredHosts#provenances(String, int)}); a trusted source first. Empty for a port no source named,
+     * in discovery's order; a trusted source first. Empty for a port no source named,
      * even on a host discovery found: that candidate is the policy's guess on the host, not the source's word.
      */
     Optional<Provenance> provenance(ProtocolCandidate candidate) {
         if (discovered == null) {
             return Optional.empty();
         }
-        List<Provenance> found = discovered.provenances(candidate.host(), candidate.port());
+        List<Provenance> found = provenances(discovered, candidate.host(), candidate.port());
         return found.stream().filter(Provenance::isTrusted).findFirst().or(() -> found.stream().findFirst());
+    }
+
+    private static final int ANY_PORT = 0;
+
+    /** Where {@code host} (on {@code port}, or on any port) was found, in discovery's order; each source once. */
+    private static List<Provenance> provenances(DiscoveredHosts discovered, String host, int port) {
+        return discovered.endpoints().stream().filter(e -> e.candidate().host().equalsIgnoreCase(host)
+                && (port == ANY_PORT || e.candidate().port() == port)).map(Endpoint::provenance).distinct().toList();
     }
 
     /**
@@ -76,7 +84,7 @@ public final class CredentialRelease {
         if (notOffered.isPresent()) {
             return Optional.of(new Refusal(Wording.notOffered(notOffered.get()), Explanation.Cause.SERVICE_WITHDRAWN));
         }
-        List<Provenance> found = discovered.provenances(candidate.host());
+        List<Provenance> found = provenances(discovered, candidate.host(), ANY_PORT);
         if (found.isEmpty() || withinDomain(candidate.host(), account.domain())
                 || found.stream().anyMatch(Provenance::isTrusted)) {
             return Optional.empty();

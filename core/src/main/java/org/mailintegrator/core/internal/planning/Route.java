@@ -8,6 +8,7 @@ import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
+import org.mailintegrator.core.internal.ResultAccess;
 
 /**
  * One candidate of the chain as the engine will treat it: its place in the preference order, the server its
@@ -81,7 +82,7 @@ public final class Route {
 
     /** {@code attempt} with this route's cause ({@link #explainedAs()}), when it has one. */
     public Attempt explained(Attempt attempt) {
-        return explainedAs == null ? attempt : attempt.explainedAs(explainedAs);
+        return explainedAs == null ? attempt : ResultAccess.explainedAs(attempt, explainedAs);
     }
 
     @Override

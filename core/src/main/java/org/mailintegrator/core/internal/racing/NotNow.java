@@ -1,5 +1,9 @@
 package org.mailintegrator.core.internal.racing;
 
+import static org.mailintegrator.core.internal.ResultAccess.explainedAs;
+import static org.mailintegrator.core.internal.ResultAccess.withCause;
+import static org.mailintegrator.core.internal.ResultAccess.withPhase;
+
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
@@ -112,23 +116,23 @@ final class NotNow {
         }
         Attempt attempt;
         switch (last) {
-            case CONNECTION_LIMIT -> attempt = Attempt.of(candidate, Outcome.BUSY, elapsed,
-                    Wording.connectionLimit(candidate, closes, elapsed, end.detail()))
-                    .explainedAs(Explanation.Cause.CONNECTION_LIMIT);
-            case LOGIN_DELAYED -> attempt = Attempt.of(candidate, Outcome.BUSY, elapsed, end.detail())
-                    .explainedAs(Explanation.Cause.LOGIN_DELAYED);
+            case CONNECTION_LIMIT -> attempt = explainedAs(Attempt.of(candidate, Outcome.BUSY, elapsed,
+                    Wording.connectionLimit(candidate, closes, elapsed, end.detail())),
+                    Explanation.Cause.CONNECTION_LIMIT);
+            case LOGIN_DELAYED -> attempt = explainedAs(Attempt.of(candidate, Outcome.BUSY, elapsed, end.detail()),
+                    Explanation.Cause.LOGIN_DELAYED);
             default -> {
                 String detail = busyAnswers > 1 ? Wording.busyRepeatedly(end.detail(), busyAnswers, elapsed)
                         : end.detail();
                 attempt = Attempt.of(candidate, Outcome.BUSY, elapsed, detail);
                 if (end.explainedAs() != null) {
-                    attempt = attempt.explainedAs(end.explainedAs());
+                    attempt = explainedAs(attempt, end.explainedAs());
                 }
             }
         }
         if (end.cause() != null) {
-            attempt = attempt.withCause(end.cause());
+            attempt = withCause(attempt, end.cause());
         }
-        return attempt.withPhase(end.phase());
+        return withPhase(attempt, end.phase());
     }
 }

@@ -1,5 +1,12 @@
 package org.mailintegrator.core.internal.racing;
 
+import static org.mailintegrator.core.internal.ResultAccess.explainedAs;
+import static org.mailintegrator.core.internal.ResultAccess.withAddress;
+import static org.mailintegrator.core.internal.ResultAccess.withCause;
+import static org.mailintegrator.core.internal.ResultAccess.withDiscovered;
+import static org.mailintegrator.core.internal.ResultAccess.withPhase;
+import static org.mailintegrator.core.internal.ResultAccess.withProvenance;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -330,9 +337,9 @@ public final class Race {
                     break;
                 }
                 next.state = State.FINISHED;
-                next.attempt = next.traced(Attempt.of(next.candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                        Wording.heldBack(busy.candidate, next.candidate.security(), busy.notNow.retryAfter()))
-                        .explainedAs(Explanation.Cause.HELD_BACK));
+                next.attempt = next.traced(explainedAs(Attempt.of(next.candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                        Wording.heldBack(busy.candidate, next.candidate.security(), busy.notNow.retryAfter())),
+                        Explanation.Cause.HELD_BACK));
             }
             nextToLaunch++;
         }
@@ -463,7 +470,7 @@ public final class Race {
     }
 
     private static Attempt explained(Attempt attempt, Explanation.@Nullable Cause cause) {
-        return cause == null ? attempt : attempt.explainedAs(cause);
+        return cause == null ? attempt : explainedAs(attempt, cause);
     }
 
     /**
@@ -487,7 +494,7 @@ public final class Race {
         }
         IntegrationResult of = IntegrationResult.of(integration.emailAddress(), attempts,
                 Duration.ofNanos(timeline.nanoTime() - startNanos));
-        IntegrationResult done = discovered == null ? of : of.withDiscovered(discovered);
+        IntegrationResult done = discovered == null ? of : withDiscovered(of, discovered);
         SafeListener listener = rules.listener();
         afterwards(() -> timeline.execute(() -> {
             unannounced.forEach(attempt -> listener.attemptEnd(integration, attempt));
@@ -555,7 +562,7 @@ public final class Race {
 
         /** {@code attempt}, with where its host came from when discovery named it. */
         private Attempt traced(Attempt attempt) {
-            return route.provenance().map(attempt::withProvenance).orElse(attempt);
+            return route.provenance().map(provenance -> withProvenance(attempt, provenance)).orElse(attempt);
         }
 
         /** Whether this lane can no longer win or block others: finished, or stopped by the race. */
@@ -580,7 +587,7 @@ public final class Race {
             return decide(() -> {
                 if (stopOutcome != null) {
                     if (attempt == null) {
-                        finish(stopped(elapsed()).withPhase(lastPhase));
+                        finish(withPhase(stopped(elapsed()), lastPhase));
                     }
                     return Start.STOPPED;
                 }
@@ -700,15 +707,15 @@ public final class Race {
                 } else {
                     outcome = Attempt.of(candidate, end.outcome(), elapsed, end.detail());
                     if (end.cause() != null) {
-                        outcome = outcome.withCause(end.cause());
+                        outcome = withCause(outcome, end.cause());
                     }
                     if (end.explainedAs() != null) {
-                        outcome = outcome.explainedAs(end.explainedAs());
+                        outcome = explainedAs(outcome, end.explainedAs());
                     }
                 }
-                outcome = outcome.withPhase(end.phase());
+                outcome = withPhase(outcome, end.phase());
                 if (end.address() != null) {
-                    outcome = outcome.withAddress(end.address());
+                    outcome = withAddress(outcome, end.address());
                 }
                 finish(outcome);
                 return attempt;
@@ -735,11 +742,10 @@ public final class Race {
                     return;
                 }
                 if (stopOutcome != null) {
-                    finish(stopped(elapsed()).withPhase(lastPhase));
+                    finish(withPhase(stopped(elapsed()), lastPhase));
                 } else {
-                    finish(Attempt.of(candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                            Wording.notRun(String.valueOf(refusal.getMessage()))).explainedAs(
-                                    Explanation.Cause.NOT_RUN));
+                    finish(explainedAs(Attempt.of(candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                            Wording.notRun(String.valueOf(refusal.getMessage()))), Explanation.Cause.NOT_RUN));
                 }
             });
         }
@@ -787,8 +793,8 @@ public final class Race {
                 } else {
                     String recordedDetail = state == State.QUEUED && outcome == Outcome.TIMED_OUT
                             ? detail + Wording.stillQueued(candidate) : detail;
-                    attempt = traced(explained(Attempt.of(candidate, outcome, elapsed(), recordedDetail)
-                            .withPhase(lastPhase), cause));
+                    attempt = traced(explained(withPhase(Attempt.of(candidate, outcome, elapsed(), recordedDetail),
+                            lastPhase), cause));
                 }
                 state = State.FINISHED;
                 release(ticket);
