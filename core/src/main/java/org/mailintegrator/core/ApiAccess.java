@@ -1,5 +1,6 @@
 package org.mailintegrator.core;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.CoreAccess;
@@ -35,5 +36,16 @@ final class ApiAccess extends CoreAccess {
     @Override
     public UpgradeCheck upgradeCheck(@Nullable ProtocolCandidate current, IntegrationResult tried) {
         return new UpgradeCheck(current, tried);
+    }
+
+    @Override
+    public Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+            @Nullable Throwable cause, @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs) {
+        return Attempt.recorded(attempt, phase, address, cause, provenance, explainedAs);
+    }
+
+    @Override
+    public IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered) {
+        return result.withDiscovered(discovered);
     }
 }

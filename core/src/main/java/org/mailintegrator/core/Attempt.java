@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
-import org.mailintegrator.core.internal.ResultAccess;
 
 /**
  * The record of trying one {@link ProtocolCandidate}: its {@link Outcome}, how long it took, and a sentence that
@@ -18,23 +17,13 @@ import org.mailintegrator.core.internal.ResultAccess;
  * immutable and thread-safe.
  */
 public final class Attempt {
-    static {
-        ResultAccess.install(new ResultAccess() {
-            @Override
-            protected Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
-                    @Nullable Throwable cause, @Nullable Provenance provenance,
-                    Explanation.@Nullable Cause explainedAs) {
-                return new Attempt(attempt.candidate, attempt.outcome, attempt.elapsed, attempt.detail,
-                        phase != null ? phase : attempt.phase, address != null ? address : attempt.address,
-                        cause != null ? cause : attempt.cause, provenance != null ? provenance : attempt.provenance,
-                        explainedAs != null ? explainedAs : attempt.explainedAs);
-            }
-
-            @Override
-            protected IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered) {
-                return result.withDiscovered(discovered);
-            }
-        });
+    /** A copy of {@code attempt} with each part that is given; the others stay. For the engine, via CoreAccess. */
+    static Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+            @Nullable Throwable cause, @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs) {
+        return new Attempt(attempt.candidate, attempt.outcome, attempt.elapsed, attempt.detail,
+                phase != null ? phase : attempt.phase, address != null ? address : attempt.address,
+                cause != null ? cause : attempt.cause, provenance != null ? provenance : attempt.provenance,
+                explainedAs != null ? explainedAs : attempt.explainedAs);
     }
 
     private final ProtocolCandidate candidate;

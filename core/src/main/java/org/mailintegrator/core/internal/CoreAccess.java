@@ -1,20 +1,27 @@
 package org.mailintegrator.core.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.AccessTokenSource;
+import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.DiscoveredHosts;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.UpgradeCheck;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 
 /**
  * What the library's own packages may read and make of the API types that the public cannot: an account's secret
- * or token source, an integrator's Jakarta Mail settings, a result reused under a chain, an upgrade check. The API
+ * or token source, an integrator's Jakarta Mail settings, a result reused under a chain, an upgrade check, and what
+ * the engine records on attempts and results ({@link ResultAccess} says it in the engine's words). The API
  * package installs the one implementation when {@link Integrator} is initialised; this package is not exported from
  * the module. Thread-safe.
  */
@@ -76,4 +83,11 @@ public abstract class CoreAccess {
 
     /** The answer of an upgrade check from the remembered candidate and what was tried. */
     public abstract UpgradeCheck upgradeCheck(@Nullable ProtocolCandidate current, IntegrationResult tried);
+
+    /** A copy of {@code attempt} with each part that is given; the others stay. */
+    public abstract Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
+            @Nullable Throwable cause, @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs);
+
+    /** A copy of {@code result} that records what discovery found. */
+    public abstract IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered);
 }

@@ -12,64 +12,40 @@ import org.mailintegrator.core.Provenance;
 
 /**
  * What the engine records on the API's result values that an application cannot: an attempt's phase, address,
- * cause, provenance and explained cause, and what discovery found for a result. The API package installs the one
- * implementation when {@link Attempt} is initialised; this package is not exported from the module. Thread-safe.
+ * cause, provenance and explained cause, and what discovery found for a result, through {@link CoreAccess}; this
+ * package is not exported from the module. Thread-safe.
  */
-public abstract class ResultAccess {
-    private static volatile @Nullable ResultAccess instance;
-
-    /** Installs the implementation; only the API package calls this, once. */
-    public static void install(ResultAccess access) {
-        instance = Objects.requireNonNull(access, "access");
-    }
-
-    private static ResultAccess get() {
-        ResultAccess access = instance;
-        if (access == null) {
-            try {
-                Class.forName(Attempt.class.getName(), true, Attempt.class.getClassLoader());
-            } catch (ClassNotFoundException impossible) {
-                throw new IllegalStateException(impossible);
-            }
-            access = Objects.requireNonNull(instance, "the core API installs the result access");
-        }
-        return access;
+public final class ResultAccess {
+    private ResultAccess() {
     }
 
     /** A copy of {@code attempt} that ended in {@code phase}. */
     public static Attempt withPhase(Attempt attempt, Phase phase) {
-        return get().recorded(attempt, Objects.requireNonNull(phase, "phase"), null, null, null, null);
+        return CoreAccess.get().recorded(attempt, Objects.requireNonNull(phase, "phase"), null, null, null, null);
     }
 
     /** A copy of {@code attempt} that talked to the server at {@code address}. */
     public static Attempt withAddress(Attempt attempt, InetSocketAddress address) {
-        return get().recorded(attempt, null, Objects.requireNonNull(address, "address"), null, null, null);
+        return CoreAccess.get().recorded(attempt, null, Objects.requireNonNull(address, "address"), null, null, null);
     }
 
     /** A copy of {@code attempt} that keeps {@code cause}, whose messages must hold no secret. */
     public static Attempt withCause(Attempt attempt, Throwable cause) {
-        return get().recorded(attempt, null, null, Objects.requireNonNull(cause, "cause"), null, null);
+        return CoreAccess.get().recorded(attempt, null, null, Objects.requireNonNull(cause, "cause"), null, null);
     }
 
     /** A copy of {@code attempt} whose candidate's endpoint came from {@code provenance}. */
     public static Attempt withProvenance(Attempt attempt, Provenance provenance) {
-        return get().recorded(attempt, null, null, null, Objects.requireNonNull(provenance, "provenance"), null);
+        return CoreAccess.get().recorded(attempt, null, null, null, Objects.requireNonNull(provenance, "provenance"), null);
     }
 
     /** A copy of {@code attempt} whose cause, in the terms of {@link Explanation}, is {@code cause}. */
     public static Attempt explainedAs(Attempt attempt, Explanation.Cause cause) {
-        return get().recorded(attempt, null, null, null, null, Objects.requireNonNull(cause, "cause"));
+        return CoreAccess.get().recorded(attempt, null, null, null, null, Objects.requireNonNull(cause, "cause"));
     }
 
     /** A copy of {@code result} that records what discovery found. */
     public static IntegrationResult withDiscovered(IntegrationResult result, DiscoveredHosts discovered) {
-        return get().discovered(result, discovered);
+        return CoreAccess.get().discovered(result, discovered);
     }
-
-    /** A copy of {@code attempt} with each part that is given; the others stay. */
-    protected abstract Attempt recorded(Attempt attempt, @Nullable Phase phase, @Nullable InetSocketAddress address,
-            @Nullable Throwable cause, @Nullable Provenance provenance, Explanation.@Nullable Cause explainedAs);
-
-    /** A copy of {@code result} that records what discovery found. */
-    protected abstract IntegrationResult discovered(IntegrationResult result, DiscoveredHosts discovered);
 }
