@@ -20,9 +20,9 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.Wording;
-import org.mailintegrator.core.internal.planning.Plan;
 import org.mailintegrator.core.internal.planning.Route;
 import org.slf4j.Logger;
+import org.mailintegrator.core.internal.racing.LaneState.Stage;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -163,14 +163,9 @@ public final class Race {
         }
     }
 
-    /**
-     * PENDING: not launched; QUEUED: waiting for a connection permit or a thread; CONNECTING: resolving,
-     * connecting, TLS, greeting; READY: waiting for its turn to authenticate; AUTHENTICATING; BACKING_OFF: the
-     * server said "not now", a retry is scheduled; FINISHED.
-     */
-    private enum State { PENDING, QUEUED, CONNECTING, READY, AUTHENTICATING, BACKING_OFF, FINISHED }
-
     private final Rules rules;
+    private final Launch launch;
+    private final Deadlines deadlines;
     private final Timeline timeline;
     private final Integration integration;
     private final Starter starter;
@@ -197,12 +192,15 @@ public final class Race {
         this.discovered = discovered;
         this.rules = rules;
         this.timeline = rules.timeline();
+        this.launch = new Launch(rules.stagger());
+        this.deadlines = new Deadlines(rules.attemptTimeout(), rules.loginBudget(), rules.integrationTimeout(),
+                rules.busyRetryWindow());
         this.integration = integration;
         this.starter = starter;
         for (Route route : routes) {
             Lane lane = new Lane(route);
             route.skipped().ifPresent(reason -> {
-                lane.state = State.FINISHED;
+                lane.state = Stage.FINISHED;
                 lane.attempt = lane.traced(route.explained(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason)));
             });
             lanes.add(lane);
@@ -216,7 +214,7 @@ public final class Race {
     public CompletableFuture<IntegrationResult> start() {
         decide(() -> {
             startNanos = timeline.nanoTime();
-            schedule(this::deadlinePassed, rules.integrationTimeout());
+            schedule(this::deadlinePassed, deadlines.integrationTimeout());
             if (rules.patience() != null) {
                 schedule(this::patienceOver, rules.patience());
             }
@@ -241,7 +239,7 @@ public final class Race {
      * connection permit, or handed to the executor but not begun) never will, and records that the deadline passed.
      */
     private void deadlinePassed() {
-        endAll(null, Wording.deadlineBeforeStart(rules.integrationTimeout()), Outcome.TIMED_OUT, Outcome.NOT_TRIED,
+        endAll(null, Wording.deadlineBeforeStart(deadlines.integrationTimeout()), Outcome.TIMED_OUT, Outcome.NOT_TRIED,
                 Explanation.Cause.DEADLINE_PASSED, false);
     }
 
@@ -257,9 +255,9 @@ public final class Race {
             }
             ended = true;
             for (Lane lane : lanes) {
-                if (!lane.resolved() && (pendingToo || lane.state != State.PENDING)) {
+                if (!lane.resolved() && (pendingToo || lane.state != Stage.PENDING)) {
                     String detail = runningDetail != null ? runningDetail
-                            : Wording.deadlineWhileRunning(rules.integrationTimeout(), lane.candidate);
+                            : Wording.deadlineWhileRunning(deadlines.integrationTimeout(), lane.candidate);
                     lane.stop(outcome, detail, lane.started ? null : notStartedCause);
                 }
             }
@@ -317,30 +315,35 @@ public final class Race {
     }
 
     /**
-     * Launches the next candidate in order, if a further one may start ({@link #mayLaunchMore()}). It first waits
-     * for a permit to open a connection to its server; its stagger starts when its TCP connect does. Candidates a
-     * busy one holds back ({@link #busyAndStronger}) are recorded as such on the way, never started.
+     * Launches the next candidate in order, if a further one may start ({@link Launch}). It first waits for a permit
+     * to open a connection to its server; its stagger starts when its TCP connect does. Candidates a busy one holds
+     * back are recorded as such on the way, never started.
      */
     private void launchNext() {
-        while (nextToLaunch < lanes.size()) {
-            Lane next = lanes.get(nextToLaunch);
-            if (next.state != State.FINISHED) {
-                Lane busy = ended || winner >= 0 ? null : busyAndStronger(next);
-                if (busy == null) {
-                    break;
-                }
-                next.state = State.FINISHED;
-                next.attempt = next.traced(Attempt.of(next.candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                        Wording.heldBack(busy.candidate, next.candidate.security(), busy.notNow.retryAfter()))
-                        .explainedAs(Explanation.Cause.HELD_BACK));
-            }
-            nextToLaunch++;
+        Launch.Next next = launch.next(states(), nextToLaunch, ended || winner >= 0);
+        for (Launch.HeldBack held : next.heldBack()) {
+            Lane lane = lanes.get(held.lane());
+            Lane busy = lanes.get(held.by());
+            lane.state = Stage.FINISHED;
+            lane.attempt = lane.traced(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO,
+                    Wording.heldBack(busy.candidate, lane.candidate.security(), busy.notNow.retryAfter()))
+                    .explainedAs(Explanation.Cause.HELD_BACK));
         }
-        if (ended || winner >= 0 || nextToLaunch >= lanes.size() || !mayLaunchMore()) {
+        nextToLaunch = next.nextToLaunch();
+        if (next.start() < 0) {
             completeIfDone();
             return;
         }
-        queue(lanes.get(nextToLaunch++));
+        queue(lanes.get(next.start()));
+    }
+
+    /** What the rules see of every lane now, in preference order (caller holds the monitor). */
+    private List<LaneState> states() {
+        List<LaneState> states = new ArrayList<>(lanes.size());
+        for (Lane lane : lanes) {
+            states.add(lane.view());
+        }
+        return states;
     }
 
     /**
@@ -349,7 +352,7 @@ public final class Race {
      * does, holding no lock of this race.
      */
     private void queue(Lane lane) {
-        lane.state = State.QUEUED;
+        lane.state = Stage.QUEUED;
         ConnectionLimiter.Ticket ticket = rules.limiter().ticket(lane.route.server());
         lane.ticket = ticket;
         if (ticket.request(() -> submit(lane))) {
@@ -358,45 +361,16 @@ public final class Race {
     }
 
     /**
-     * The most preferred lane before {@code lane} that was recorded {@link Outcome#BUSY} with a security stronger
-     * than {@code lane}'s, which therefore holds it back; null when none does.
-     */
-    private @Nullable Lane busyAndStronger(Lane lane) {
-        for (Lane before : lanes.subList(0, lane.route.index())) {
-            if (before.attempt != null && before.attempt.outcome() == Outcome.BUSY
-                    && !Plan.meets(lane.candidate.security(), before.candidate.security())) {
-                return before;
-            }
-        }
-        return null;
-    }
-
-    /**
      * Never a less secure one on a "not now": {@code busy} was recorded busy, so every less preferred lane with
      * weaker security that has started is stopped before its credentials (caller holds the monitor); the ones not
      * started are held back as {@link #launchNext()} reaches them.
      */
     private void holdBackWeakerThan(Lane busy) {
-        for (Lane lane : lanes.subList(busy.route.index() + 1, lanes.size())) {
-            if (!lane.resolved() && lane.state != State.PENDING
-                    && !Plan.meets(lane.candidate.security(), busy.candidate.security())) {
-                lane.stop(Outcome.NOT_TRIED, Wording.heldBack(busy.candidate, lane.candidate.security(),
-                        busy.notNow.retryAfter()), Explanation.Cause.HELD_BACK);
-            }
+        for (int index : Turns.heldBackBy(states(), busy.route.index())) {
+            Lane lane = lanes.get(index);
+            lane.stop(Outcome.NOT_TRIED, Wording.heldBack(busy.candidate, lane.candidate.security(),
+                    busy.notNow.retryAfter()), Explanation.Cause.HELD_BACK);
         }
-    }
-
-    /**
-     * Connections are raced, not servers: a further candidate may start only while every launched, unresolved one
-     * has its connection permit and none of them has connected (a connected server is alive, and is waited for).
-     */
-    private boolean mayLaunchMore() {
-        for (Lane lane : lanes.subList(0, nextToLaunch)) {
-            if (!lane.resolved() && (lane.state == State.QUEUED || lane.isAlive())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Hands a lane's try to the starter; runs outside this race's monitor. */
@@ -428,33 +402,25 @@ public final class Race {
             return;
         }
         if (patienceOver) {
-            Lane ready = lanes.stream().filter(lane -> lane.state == State.READY && !lane.resolved()).findFirst()
-                    .orElse(null);
-            if (ready != null) {
-                for (Lane higher : lanes.subList(0, ready.route.index())) {
-                    boolean up = higher.connection != null && higher.connection.isConnected() || higher.notNow.any();
-                    if (!higher.resolved() && !up
-                            && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
-                        higher.stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(), ready.candidate), null);
-                    }
-                }
+            List<LaneState> states = states();
+            int ready = Turns.firstReady(states);
+            for (int index : Turns.abandoned(states)) {
+                lanes.get(index).stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(),
+                        lanes.get(ready).candidate), null);
             }
         }
-        for (Lane lane : lanes) {
-            if (!lane.resolved()) {
-                if (lane.state == State.READY && lane.turn != null) {
-                    lane.turn.complete(null);
-                }
-                break;
-            }
+        int turn = Turns.turn(states());
+        CompletableFuture<@Nullable Void> waiting = turn < 0 ? null : lanes.get(turn).turn;
+        if (waiting != null) {
+            waiting.complete(null);
         }
     }
 
     /** Records the lanes never launched as {@code outcome}, and {@code cause} when it says more than the outcome. */
     private void settleUnlaunched(Outcome outcome, String detail, Explanation.@Nullable Cause cause) {
         for (Lane lane : lanes) {
-            if (lane.state == State.PENDING) {
-                lane.state = State.FINISHED;
+            if (lane.state == Stage.PENDING) {
+                lane.state = Stage.FINISHED;
                 lane.attempt = lane.traced(explained(Attempt.of(lane.candidate, outcome, Duration.ZERO, detail),
                         cause));
             }
@@ -510,7 +476,7 @@ public final class Race {
     public final class Lane {
         private final Route route;
         private final ProtocolCandidate candidate;
-        private State state = State.PENDING;
+        private Stage state = Stage.PENDING;
         private @Nullable CompletableFuture<@Nullable Void> turn;
         private @Nullable Attempt attempt;
         private @Nullable Outcome stopOutcome;
@@ -563,13 +529,11 @@ public final class Race {
             return attempt != null || stopOutcome != null;
         }
 
-        /**
-         * Connected, or known to be up: waiting for its turn, authenticating, or its server said "not now" (it is
-         * backing off, or trying again).
-         */
-        private boolean isAlive() {
-            return state == State.READY || state == State.AUTHENTICATING || state == State.BACKING_OFF
-                    || notNow.any() || state == State.CONNECTING && connection != null && connection.isConnected();
+        /** What the race's rules see of this lane now (caller holds the monitor). */
+        private LaneState view() {
+            Connection current = connection;
+            return new LaneState(state, resolved(), current != null && current.isConnected(), notNow.any(),
+                    candidate.security(), attempt != null && attempt.outcome() == Outcome.BUSY);
         }
 
         /**
@@ -589,10 +553,10 @@ public final class Race {
                     started = true;
                     firstStart = timeline.nanoTime();
                 }
-                state = State.CONNECTING;
+                state = Stage.CONNECTING;
                 connection = tryConnection;
-                armWatchdog(rules.attemptTimeout());
-                staggerPending = first && rules.stagger() != null;
+                armWatchdog(deadlines.attemptTimeout());
+                staggerPending = first;
                 return first ? Start.FIRST : Start.RETRY;
             });
         }
@@ -604,11 +568,11 @@ public final class Race {
          */
         public void connecting() {
             decide(() -> {
-                Duration stagger = rules.stagger();
-                if (!staggerPending || stagger == null || resolved() || nextToLaunch >= lanes.size()) {
+                Duration stagger = launch.staggerOnConnect(staggerPending, resolved(), nextToLaunch, lanes.size());
+                staggerPending = false;
+                if (stagger == null) {
                     return;
                 }
-                staggerPending = false;
                 int expected = nextToLaunch;
                 schedule(() -> decide(() -> {
                     if (nextToLaunch == expected) {
@@ -631,7 +595,7 @@ public final class Race {
                     myTurn.complete(null);
                     return;
                 }
-                state = State.READY;
+                state = Stage.READY;
                 grantTurn();
             });
             return myTurn;
@@ -647,8 +611,8 @@ public final class Race {
                 if (stopOutcome != null) {
                     throw new IOException("stopped before authenticating: " + stopDetail);
                 }
-                state = State.AUTHENTICATING;
-                armWatchdog(rules.loginBudget());
+                state = Stage.AUTHENTICATING;
+                armWatchdog(deadlines.loginBudget());
             }
         }
 
@@ -656,10 +620,8 @@ public final class Race {
         public void won() {
             decide(() -> {
                 winner = route.index();
-                for (Lane lane : lanes.subList(route.index() + 1, lanes.size())) {
-                    if (!lane.resolved() && lane.state != State.PENDING) {
-                        lane.stop(Outcome.SUPERSEDED, Wording.superseded(candidate), null);
-                    }
+                for (int index : Turns.running(states(), route.index() + 1)) {
+                    lanes.get(index).stop(Outcome.SUPERSEDED, Wording.superseded(candidate), null);
                 }
                 settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart(), null);
             });
@@ -776,7 +738,7 @@ public final class Race {
             if (turn != null) {
                 turn.complete(null);
             }
-            boolean idle = state == State.BACKING_OFF || state == State.QUEUED && ticket != null && ticket.withdraw();
+            boolean idle = state == Stage.BACKING_OFF || state == Stage.QUEUED && ticket != null && ticket.withdraw();
             if (idle) {
                 if (retry != null) {
                     retry.cancel();
@@ -785,12 +747,12 @@ public final class Race {
                     // the deadline came while it waited to try again: what the server last said is the story
                     attempt = traced(notNow.recorded(candidate, elapsed()));
                 } else {
-                    String recordedDetail = state == State.QUEUED && outcome == Outcome.TIMED_OUT
+                    String recordedDetail = state == Stage.QUEUED && outcome == Outcome.TIMED_OUT
                             ? detail + Wording.stillQueued(candidate) : detail;
                     attempt = traced(explained(Attempt.of(candidate, outcome, elapsed(), recordedDetail)
                             .withPhase(lastPhase), cause));
                 }
-                state = State.FINISHED;
+                state = Stage.FINISHED;
                 release(ticket);
                 ticket = null;
             }
@@ -807,15 +769,13 @@ public final class Race {
          */
         private boolean retryNotNow(NotNow.Kind kind, TryEnd end) {
             notNow.answered(kind, end);
-            long windowEnd = firstStart + rules.busyRetryWindow().toNanos();
-            long integrationEnd = startNanos + rules.integrationTimeout().toNanos();
-            Duration wait = notNow.nextTry(timeline.nanoTime(), Math.min(windowEnd, integrationEnd));
+            Duration wait = notNow.nextTry(timeline.nanoTime(), deadlines.retryLimit(startNanos, firstStart));
             if (ended || winner >= 0 || wait == null) {
                 return false;
             }
             log.debug("{} said not now ({}); trying again in {} ms: {}", candidate, kind, wait.toMillis(),
                     end.detail());
-            state = State.BACKING_OFF;
+            state = Stage.BACKING_OFF;
             if (notNow.lastWasConnectionLimit()) {
                 release(ticket);
                 ticket = null;
@@ -834,7 +794,7 @@ public final class Race {
                 return false;
             }
             log.debug("{}: trying again with new credentials", candidate);
-            state = State.BACKING_OFF;
+            state = Stage.BACKING_OFF;
             retry = timeline.schedule(this::retry, Duration.ZERO);
             return true;
         }
@@ -845,13 +805,13 @@ public final class Race {
          */
         private void retry() {
             decide(() -> {
-                if (state != State.BACKING_OFF || resolved()) {
+                if (state != Stage.BACKING_OFF || resolved()) {
                     return;
                 }
                 if (ticket == null) {
                     queue(this);
                 } else {
-                    state = State.QUEUED;
+                    state = Stage.QUEUED;
                     afterwards(() -> submit(this));
                 }
             });
@@ -864,20 +824,17 @@ public final class Race {
         private void finish(Attempt outcome) {
             Attempt finished = traced(outcome);
             attempt = finished;
-            state = State.FINISHED;
+            state = Stage.FINISHED;
             release(ticket);
             ticket = null;
             log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
                     finished.detail());
-            if (rules.stopOnAuthFailure() && (finished.outcome() == Outcome.AUTH_FAILED
-                    || finished.outcome() == Outcome.TOKEN_REJECTED) && !ended) {
+            if (Turns.endsRace(finished.outcome(), rules.stopOnAuthFailure()) && !ended) {
                 ended = true;
                 String detail = Wording.stoppedAtFirstRejection(candidate,
                         finished.outcome() == Outcome.TOKEN_REJECTED);
-                for (Lane lane : lanes) {
-                    if (!lane.resolved() && lane.state != State.PENDING) {
-                        lane.stop(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
-                    }
+                for (int index : Turns.running(states(), 0)) {
+                    lanes.get(index).stop(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
                 }
                 settleUnlaunched(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
             }
@@ -893,7 +850,7 @@ public final class Race {
 
         private void armWatchdog(Duration limit) {
             watchdog = timeline.schedule(() -> decide(() -> {
-                if (resolved() || state == State.READY || state == State.BACKING_OFF) {
+                if (resolved() || !Deadlines.stops(state)) {
                     return;
                 }
                 boolean loggingIn = connection != null && connection.phase() == Phase.LOGIN;
