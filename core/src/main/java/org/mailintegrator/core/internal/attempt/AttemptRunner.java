@@ -22,6 +22,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
@@ -57,13 +58,16 @@ public final class AttemptRunner {
     private final Credentials credentials;
     private final HostLookups lookups;
     private final @Nullable UnreachableMemory unreachable;
+    private final Timeline timeline;
 
     /**
      * @param unreachable the integrator's memory of unreachable endpoints, which the tries consult before they
      *     connect and teach when they end; null when the integrator keeps none
+     * @param timeline the clock the tries' address races decide on
      */
     public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups,
-            @Nullable UnreachableMemory unreachable) {
+            @Nullable UnreachableMemory unreachable, Timeline timeline) {
+        this.timeline = timeline;
         this.settings = settings;
         this.integration = integration;
         this.credentials = credentials;
@@ -75,7 +79,7 @@ public final class AttemptRunner {
     public void run(Race.Lane lane) {
         ProtocolCandidate candidate = lane.candidate();
         SafeListener listener = settings.listener();
-        AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(),
+        AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(), timeline,
                 settings.authTimeout(), settings.sessions().sslSocketFactory(), credentials.isToken(),
                 () -> awaitTurn(lane));
         transport.phaseListener((from, to) -> {

@@ -89,7 +89,8 @@ public final class Engine {
     public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates,
             CredentialRelease release, @Nullable DiscoveredHosts discovered) {
         HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
-        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups, unreachable);
+        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups, unreachable,
+                rules.timeline());
         List<Route> routes = Plan.routes(candidates, minimumSecurity, release, credentials.isToken(), unreachable);
         return new Race(rules, integration, routes, starter(runner), discovered);
     }
