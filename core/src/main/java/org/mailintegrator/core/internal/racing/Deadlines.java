@@ -25,7 +25,10 @@ record Deadlines(Duration attemptTimeout, Duration loginBudget, Duration integra
         return stage != LaneState.Stage.READY && stage != LaneState.Stage.BACKING_OFF;
     }
 
-    /** The instant by which a retry's wait must end, for a race begun at {@code raceStart}, a lane at {@code firstTry}. */
+    /**
+     * The instant by which a retry's wait must end, for a race begun at {@code raceStart}, a lane first tried at
+     * {@code firstTry}.
+     */
     long retryLimit(long raceStart, long firstTry) {
         return Math.min(firstTry + busyRetryWindow.toNanos(), raceStart + integrationTimeout.toNanos());
     }

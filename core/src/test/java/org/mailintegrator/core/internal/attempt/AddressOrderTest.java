@@ -19,8 +19,8 @@ import org.mailintegrator.core.internal.ManualTimeline;
 class AddressOrderTest {
     private final AttemptTransport transport = new AttemptTransport(
             ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "mail.example.com", 993),
-            Duration.ofMillis(250), new ManualTimeline(), Duration.ofSeconds(30), (SSLSocketFactory) SSLSocketFactory.getDefault(), false,
-            () -> { });
+            Duration.ofMillis(250), new ManualTimeline(), Duration.ofSeconds(30),
+            (SSLSocketFactory) SSLSocketFactory.getDefault(), false, () -> { });
 
     @Test
     void familiesAreInterleavedStartingWithTheResolversFirstAddress() throws UnknownHostException {
