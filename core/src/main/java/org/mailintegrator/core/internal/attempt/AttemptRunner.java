@@ -32,6 +32,7 @@ import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
 import org.mailintegrator.core.internal.racing.Race;
+import org.mailintegrator.core.internal.racing.TryEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class AttemptRunner {
         if (start == Race.Start.FIRST) {
             listener.attemptStart(integration, candidate);
         }
-        Race.TryEnd end = knownUnreachable(candidate).orElseGet(() -> attempt(lane, transport));
+        TryEnd end = knownUnreachable(candidate).orElseGet(() -> attempt(lane, transport));
         Attempt recorded = lane.end(end);
         if (unreachable != null && recorded != null && recorded.outcome() == end.outcome()) {
             // the try ended on its own (the race did not stop it): what it saw of the endpoint is worth keeping
@@ -122,16 +123,16 @@ public final class AttemptRunner {
      * The end of a try that is not made because the endpoint was found unreachable since the integration was
      * planned (by an integration running alongside): no connection, the outcome the endpoint had.
      */
-    private Optional<Race.TryEnd> knownUnreachable(ProtocolCandidate candidate) {
+    private Optional<TryEnd> knownUnreachable(ProtocolCandidate candidate) {
         if (unreachable == null) {
             return Optional.empty();
         }
-        return unreachable.recall(candidate).map(known -> new Race.TryEnd(known.outcome(),
+        return unreachable.recall(candidate).map(known -> new TryEnd(known.outcome(),
                 Wording.knownUnreachable(candidate, known.outcome(), known.ago(), unreachable.duration()), null,
                 Phase.NOT_STARTED, null, false, Explanation.Cause.REMEMBERED_UNREACHABLE));
     }
 
-    private Race.TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
+    private TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
         ProtocolCandidate candidate = lane.candidate();
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         transport.phase(Phase.RESOLVE);
@@ -194,7 +195,7 @@ public final class AttemptRunner {
         if (authenticated || failure == null) {
             String detail = transport.credentialsStarted() ? Wording.accepted(candidate, credentials.username())
                     : Wording.preauthenticated(candidate);
-            return new Race.TryEnd(Outcome.AUTHENTICATED, detail + addressNote, null, phase,
+            return new TryEnd(Outcome.AUTHENTICATED, detail + addressNote, null, phase,
                     transport.connectedAddress());
         }
         Verdict verdict;
@@ -204,7 +205,7 @@ public final class AttemptRunner {
         } catch (RuntimeException | Error bug) {
             // the attempt must end whatever happens here, or the integration would wait for it forever
             log.error("Could not classify the failure of {}", candidate, bug);
-            return new Race.TryEnd(Outcome.PROTOCOL_ERROR, Wording.unclassified(candidate), null, phase,
+            return new TryEnd(Outcome.PROTOCOL_ERROR, Wording.unclassified(candidate), null, phase,
                     transport.connectedAddress());
         }
         log.trace("{} failed ({} rule)", candidate, verdict.rule(), verdict.cause());
@@ -217,7 +218,7 @@ public final class AttemptRunner {
                 detail += Wording.tokenRejectedAfterRefresh();
             }
         }
-        Race.TryEnd end = new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
+        TryEnd end = new TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
                 transport.connectedAddress(), tryAgain, verdict.explainedAs());
         if (verdict.explainedAs() == Explanation.Cause.LOGIN_DELAYED) {
             // the server said how long it wants between logins: the race waits that long, or does not try again

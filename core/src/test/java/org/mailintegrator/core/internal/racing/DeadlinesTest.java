@@ -67,7 +67,7 @@ class DeadlinesTest {
         assertThat(notNow.nextTry(time.nanoTime(), limit)).as("of unknown length").isNull();
     }
 
-    private static Race.TryEnd busy() {
-        return new Race.TryEnd(Outcome.BUSY, "too many connections", null, Phase.LOGIN, null);
+    private static TryEnd busy() {
+        return new TryEnd(Outcome.BUSY, "too many connections", null, Phase.LOGIN, null);
     }
 }
