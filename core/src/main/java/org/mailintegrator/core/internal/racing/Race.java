@@ -77,7 +77,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The race does no I/O and runs no attempt: its {@link Starter} hands each try off, and the attempt reports to
- * its {@link Lane}. Time comes from a {@link Timeline}, so the rules can be driven by a manual clock.
+ * its {@link Lane}. Time comes from a {@link Timeline}, so the rules can be driven by a manual clock. The race
+ * coordinates; the rules decide on what it shows them of its lanes ({@link LaneState}): {@link Launch} (1, 2, and
+ * the launch half of 5), {@link Turns} (3, 5, 6, 7 and stop at the first rejection), {@link NotNow} (4) and
+ * {@link Deadlines} (4, 8).
  *
  * <p>All state is guarded by this object's monitor, and nothing but deciding happens under it. A thread that
  * enters the race (the caller that starts it, the timer that runs a deadline, the stagger or a busy retry, the
