@@ -31,6 +31,7 @@ import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+import org.mailintegrator.core.internal.racing.Lane;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.internal.racing.TryEnd;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the tries of one integration's attempts: resolve, connect, TLS, greeting, login, each through Jakarta Mail
- * on sockets the attempt owns, reporting to the candidate's {@link Race.Lane} and to the listener. Thread-safe:
+ * on sockets the attempt owns, reporting to the candidate's {@link Lane} and to the listener. Thread-safe:
  * each try runs on a thread of its own.
  */
 public final class AttemptRunner {
@@ -77,7 +78,7 @@ public final class AttemptRunner {
     }
 
     /** One try of {@code lane}'s candidate; on the calling thread, which it holds until the try is over. */
-    public void run(Race.Lane lane) {
+    public void run(Lane lane) {
         ProtocolCandidate candidate = lane.candidate();
         SafeListener listener = settings.listener();
         AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(), timeline,
@@ -132,7 +133,7 @@ public final class AttemptRunner {
                 Phase.NOT_STARTED, null, false, Explanation.Cause.REMEMBERED_UNREACHABLE));
     }
 
-    private TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
+    private TryEnd attempt(Lane lane, AttemptTransport transport) {
         ProtocolCandidate candidate = lane.candidate();
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         transport.phase(Phase.RESOLVE);
@@ -229,7 +230,7 @@ public final class AttemptRunner {
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */
-    private void awaitTurn(Race.Lane lane) throws IOException {
+    private void awaitTurn(Lane lane) throws IOException {
         CompletableFuture<@Nullable Void> turn = lane.readyForTurn();
         try {
             turn.get();

@@ -19,6 +19,7 @@ import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.Plan;
 import org.mailintegrator.core.internal.planning.Route;
 import org.mailintegrator.core.internal.planning.UnreachableMemory;
+import org.mailintegrator.core.internal.racing.Lane;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.spi.HostResolver;
 
@@ -39,7 +40,7 @@ import org.mailintegrator.core.spi.HostResolver;
  *   <li>with the application's executor, which may run the task on the calling thread ({@code Runnable::run}) or
  *       keep the caller waiting while it is full, hands every start to the launcher, daemon threads
  *       ({@code mailintegrator-launcher-n}, one per start in progress) that call the executor; a refusal is
- *       recorded as the candidate not run ({@link Race.Lane#notRun}).</li>
+ *       recorded as the candidate not run ({@link Lane#notRun}).</li>
  * </ul>
  * So every attempt runs on a thread of the executor's (or, with a caller-runs executor, a launcher thread), and the
  * timer thread never waits for an attempt or an executor.

@@ -1,12 +1,10 @@
 package org.mailintegrator.core.internal.racing;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.DiscoveredHosts;
@@ -14,15 +12,10 @@ import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationListener.Integration;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Outcome;
-import org.mailintegrator.core.Phase;
-import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.internal.SafeListener;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.planning.Route;
-import org.slf4j.Logger;
-import org.mailintegrator.core.internal.racing.LaneState.Stage;
-import org.slf4j.LoggerFactory;
 
 /**
  * The rules of one integration's race: who may start, who may authenticate, who is given up, and when it is over.
@@ -77,16 +70,16 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * <p>The race does no I/O and runs no attempt: its {@link Starter} hands each try off, and the attempt reports to
- * its {@link Lane}. Time comes from a {@link Timeline}, so the rules can be driven by a manual clock. The race
+ * its {@link Lane}, which holds the lane's state and transitions and asks the race ({@link LaneHost}) what looks
+ * at more than one lane. Time comes from a {@link Timeline}, so the rules can be driven by a manual clock. The race
  * coordinates; the rules decide on what it shows them of its lanes ({@link LaneState}): {@link Launch} (1, 2, and
  * the launch half of 5), {@link Turns} (3, 5, 6, 7 and stop at the first rejection), {@link NotNow} (4) and
  * {@link Deadlines} (4, 8).
  *
  * <p>All state is guarded by this object's monitor, and nothing but deciding happens under it. A thread that
  * enters the race (the caller that starts it, the timer that runs a deadline, the stagger or a busy retry, the
- * application that cancels, an attempt that reports) decides under the monitor what is to be done, as actions
- * appended to a list that only the monitor's holder touches; it takes them out before it lets go of the monitor and
- * runs them after: handing a try to the starter, closing a stopped attempt's sockets, giving a connection permit
+ * application that cancels, an attempt that reports) decides under the monitor what is to be done, and runs it
+ * after letting go of the monitor ({@link Decisions}): handing a try to the starter, closing a stopped attempt's sockets, giving a connection permit
  * back, completing the result. So no lock of the race is held while an executor is called, a socket is closed or a
  * listener runs, and a timer or a cancellation never waits for an attempt's I/O. The starter is thus called on
  * whichever thread decided: it must hand the try off and return, never run it nor wait for a thread (the
@@ -94,8 +87,6 @@ import org.slf4j.LoggerFactory;
  * {@code Engine}). Thread-safe.
  */
 public final class Race {
-    private static final Logger log = LoggerFactory.getLogger(Race.class);
-
     /**
      * Hands one try of a lane's attempt off to a thread of its own. Called outside the race's monitor, on whichever
      * thread decided the start (the timer's included), so it must return at once: never run the try, never wait. It
@@ -130,13 +121,12 @@ public final class Race {
     private final Deadlines deadlines;
     private final Timeline timeline;
     private final Integration integration;
-    private final Starter starter;
     private final @Nullable DiscoveredHosts discovered;
+    /** Every decision is taken under this race's monitor; what it decided runs after. */
+    private final Decisions decisions = new Decisions(this);
     private final List<Lane> lanes = new ArrayList<>();
     private final CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
     private final List<Timeline.Scheduled> timers = new ArrayList<>();
-    /** What the thread holding the monitor decided to do once it lets go of it; see {@link #decide(Supplier)}. */
-    private final List<Runnable> actions = new ArrayList<>();
     private long startNanos;
     private int nextToLaunch;
     private int winner = -1;
@@ -158,13 +148,11 @@ public final class Race {
         this.deadlines = new Deadlines(rules.attemptTimeout(), rules.loginBudget(), rules.integrationTimeout(),
                 rules.busyRetryWindow());
         this.integration = integration;
-        this.starter = starter;
+        LaneHost host = new Host();
         for (Route route : routes) {
-            Lane lane = new Lane(route);
-            route.skipped().ifPresent(reason -> {
-                lane.state = Stage.FINISHED;
-                lane.attempt = lane.traced(route.explained(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason)));
-            });
+            Lane lane = new Lane(route, host, decisions, starter, rules.limiter(), deadlines, timeline);
+            route.skipped().ifPresent(reason -> lane.settle(
+                    route.explained(Attempt.of(route.candidate(), route.skippedAs(), Duration.ZERO, reason))));
             lanes.add(lane);
         }
     }
@@ -174,7 +162,7 @@ public final class Race {
      * candidate is handed to the starter before this method returns, and never run on the calling thread.
      */
     public CompletableFuture<IntegrationResult> start() {
-        decide(() -> {
+        decisions.decide(() -> {
             startNanos = timeline.nanoTime();
             schedule(this::deadlinePassed, deadlines.integrationTimeout());
             if (rules.patience() != null) {
@@ -211,16 +199,16 @@ public final class Race {
      */
     private void endAll(@Nullable String runningDetail, String unlaunchedDetail, Outcome outcome,
             Outcome unlaunchedOutcome, Explanation.@Nullable Cause notStartedCause, boolean pendingToo) {
-        decide(() -> {
+        decisions.decide(() -> {
             if (ended || completed) {
                 return;
             }
             ended = true;
             for (Lane lane : lanes) {
-                if (!lane.resolved() && (pendingToo || lane.state != Stage.PENDING)) {
+                if (!lane.resolved() && (pendingToo || !lane.pending())) {
                     String detail = runningDetail != null ? runningDetail
-                            : Wording.deadlineWhileRunning(deadlines.integrationTimeout(), lane.candidate);
-                    lane.stop(outcome, detail, lane.started ? null : notStartedCause);
+                            : Wording.deadlineWhileRunning(deadlines.integrationTimeout(), lane.candidate());
+                    lane.stop(outcome, detail, lane.started() ? null : notStartedCause);
                 }
             }
             settleUnlaunched(unlaunchedOutcome, unlaunchedDetail, notStartedCause);
@@ -229,51 +217,11 @@ public final class Race {
     }
 
     private void patienceOver() {
-        decide(() -> {
+        decisions.decide(() -> {
             patienceOver = true;
             grantTurn();
             completeIfDone();
         });
-    }
-
-    /**
-     * Runs {@code decision} under the monitor, then, after letting go of it, the actions it decided: the one way
-     * into the race for a thread that may change its state.
-     */
-    private void decide(Runnable decision) {
-        decide(() -> {
-            decision.run();
-            return null;
-        });
-    }
-
-    /**
-     * Runs {@code decision} under the monitor and returns its answer; the actions it decided ({@link #afterwards})
-     * are taken out before the monitor is let go of and run by this thread after, in the order decided. Never called
-     * with the monitor held: the actions would run under it.
-     */
-    private <T> T decide(Supplier<T> decision) {
-        assert !Thread.holdsLock(this) : "the race's actions must run outside its monitor";
-        T answer;
-        List<Runnable> decided;
-        synchronized (this) {
-            answer = decision.get();
-            decided = List.copyOf(actions);
-            actions.clear();
-        }
-        for (Runnable action : decided) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                log.error("An action of the race failed; the others still run", e);
-            }
-        }
-        return answer;
-    }
-
-    /** Something to do once the monitor is let go of, by the thread that decided it (caller holds the monitor). */
-    private void afterwards(Runnable action) {
-        actions.add(action);
     }
 
     /**
@@ -286,9 +234,8 @@ public final class Race {
         for (Launch.HeldBack held : next.heldBack()) {
             Lane lane = lanes.get(held.lane());
             Lane busy = lanes.get(held.by());
-            lane.state = Stage.FINISHED;
-            lane.attempt = lane.traced(Attempt.of(lane.candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                    Wording.heldBack(busy.candidate, lane.candidate.security(), busy.notNow.retryAfter()))
+            lane.settle(Attempt.of(lane.candidate(), Outcome.NOT_TRIED, Duration.ZERO,
+                    Wording.heldBack(busy.candidate(), lane.candidate().security(), busy.retryAfter()))
                     .explainedAs(Explanation.Cause.HELD_BACK));
         }
         nextToLaunch = next.nextToLaunch();
@@ -296,7 +243,7 @@ public final class Race {
             completeIfDone();
             return;
         }
-        queue(lanes.get(next.start()));
+        lanes.get(next.start()).queue();
     }
 
     /** What the rules see of every lane now, in preference order (caller holds the monitor). */
@@ -309,48 +256,15 @@ public final class Race {
     }
 
     /**
-     * The lane waits for a connection permit, then is handed to the starter (caller holds the monitor). Granted
-     * now: this thread submits it once it lets go of the monitor; granted later: the thread that frees a permit
-     * does, holding no lock of this race.
-     */
-    private void queue(Lane lane) {
-        lane.state = Stage.QUEUED;
-        ConnectionLimiter.Ticket ticket = rules.limiter().ticket(lane.route.server());
-        lane.ticket = ticket;
-        if (ticket.request(() -> submit(lane))) {
-            afterwards(() -> submit(lane));
-        }
-    }
-
-    /**
      * Never a less secure one on a "not now": {@code busy} was recorded busy, so every less preferred lane with
      * weaker security that has started is stopped before its credentials (caller holds the monitor); the ones not
      * started are held back as {@link #launchNext()} reaches them.
      */
     private void holdBackWeakerThan(Lane busy) {
-        for (int index : Turns.heldBackBy(states(), busy.route.index())) {
+        for (int index : Turns.heldBackBy(states(), busy.index())) {
             Lane lane = lanes.get(index);
-            lane.stop(Outcome.NOT_TRIED, Wording.heldBack(busy.candidate, lane.candidate.security(),
-                    busy.notNow.retryAfter()), Explanation.Cause.HELD_BACK);
-        }
-    }
-
-    /** Hands a lane's try to the starter; runs outside this race's monitor. */
-    private void submit(Lane lane) {
-        try {
-            starter.start(lane);
-        } catch (RejectedExecutionException e) {
-            lane.notRun(e);
-        }
-    }
-
-    /**
-     * Gives a connection permit back once the monitor is let go of (it may grant a waiting request, whose callback
-     * then runs on this thread).
-     */
-    private void release(ConnectionLimiter.@Nullable Ticket ticket) {
-        if (ticket != null) {
-            afterwards(ticket::release);
+            lane.stop(Outcome.NOT_TRIED, Wording.heldBack(busy.candidate(), lane.candidate().security(),
+                    busy.retryAfter()), Explanation.Cause.HELD_BACK);
         }
     }
 
@@ -368,30 +282,23 @@ public final class Race {
             int ready = Turns.firstReady(states);
             for (int index : Turns.abandoned(states)) {
                 lanes.get(index).stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(),
-                        lanes.get(ready).candidate), null);
+                        lanes.get(ready).candidate()), null);
             }
         }
         int turn = Turns.turn(states());
-        CompletableFuture<@Nullable Void> waiting = turn < 0 ? null : lanes.get(turn).turn;
-        if (waiting != null) {
-            waiting.complete(null);
+        if (turn >= 0) {
+            lanes.get(turn).giveTurn();
         }
     }
 
     /** Records the lanes never launched as {@code outcome}, and {@code cause} when it says more than the outcome. */
     private void settleUnlaunched(Outcome outcome, String detail, Explanation.@Nullable Cause cause) {
         for (Lane lane : lanes) {
-            if (lane.state == Stage.PENDING) {
-                lane.state = Stage.FINISHED;
-                lane.attempt = lane.traced(explained(Attempt.of(lane.candidate, outcome, Duration.ZERO, detail),
-                        cause));
+            if (lane.pending()) {
+                lane.settle(Lane.explained(Attempt.of(lane.candidate(), outcome, Duration.ZERO, detail), cause));
             }
         }
         nextToLaunch = lanes.size();
-    }
-
-    private static Attempt explained(Attempt attempt, Explanation.@Nullable Cause cause) {
-        return cause == null ? attempt : attempt.explainedAs(cause);
     }
 
     /**
@@ -399,7 +306,7 @@ public final class Race {
      * events and the result's completion are handed to the timeline's thread, once the monitor is let go of.
      */
     private void completeIfDone() {
-        if (completed || lanes.stream().anyMatch(lane -> lane.attempt == null || lane.endPending)) {
+        if (completed || !lanes.stream().allMatch(Lane::done)) {
             return;
         }
         completed = true;
@@ -407,9 +314,9 @@ public final class Race {
         List<Attempt> attempts = new ArrayList<>();
         List<Attempt> unannounced = new ArrayList<>();
         for (Lane lane : lanes) {
-            Attempt attempt = lane.attempt;
+            Attempt attempt = lane.attempt();
             attempts.add(attempt);
-            if (!lane.endEmitted) {
+            if (!lane.endEmitted()) {
                 unannounced.add(attempt);
             }
         }
@@ -417,7 +324,7 @@ public final class Race {
                 Duration.ofNanos(timeline.nanoTime() - startNanos));
         IntegrationResult done = discovered == null ? of : of.withDiscovered(discovered);
         SafeListener listener = rules.listener();
-        afterwards(() -> timeline.execute(() -> {
+        decisions.afterwards(() -> timeline.execute(() -> {
             unannounced.forEach(attempt -> listener.attemptEnd(integration, attempt));
             listener.integrationEnd(integration, done);
             result.complete(done);
@@ -428,372 +335,52 @@ public final class Race {
         timers.add(timeline.schedule(action, delay));
     }
 
-    /**
-     * One candidate's place in the race, and the attempt's way to report to it. The attempt calls, in order:
-     * {@link #begin}, {@link #connecting()} when its TCP connect starts, {@link #readyForTurn()} and
-     * {@link #startLogin()} before its credentials, {@link #won()} if they were accepted, then {@link #end} and
-     * {@link #announced}. Thread-safe: every method takes the race's monitor, and one that changes the race runs
-     * what it decided after letting go of it ({@link Race#decide(Supplier)}).
-     */
-    public final class Lane {
-        private final Route route;
-        private final ProtocolCandidate candidate;
-        private Stage state = Stage.PENDING;
-        private @Nullable CompletableFuture<@Nullable Void> turn;
-        private @Nullable Attempt attempt;
-        private @Nullable Outcome stopOutcome;
-        private @Nullable String stopDetail;
-        /** Why the race stopped it, when that says more than {@link #stopOutcome}: recorded with its attempt. */
-        private Explanation.@Nullable Cause stopCause;
-        private @Nullable Connection connection;
-        private ConnectionLimiter.@Nullable Ticket ticket;
-        private Timeline.@Nullable Scheduled watchdog;
-        private Timeline.@Nullable Scheduled retry;
-        private long firstStart;
-        private boolean started;
-        private boolean endPending;
-        private boolean staggerPending;
-        private boolean endEmitted;
-        /** The answers of its server that meant "not now". */
-        private final NotNow notNow = new NotNow();
-        private Phase lastPhase = Phase.NOT_STARTED;
-
-        private Lane(Route route) {
-            this.route = route;
-            this.candidate = route.candidate();
+    /** The race's side of its lanes: the decisions that look at more than one lane (caller holds the monitor). */
+    private final class Host implements LaneHost {
+        @Override
+        public long raceStart() {
+            return startNanos;
         }
 
-        public ProtocolCandidate candidate() {
-            return candidate;
+        @Override
+        public boolean over() {
+            return ended || winner >= 0;
         }
 
-        /** The connection permit this lane holds while it runs. */
-        public ConnectionLimiter.@Nullable Ticket permit() {
-            synchronized (Race.this) {
-                return ticket;
-            }
-        }
-
-        /** The attempt recorded for this lane, once it has one. */
-        public @Nullable Attempt attempt() {
-            synchronized (Race.this) {
-                return attempt;
-            }
-        }
-
-        /** {@code attempt}, with where its host came from when discovery named it. */
-        private Attempt traced(Attempt attempt) {
-            return route.provenance().map(attempt::withProvenance).orElse(attempt);
-        }
-
-        /** Whether this lane can no longer win or block others: finished, or stopped by the race. */
-        private boolean resolved() {
-            return attempt != null || stopOutcome != null;
-        }
-
-        /** What the race's rules see of this lane now (caller holds the monitor). */
-        private LaneState view() {
-            Connection current = connection;
-            return new LaneState(state, resolved(), current != null && current.isConnected(), notNow.any(),
-                    candidate.security(), attempt != null && attempt.outcome() == Outcome.BUSY);
-        }
-
-        /**
-         * A try begins on {@code tryConnection}. The pre-login deadline starts now. If the lane was stopped
-         * meanwhile, it is finished here and the try must not run.
-         */
-        public Start begin(Connection tryConnection) {
-            return decide(() -> {
-                if (stopOutcome != null) {
-                    if (attempt == null) {
-                        finish(stopped(elapsed()).withPhase(lastPhase));
-                    }
-                    return Start.STOPPED;
-                }
-                boolean first = !started;
-                if (first) {
-                    started = true;
-                    firstStart = timeline.nanoTime();
-                }
-                state = Stage.CONNECTING;
-                connection = tryConnection;
-                armWatchdog(deadlines.attemptTimeout());
-                staggerPending = first;
-                return first ? Start.FIRST : Start.RETRY;
-            });
-        }
-
-        /**
-         * The try's TCP connect starts. The stagger runs from here: it is the grace period for the connection to
-         * be established before the next candidate may start (resolving and setting up are not counted, so that
-         * a busy machine does not start candidates that a calm one would not).
-         */
-        public void connecting() {
-            decide(() -> {
-                Duration stagger = launch.staggerOnConnect(staggerPending, resolved(), nextToLaunch, lanes.size());
-                staggerPending = false;
-                if (stagger == null) {
-                    return;
-                }
-                int expected = nextToLaunch;
-                schedule(() -> decide(() -> {
-                    if (nextToLaunch == expected) {
-                        launchNext();
-                    }
-                }), stagger);
-            });
-        }
-
-        /**
-         * The attempt is ready to send its credentials. The returned future completes when it may (or when the
-         * lane was stopped, which {@link #startLogin()} then reports). The pre-login deadline pauses meanwhile.
-         */
-        public CompletableFuture<@Nullable Void> readyForTurn() {
-            CompletableFuture<@Nullable Void> myTurn = new CompletableFuture<>();
-            decide(() -> {
-                cancelWatchdog();
-                turn = myTurn;
-                if (resolved()) {
-                    myTurn.complete(null);
-                    return;
-                }
-                state = Stage.READY;
-                grantTurn();
-            });
-            return myTurn;
-        }
-
-        /**
-         * The turn was given: the login starts, with its own deadline.
-         *
-         * @throws IOException if the lane was stopped instead (it lost, or the integration ended)
-         */
-        public void startLogin() throws IOException {
-            synchronized (Race.this) {
-                if (stopOutcome != null) {
-                    throw new IOException("stopped before authenticating: " + stopDetail);
-                }
-                state = Stage.AUTHENTICATING;
-                armWatchdog(deadlines.loginBudget());
-            }
-        }
-
-        /** The credentials were accepted: this lane wins, and every less preferred one still running is stopped. */
-        public void won() {
-            decide(() -> {
-                winner = route.index();
-                for (int index : Turns.running(states(), route.index() + 1)) {
-                    lanes.get(index).stop(Outcome.SUPERSEDED, Wording.superseded(candidate), null);
-                }
-                settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart(), null);
-            });
-        }
-
-        /**
-         * The try is over. Returns the attempt recorded for the lane, which the caller announces to the listener
-         * and then confirms with {@link #announced}; or null when the race keeps the lane going (a retry after a
-         * busy answer) or had already recorded its attempt.
-         */
-        public @Nullable Attempt end(TryEnd end) {
-            return decide(() -> {
-                cancelWatchdog();
-                endPending = true;
-                lastPhase = end.phase();
-                if (attempt != null) {
-                    return null;
-                }
-                Duration elapsed = elapsed();
-                Attempt outcome;
-                NotNow.Kind notNowKind = null;
-                if (end.outcome() != Outcome.AUTHENTICATED && stopOutcome == null) {
-                    ConnectionLimiter.Ticket held = ticket;
-                    // only the limiter knows whether the server holds other connections of ours: ask it once
-                    notNowKind = NotNow.of(end, end.closedBeforeGreeting() && held != null
-                            && held.closedBeforeGreeting());
-                }
-                if (end.outcome() == Outcome.AUTHENTICATED) {
-                    outcome = Attempt.of(candidate, Outcome.AUTHENTICATED, elapsed, end.detail());
-                } else if (stopOutcome != null) {
-                    outcome = stopped(elapsed);
-                } else if (notNowKind != null && retryNotNow(notNowKind, end)) {
-                    return null;
-                } else if (end.tryAgain() && retryNow()) {
-                    return null;
-                } else if (notNowKind != null) {
-                    outcome = notNow.recorded(candidate, elapsed);
-                } else {
-                    outcome = Attempt.of(candidate, end.outcome(), elapsed, end.detail());
-                    if (end.cause() != null) {
-                        outcome = outcome.withCause(end.cause());
-                    }
-                    if (end.explainedAs() != null) {
-                        outcome = outcome.explainedAs(end.explainedAs());
-                    }
-                }
-                outcome = outcome.withPhase(end.phase());
-                if (end.address() != null) {
-                    outcome = outcome.withAddress(end.address());
-                }
-                finish(outcome);
-                return attempt;
-            });
-        }
-
-        /** The end of the try has been told to the listener (if there was an attempt to tell). */
-        public void announced(boolean attemptEndEmitted) {
-            decide(() -> {
-                endPending = false;
-                endEmitted |= attemptEndEmitted;
-                completeIfDone();
-            });
-        }
-
-        /**
-         * The executor refused to run the try: the candidate is recorded as not tried, explained as
-         * {@link Explanation.Cause#NOT_RUN}, unless the race had stopped it meanwhile (then as stopped). Call it
-         * holding no lock of the race.
-         */
-        public void notRun(RejectedExecutionException refusal) {
-            decide(() -> {
-                if (attempt != null) {
-                    return;
-                }
-                if (stopOutcome != null) {
-                    finish(stopped(elapsed()).withPhase(lastPhase));
-                } else {
-                    finish(Attempt.of(candidate, Outcome.NOT_TRIED, Duration.ZERO,
-                            Wording.notRun(String.valueOf(refusal.getMessage()))).explainedAs(
-                                    Explanation.Cause.NOT_RUN));
-                }
-            });
-        }
-
-        /** Time since the candidate's first try began; zero before. */
-        public Duration elapsed() {
-            synchronized (Race.this) {
-                return started ? Duration.ofNanos(timeline.nanoTime() - firstStart) : Duration.ZERO;
-            }
-        }
-
-        /** The attempt of this lane as the race stopped it: its stop outcome and words, and its cause if any. */
-        private Attempt stopped(Duration elapsed) {
-            return explained(Attempt.of(candidate, stopOutcome, elapsed, stopDetail), stopCause);
-        }
-
-        /**
-         * Marks the lane stopped (caller holds the monitor); its sockets are closed once the monitor is let go of. A
-         * lane that is not running (waiting for a connection permit, or backing off from a busy server) is finished
-         * at once. {@code cause}: why, when that says more than {@code outcome}; recorded with the attempt.
-         */
-        private void stop(Outcome outcome, String detail, Explanation.@Nullable Cause cause) {
-            if (resolved()) {
+        @Override
+        public void connectBegan(boolean first, boolean resolved) {
+            Duration stagger = launch.staggerOnConnect(first, resolved, nextToLaunch, lanes.size());
+            if (stagger == null) {
                 return;
             }
-            stopOutcome = outcome;
-            stopDetail = detail;
-            stopCause = cause;
-            Connection current = connection;
-            if (current != null) {
-                // the socket belongs to a thread that may be blocked in I/O on it: closing it ends that at once
-                afterwards(current::closeAll);
-            }
-            if (turn != null) {
-                turn.complete(null);
-            }
-            boolean idle = state == Stage.BACKING_OFF || state == Stage.QUEUED && ticket != null && ticket.withdraw();
-            if (idle) {
-                if (retry != null) {
-                    retry.cancel();
+            int expected = nextToLaunch;
+            schedule(() -> decisions.decide(() -> {
+                if (nextToLaunch == expected) {
+                    launchNext();
                 }
-                if (notNow.any() && outcome == Outcome.TIMED_OUT) {
-                    // the deadline came while it waited to try again: what the server last said is the story
-                    attempt = traced(notNow.recorded(candidate, elapsed()));
-                } else {
-                    String recordedDetail = state == Stage.QUEUED && outcome == Outcome.TIMED_OUT
-                            ? detail + Wording.stillQueued(candidate) : detail;
-                    attempt = traced(explained(Attempt.of(candidate, outcome, elapsed(), recordedDetail)
-                            .withPhase(lastPhase), cause));
-                }
-                state = Stage.FINISHED;
-                release(ticket);
-                ticket = null;
-            }
+            }), stagger);
         }
 
-        /**
-         * After a "not now" ({@link NotNow}): schedules another try while the busy window and the integration's
-         * deadline allow. The lane counts as alive meanwhile, so that no less preferred candidate is started or
-         * allowed to authenticate in its place. After a busy answer or a login delay it keeps its connection permit;
-         * after a connection limit it gives it back and asks for one again when the wait is over, so that the
-         * limit the limiter has just learned holds for it too.
-         *
-         * @return whether a retry was scheduled
-         */
-        private boolean retryNotNow(NotNow.Kind kind, TryEnd end) {
-            notNow.answered(kind, end);
-            Duration wait = notNow.nextTry(timeline.nanoTime(), deadlines.retryLimit(startNanos, firstStart));
-            if (ended || winner >= 0 || wait == null) {
-                return false;
-            }
-            log.debug("{} said not now ({}); trying again in {} ms: {}", candidate, kind, wait.toMillis(),
-                    end.detail());
-            state = Stage.BACKING_OFF;
-            if (notNow.lastWasConnectionLimit()) {
-                release(ticket);
-                ticket = null;
-            }
-            retry = timeline.schedule(this::retry, wait);
-            return true;
+        @Override
+        public void grantTurn() {
+            Race.this.grantTurn();
         }
 
-        /**
-         * After new credentials: another try at once, keeping the lane's place and permit as a busy retry does.
-         *
-         * @return whether it was scheduled (not when the race is over)
-         */
-        private boolean retryNow() {
-            if (ended || winner >= 0) {
-                return false;
+        @Override
+        public void won(Lane lane) {
+            winner = lane.index();
+            for (int index : Turns.running(states(), lane.index() + 1)) {
+                lanes.get(index).stop(Outcome.SUPERSEDED, Wording.superseded(lane.candidate()), null);
             }
-            log.debug("{}: trying again with new credentials", candidate);
-            state = Stage.BACKING_OFF;
-            retry = timeline.schedule(this::retry, Duration.ZERO);
-            return true;
+            settleUnlaunched(Outcome.NOT_TRIED, Wording.notNeededBeforeStart(), null);
         }
 
-        /**
-         * The wait is over: the try is handed to the starter again, with the permit it kept, or once it has a new
-         * one.
-         */
-        private void retry() {
-            decide(() -> {
-                if (state != Stage.BACKING_OFF || resolved()) {
-                    return;
-                }
-                if (ticket == null) {
-                    queue(this);
-                } else {
-                    state = Stage.QUEUED;
-                    afterwards(() -> submit(this));
-                }
-            });
-        }
-
-        /**
-         * Records the lane's attempt (caller holds the monitor) and decides what follows: the next candidate, the
-         * turn, the end of the race.
-         */
-        private void finish(Attempt outcome) {
-            Attempt finished = traced(outcome);
-            attempt = finished;
-            state = Stage.FINISHED;
-            release(ticket);
-            ticket = null;
-            log.debug("{} -> {} in {} ms: {}", candidate, finished.outcome(), finished.elapsed().toMillis(),
-                    finished.detail());
+        /** What a recorded attempt means for the others: the end at a rejection, held back, the next, the turn. */
+        @Override
+        public void finished(Lane lane, Attempt finished) {
             if (Turns.endsRace(finished.outcome(), rules.stopOnAuthFailure()) && !ended) {
                 ended = true;
-                String detail = Wording.stoppedAtFirstRejection(candidate,
+                String detail = Wording.stoppedAtFirstRejection(lane.candidate(),
                         finished.outcome() == Outcome.TOKEN_REJECTED);
                 for (int index : Turns.running(states(), 0)) {
                     lanes.get(index).stop(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
@@ -801,37 +388,18 @@ public final class Race {
                 settleUnlaunched(Outcome.NOT_TRIED, detail, Explanation.Cause.STOPPED_AT_REJECTION);
             }
             if (finished.outcome() == Outcome.BUSY && !ended && winner < 0) {
-                holdBackWeakerThan(this);
+                holdBackWeakerThan(lane);
             }
             if (!finished.outcome().isAuthenticated()) {
                 launchNext();
             }
-            grantTurn();
-            completeIfDone();
-        }
-
-        private void armWatchdog(Duration limit) {
-            watchdog = timeline.schedule(() -> decide(() -> {
-                if (resolved() || !Deadlines.stops(state)) {
-                    return;
-                }
-                boolean loggingIn = connection != null && connection.phase() == Phase.LOGIN;
-                stop(Outcome.TIMED_OUT, Wording.attemptDeadline(candidate, loggingIn, limit), null);
-            }), limit);
-        }
-
-        private void cancelWatchdog() {
-            if (watchdog != null) {
-                watchdog.cancel();
-                watchdog = null;
-            }
+            Race.this.grantTurn();
+            Race.this.completeIfDone();
         }
 
         @Override
-        public String toString() {
-            synchronized (Race.this) {
-                return route + " " + state;
-            }
+        public void completeIfDone() {
+            Race.this.completeIfDone();
         }
     }
 }
