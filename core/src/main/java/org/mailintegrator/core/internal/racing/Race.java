@@ -79,8 +79,8 @@ import org.mailintegrator.core.internal.planning.Route;
  * <p>All state is guarded by this object's monitor, and nothing but deciding happens under it. A thread that
  * enters the race (the caller that starts it, the timer that runs a deadline, the stagger or a busy retry, the
  * application that cancels, an attempt that reports) decides under the monitor what is to be done, and runs it
- * after letting go of the monitor ({@link Decisions}): handing a try to the starter, closing a stopped attempt's sockets, giving a connection permit
- * back, completing the result. So no lock of the race is held while an executor is called, a socket is closed or a
+ * after letting go of the monitor ({@link Decisions}): handing a try to the starter, closing a stopped attempt's
+ * sockets, giving a connection permit back, completing the result. So no lock of the race is held while an executor is called, a socket is closed or a
  * listener runs, and a timer or a cancellation never waits for an attempt's I/O. The starter is thus called on
  * whichever thread decided: it must hand the try off and return, never run it nor wait for a thread (the
  * engine's starter hands it to the executor from a thread of the engine's own where the executor might not; see
