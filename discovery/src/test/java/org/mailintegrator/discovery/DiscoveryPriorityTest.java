@@ -64,8 +64,10 @@ class DiscoveryPriorityTest {
 
     @Test
     void aSourceThatHangsIsCutOffAtTheDeadlineAndTheOthersStillCount() throws InterruptedException {
+        CountDownLatch hangs = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         Source hanging = source("hanging", query -> {
+            hangs.countDown();
             try {
                 new CountDownLatch(1).await();
             } catch (InterruptedException e) {
@@ -83,6 +85,7 @@ class DiscoveryPriorityTest {
         CompletableFuture<DiscoveredHosts> search = CompletableFuture.supplyAsync(
                 () -> discovery.discover(ACCOUNT, context().withSourceListener(told)));
         assertThat(told.guessTold.await(5, TimeUnit.SECONDS)).as("the guess answered").isTrue();
+        assertThat(hangs.await(5, TimeUnit.SECONDS)).as("the higher source is asked and hangs").isTrue();
         assertThat(search).as("waits for the higher source until the deadline").isNotDone();
         clock.passes(Duration.ofMillis(300));
         DiscoveredHosts found = search.join();
