@@ -23,6 +23,8 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.internal.SystemTimeline;
+import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostDiscovery;
 import org.slf4j.Logger;
@@ -52,19 +54,29 @@ public final class Discovery implements HostDiscovery {
     private static final ThreadPoolExecutor LOOKUPS =
             DaemonPool.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
 
+    /** What the search's deadline puts in the queue of answered sources. */
+    private static final int DEADLINE = -1;
+
     /** The default bound of each source's own lookups, in milliseconds. */
     public static final long DEFAULT_SOURCE_TIMEOUT_MILLIS = 4_000;
 
     private final List<Source> sources;
     private final Duration deadline;
     private final Duration sourceTimeout;
+    private final Timeline timeline;
 
     Discovery(List<Source> sources, Duration deadline) {
         this(sources, deadline, deadline);
     }
 
     Discovery(List<Source> sources, Duration deadline, Duration sourceTimeout) {
+        this(sources, deadline, sourceTimeout, SystemTimeline.INSTANCE);
+    }
+
+    /** {@code timeline}: the clock the search's deadline runs on. */
+    Discovery(List<Source> sources, Duration deadline, Duration sourceTimeout, Timeline timeline) {
         this.sources = List.copyOf(sources);
+        this.timeline = timeline;
         this.deadline = deadline;
         this.sourceTimeout = sourceTimeout.compareTo(deadline) < 0 ? sourceTimeout : deadline;
     }
@@ -99,10 +111,11 @@ public final class Discovery implements HostDiscovery {
     public DiscoveredHosts discover(MailAccount account, DiscoveryContext context) {
         Objects.requireNonNull(account, "account");
         Objects.requireNonNull(context, "context");
-        long start = System.nanoTime();
-        long end = start + deadline.toNanos();
+        long start = timeline.nanoTime();
         Query query = new Query(account.domain(), account, context, sourceTimeout);
         BlockingQueue<Integer> answered = new LinkedBlockingQueue<>();
+        // the deadline is one more "answer" in the queue, put there on the timeline's clock
+        Timeline.Scheduled cutOffAt = timeline.schedule(() -> answered.add(DEADLINE), deadline);
         List<FutureTask<Findings>> running = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             Source source = sources.get(i);
@@ -129,7 +142,7 @@ public final class Discovery implements HostDiscovery {
                     Findings findings = answer.findings();
                     if (findings != null && findings.decides()) {
                         addFound(findings, found);
-                        found.note(sources.get(next).name() + " decided, after " + millis(System.nanoTime() - start)
+                        found.note(sources.get(next).name() + " decided, after " + millis(timeline.nanoTime() - start)
                                 + (next + 1 < sources.size() ? "; the sources below it were not needed" : ""));
                         return built(found);
                     }
@@ -143,20 +156,21 @@ public final class Discovery implements HostDiscovery {
                     answers[next] = settle(sources.get(next), running.get(next), context, account);
                     continue;
                 }
-                Integer index;
+                int index;
                 try {
-                    index = answered.poll(Math.max(end - System.nanoTime(), 0), TimeUnit.NANOSECONDS);
+                    index = answered.take();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    index = null;
+                    index = DEADLINE;
                 }
-                if (index == null) {
+                if (index == DEADLINE) {
                     cutOff = true;
                 } else if (answers[index] == null) {
                     answers[index] = settle(sources.get(index), running.get(index), context, account);
                 }
             }
         } finally {
+            cutOffAt.cancel();
             running.forEach(future -> future.cancel(true));
         }
         return built(found);

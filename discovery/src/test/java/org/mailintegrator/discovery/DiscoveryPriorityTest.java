@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,7 @@ import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
 
@@ -62,8 +64,10 @@ class DiscoveryPriorityTest {
 
     @Test
     void aSourceThatHangsIsCutOffAtTheDeadlineAndTheOthersStillCount() throws InterruptedException {
+        CountDownLatch hangs = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         Source hanging = source("hanging", query -> {
+            hangs.countDown();
             try {
                 new CountDownLatch(1).await();
             } catch (InterruptedException e) {
@@ -73,12 +77,19 @@ class DiscoveryPriorityTest {
             return new Findings();
         });
         Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com", Provenance.Kind.GUESS)));
-        long start = System.nanoTime();
+        HeldDeadline clock = new HeldDeadline();
+        Told told = new Told();
+        Discovery discovery = new Discovery(List.of(hanging, guess), Duration.ofMillis(300), Duration.ofMillis(300),
+                clock);
 
-        DiscoveredHosts found = new Discovery(List.of(hanging, guess), Duration.ofMillis(300))
-                .discover(ACCOUNT, context());
+        CompletableFuture<DiscoveredHosts> search = CompletableFuture.supplyAsync(
+                () -> discovery.discover(ACCOUNT, context().withSourceListener(told)));
+        assertThat(told.guessTold.await(5, TimeUnit.SECONDS)).as("the guess answered").isTrue();
+        assertThat(hangs.await(5, TimeUnit.SECONDS)).as("the higher source is asked and hangs").isTrue();
+        assertThat(search).as("waits for the higher source until the deadline").isNotDone();
+        clock.passes(Duration.ofMillis(300));
+        DiscoveredHosts found = search.join();
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(found.endpoints()).extracting(e -> e.candidate().host()).containsExactly("mail.example.com");
         assertThat(found.notes()).contains("hanging: no answer within the discovery deadline");
         // cancel(true) only delivers the interrupt: the source's thread handles it on its own time
@@ -126,7 +137,7 @@ class DiscoveryPriorityTest {
     }
 
     @Test
-    void aSourceWithoutAnAnswerByTheDeadlineIsToldSoAndOneBelowTheDecidingSourceIsNot() {
+    void aSourceWithoutAnAnswerByTheDeadlineIsToldSoAndOneBelowTheDecidingSourceIsNot() throws InterruptedException {
         Told told = new Told();
         Source hanging = source("hanging", query -> {
             new CountDownLatch(1).await();
@@ -138,8 +149,15 @@ class DiscoveryPriorityTest {
             return new Findings();
         });
 
-        new Discovery(List.of(hanging, guess, below), Duration.ofMillis(300))
-                .discover(ACCOUNT, context().withSourceListener(told));
+        HeldDeadline clock = new HeldDeadline();
+        Discovery discovery = new Discovery(List.of(hanging, guess, below), Duration.ofMillis(300),
+                Duration.ofMillis(300), clock);
+
+        CompletableFuture<DiscoveredHosts> search = CompletableFuture.supplyAsync(
+                () -> discovery.discover(ACCOUNT, context().withSourceListener(told)));
+        assertThat(told.guessTold.await(5, TimeUnit.SECONDS)).as("the guess answered").isTrue();
+        clock.passes(Duration.ofMillis(300));
+        search.join();
 
         assertThat(told.sources()).containsExactlyInAnyOrder("hanging", "guess");
         assertThat(told.answer("hanging").notes()).containsExactly("hanging: no answer within the discovery deadline");
@@ -148,6 +166,7 @@ class DiscoveryPriorityTest {
     /** What a discovery told its context, in order. */
     private static final class Told implements DiscoveryContext.SourceListener {
         final CountDownLatch lowerTold = new CountDownLatch(1);
+        final CountDownLatch guessTold = new CountDownLatch(1);
         private final List<String> sources = new CopyOnWriteArrayList<>();
         private final Map<String, DiscoveredHosts> answers = new ConcurrentHashMap<>();
 
@@ -158,6 +177,9 @@ class DiscoveryPriorityTest {
             if (source.equals("lower")) {
                 lowerTold.countDown();
             }
+            if (source.equals("guess")) {
+                guessTold.countDown();
+            }
         }
 
         List<String> sources() {
@@ -166,6 +188,39 @@ class DiscoveryPriorityTest {
 
         DiscoveredHosts answer(String source) {
             return answers.get(source);
+        }
+    }
+
+    /**
+     * A timeline on which the search's deadline falls due only when the test says the time has passed: the
+     * deadline is the one task scheduled.
+     */
+    private static final class HeldDeadline implements Timeline {
+        private final CompletableFuture<Runnable> deadline = new CompletableFuture<>();
+        private volatile Duration delay = Duration.ZERO;
+
+        @Override
+        public long nanoTime() {
+            return 0;
+        }
+
+        @Override
+        public Scheduled schedule(Runnable task, Duration after) {
+            delay = after;
+            deadline.complete(task);
+            return () -> { };
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            throw new UnsupportedOperationException("discovery hands nothing to the timeline's thread");
+        }
+
+        /** {@code elapsed} has passed since the search began: the deadline falls due if that is its delay. */
+        void passes(Duration elapsed) {
+            Runnable task = deadline.join();
+            assertThat(delay).as("the search's deadline").isEqualTo(elapsed);
+            task.run();
         }
     }
 

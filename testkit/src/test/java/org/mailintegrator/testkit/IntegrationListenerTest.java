@@ -40,7 +40,10 @@ class IntegrationListenerTest {
         ProtocolCandidate imaps = candidate(MailProtocol.IMAP, Security.IMPLICIT_TLS, Service.IMAPS);
         ProtocolCandidate pop3s = candidate(MailProtocol.POP3, Security.IMPLICIT_TLS, Service.POP3S);
 
-        IntegrationResult result = integrator(List.of(imaps, pop3s), recorder).integrate(server.get().account(ADDRESS));
+        // a stagger far above a local login: the second candidate is never started
+        IntegrationResult result = Integrator.builder().policy(account -> List.of(imaps, pop3s)).listener(recorder)
+                .sslContext(server.get().clientSslContext()).stagger(Duration.ofSeconds(30)).build()
+                .integrate(server.get().account(ADDRESS));
 
         assertThat(result).hasSelected(imaps);
         assertThat(recorder.events()).first().isEqualTo("integrationStart 2");
@@ -49,8 +52,7 @@ class IntegrationListenerTest {
                 "phaseStart RESOLVE", "phaseEnd RESOLVE", "phaseStart CONNECT", "phaseEnd CONNECT",
                 "phaseStart TLS", "phaseEnd TLS", "phaseStart GREETING", "phaseEnd GREETING",
                 "phaseStart LOGIN", "phaseEnd LOGIN", "attemptEnd " + imaps + " AUTHENTICATED");
-        assertThat(recorder.events()).containsAnyOf("attemptEnd " + pop3s + " NOT_TRIED",
-                "attemptEnd " + pop3s + " SUPERSEDED");
+        assertThat(recorder.eventsOf(pop3s)).containsExactly("attemptEnd " + pop3s + " NOT_TRIED");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailintegrator.core.Attempt;
+import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -157,14 +158,17 @@ class NegotiationTest {
         server.get().fault(Service.IMAP, Fault.DROP);
         server.get().fault(Service.POP3, Fault.DROP);
 
-        IntegrationResult result = integrator(Duration.ofSeconds(20)).integrationTimeout(Duration.ofMillis(800))
-                .build().integrate(account());
+        // a stagger longer than the deadline: only the first candidate starts before it
+        IntegrationResult result = integrator(Duration.ofSeconds(20)).stagger(Duration.ofSeconds(5))
+                .integrationTimeout(Duration.ofMillis(800)).build().integrate(account());
 
         assertThat(result).isNotIntegrated();
         assertThat(result.elapsed()).isLessThan(Duration.ofSeconds(3));
-        assertThat(result.attempts()).allSatisfy(attempt -> assertThat(attempt.outcome())
-                .isIn(Outcome.TIMED_OUT, Outcome.NOT_TRIED));
+        assertThat(result.attempts()).extracting(Attempt::outcome)
+                .containsExactly(Outcome.TIMED_OUT, Outcome.NOT_TRIED, Outcome.NOT_TRIED, Outcome.NOT_TRIED);
         assertThat(result.attempts().get(0).detail()).contains("overall deadline of 800 ms");
+        assertThat(result.attempts().subList(1, 4)).extracting(attempt -> attempt.explainedAs().orElse(null))
+                .containsOnly(Explanation.Cause.DEADLINE_PASSED);
     }
 
     private static Optional<ProtocolCandidate> firstHealthy() {

@@ -22,6 +22,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.Credentials;
 import org.mailintegrator.core.internal.SafeListener;
+import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.Wording;
 import org.mailintegrator.core.internal.classify.FailureClassifier;
 import org.mailintegrator.core.internal.classify.UnprotectedSessionException;
@@ -30,13 +31,15 @@ import org.mailintegrator.core.internal.planning.HostLookups;
 import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.protocol.ProtocolDriver;
+import org.mailintegrator.core.internal.racing.Lane;
 import org.mailintegrator.core.internal.racing.Race;
+import org.mailintegrator.core.internal.racing.TryEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the tries of one integration's attempts: resolve, connect, TLS, greeting, login, each through Jakarta Mail
- * on sockets the attempt owns, reporting to the candidate's {@link Race.Lane} and to the listener. Thread-safe:
+ * on sockets the attempt owns, reporting to the candidate's {@link Lane} and to the listener. Thread-safe:
  * each try runs on a thread of its own.
  */
 public final class AttemptRunner {
@@ -57,13 +60,16 @@ public final class AttemptRunner {
     private final Credentials credentials;
     private final HostLookups lookups;
     private final @Nullable UnreachableMemory unreachable;
+    private final Timeline timeline;
 
     /**
      * @param unreachable the integrator's memory of unreachable endpoints, which the tries consult before they
      *     connect and teach when they end; null when the integrator keeps none
+     * @param timeline the clock the tries' address races decide on
      */
     public AttemptRunner(Settings settings, Integration integration, Credentials credentials, HostLookups lookups,
-            @Nullable UnreachableMemory unreachable) {
+            @Nullable UnreachableMemory unreachable, Timeline timeline) {
+        this.timeline = timeline;
         this.settings = settings;
         this.integration = integration;
         this.credentials = credentials;
@@ -72,10 +78,10 @@ public final class AttemptRunner {
     }
 
     /** One try of {@code lane}'s candidate; on the calling thread, which it holds until the try is over. */
-    public void run(Race.Lane lane) {
+    public void run(Lane lane) {
         ProtocolCandidate candidate = lane.candidate();
         SafeListener listener = settings.listener();
-        AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(),
+        AttemptTransport transport = new AttemptTransport(candidate, settings.addressStagger(), timeline,
                 settings.authTimeout(), settings.sessions().sslSocketFactory(), credentials.isToken(),
                 () -> awaitTurn(lane));
         transport.phaseListener((from, to) -> {
@@ -98,7 +104,7 @@ public final class AttemptRunner {
         if (start == Race.Start.FIRST) {
             listener.attemptStart(integration, candidate);
         }
-        Race.TryEnd end = knownUnreachable(candidate).orElseGet(() -> attempt(lane, transport));
+        TryEnd end = knownUnreachable(candidate).orElseGet(() -> attempt(lane, transport));
         Attempt recorded = lane.end(end);
         if (unreachable != null && recorded != null && recorded.outcome() == end.outcome()) {
             // the try ended on its own (the race did not stop it): what it saw of the endpoint is worth keeping
@@ -118,16 +124,16 @@ public final class AttemptRunner {
      * The end of a try that is not made because the endpoint was found unreachable since the integration was
      * planned (by an integration running alongside): no connection, the outcome the endpoint had.
      */
-    private Optional<Race.TryEnd> knownUnreachable(ProtocolCandidate candidate) {
+    private Optional<TryEnd> knownUnreachable(ProtocolCandidate candidate) {
         if (unreachable == null) {
             return Optional.empty();
         }
-        return unreachable.recall(candidate).map(known -> new Race.TryEnd(known.outcome(),
+        return unreachable.recall(candidate).map(known -> new TryEnd(known.outcome(),
                 Wording.knownUnreachable(candidate, known.outcome(), known.ago(), unreachable.duration()), null,
                 Phase.NOT_STARTED, null, false, Explanation.Cause.REMEMBERED_UNREACHABLE));
     }
 
-    private Race.TryEnd attempt(Race.Lane lane, AttemptTransport transport) {
+    private TryEnd attempt(Lane lane, AttemptTransport transport) {
         ProtocolCandidate candidate = lane.candidate();
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         transport.phase(Phase.RESOLVE);
@@ -190,7 +196,7 @@ public final class AttemptRunner {
         if (authenticated || failure == null) {
             String detail = transport.credentialsStarted() ? Wording.accepted(candidate, credentials.username())
                     : Wording.preauthenticated(candidate);
-            return new Race.TryEnd(Outcome.AUTHENTICATED, detail + addressNote, null, phase,
+            return new TryEnd(Outcome.AUTHENTICATED, detail + addressNote, null, phase,
                     transport.connectedAddress());
         }
         Verdict verdict;
@@ -200,7 +206,7 @@ public final class AttemptRunner {
         } catch (RuntimeException | Error bug) {
             // the attempt must end whatever happens here, or the integration would wait for it forever
             log.error("Could not classify the failure of {}", candidate, bug);
-            return new Race.TryEnd(Outcome.PROTOCOL_ERROR, Wording.unclassified(candidate), null, phase,
+            return new TryEnd(Outcome.PROTOCOL_ERROR, Wording.unclassified(candidate), null, phase,
                     transport.connectedAddress());
         }
         log.trace("{} failed ({} rule)", candidate, verdict.rule(), verdict.cause());
@@ -213,7 +219,7 @@ public final class AttemptRunner {
                 detail += Wording.tokenRejectedAfterRefresh();
             }
         }
-        Race.TryEnd end = new Race.TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
+        TryEnd end = new TryEnd(verdict.outcome(), detail + addressNote, verdict.cause(), phase,
                 transport.connectedAddress(), tryAgain, verdict.explainedAs());
         if (verdict.explainedAs() == Explanation.Cause.LOGIN_DELAYED) {
             // the server said how long it wants between logins: the race waits that long, or does not try again
@@ -224,7 +230,7 @@ public final class AttemptRunner {
     }
 
     /** The credential gate: blocks until it is this candidate's turn, then lets the login start. */
-    private void awaitTurn(Race.Lane lane) throws IOException {
+    private void awaitTurn(Lane lane) throws IOException {
         CompletableFuture<@Nullable Void> turn = lane.readyForTurn();
         try {
             turn.get();

@@ -5,6 +5,7 @@ import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.internal.classify.Advertised;
 import org.mailintegrator.core.internal.classify.OAuthRequiredException;
 import org.mailintegrator.core.internal.classify.Observed;
@@ -57,6 +58,7 @@ public final class AttemptTransport implements Connection {
     private final String hostName;
     private final int port;
     private final Duration addressStagger;
+    private final Timeline timeline;
     private final Duration authTimeout;
     private final SSLSocketFactory sslSocketFactory;
     private volatile List<InetSocketAddress> targets = List.of();
@@ -78,10 +80,14 @@ public final class AttemptTransport implements Connection {
     private volatile @Nullable ProtocolException withheld;
     private final boolean token;
 
-    /** {@code token}: whether the credentials are an access token rather than a password. */
-    public AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Duration authTimeout,
-            SSLSocketFactory sslSocketFactory, boolean token, Gate gate) {
+    /**
+     * {@code token}: whether the credentials are an access token rather than a password; {@code timeline}: the
+     * clock the address race decides on.
+     */
+    public AttemptTransport(ProtocolCandidate candidate, Duration addressStagger, Timeline timeline,
+            Duration authTimeout, SSLSocketFactory sslSocketFactory, boolean token, Gate gate) {
         this.token = token;
+        this.timeline = timeline;
         this.driver = ProtocolDriver.of(candidate.protocol());
         this.security = candidate.security();
         this.hostName = candidate.host();
@@ -137,6 +143,11 @@ public final class AttemptTransport implements Connection {
 
     Duration addressStagger() {
         return addressStagger;
+    }
+
+    /** The clock the address race decides on. */
+    Timeline timeline() {
+        return timeline;
     }
 
     public void phase(Phase next) {

@@ -17,7 +17,7 @@ import org.mailintegrator.core.Outcome;
  * before its greeting, or, on implicit TLS, during or right after the handshake. What the attempt itself can tell;
  * whether the close was a connection limit ("not now") is the
  * {@link org.mailintegrator.core.internal.racing.ConnectionLimiter}'s to say, from the other connections the server
- * holds ({@link org.mailintegrator.core.internal.racing.Race.TryEnd#closedBeforeGreeting()}).
+ * holds ({@link org.mailintegrator.core.internal.racing.TryEnd#closedBeforeGreeting()}).
  *
  * <p>It is such a close when every one of these holds:
  * <ul>

@@ -2,6 +2,7 @@ package org.mailintegrator.core.internal.attempt;
 
 import org.mailintegrator.core.Phase;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Timeline;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +17,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * An attempt's plain connection, registered with its {@link AttemptTransport}, whose cleartext commands pass the
@@ -55,17 +56,12 @@ final class TrackedSocket extends Socket {
     public void connect(SocketAddress ignored, int timeout) throws IOException {
         transport.phase(Phase.CONNECT);
         List<InetSocketAddress> targets = transport.targets();
-        long stagger = transport.addressStagger().toNanos();
-        long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : Long.MAX_VALUE;
-        IOException firstFailure = null;
+        Timeline clock = transport.timeline();
+        AddressRace rules = new AddressRace(targets.size(), transport.addressStagger(),
+                Duration.ofMillis(Math.max(timeout, 0)), clock.nanoTime());
         List<IOException> failures = new ArrayList<>();
         SocketChannel winner = null;
         InetSocketAddress winnerAddress = null;
-        int next = 0;
-        long nextStart = System.nanoTime();
-        long unansweredAt = nextStart + stagger;
-        boolean unanswered = false;
-        int pending = 0;
         try {
             synchronized (lock) {
                 checkOpen();
@@ -73,10 +69,10 @@ final class TrackedSocket extends Socket {
             }
             while (winner == null) {
                 checkOpen();
-                long now = System.nanoTime();
-                if (next < targets.size() && (now >= nextStart || pending == 0)) {
-                    InetSocketAddress target = targets.get(next++);
-                    nextStart = now + stagger;
+                long now = clock.nanoTime();
+                AddressRace.Step step = rules.step(now);
+                if (step == AddressRace.Step.START) {
+                    InetSocketAddress target = targets.get(rules.started(now));
                     SocketChannel channel = open();
                     try {
                         if (channel.connect(target)) {
@@ -84,7 +80,7 @@ final class TrackedSocket extends Socket {
                             winnerAddress = target;
                         } else {
                             channel.register(race, SelectionKey.OP_CONNECT, target);
-                            pending++;
+                            rules.pending();
                         }
                     } catch (IOException e) {
                         failures.add(e);
@@ -93,10 +89,10 @@ final class TrackedSocket extends Socket {
                     }
                     continue;
                 }
-                if (pending == 0) {
+                if (step == AddressRace.Step.FAIL) {
                     throw failure(failures, null);
                 }
-                if (now >= deadline) {
+                if (step == AddressRace.Step.TIME_OUT) {
                     SocketTimeoutException timedOut = new SocketTimeoutException("connect timed out");
                     for (SelectionKey key : race.keys()) {
                         if (key.isValid()) {
@@ -105,15 +101,10 @@ final class TrackedSocket extends Socket {
                     }
                     throw failure(failures, timedOut);
                 }
-                if (!unanswered && now >= unansweredAt) {
-                    unanswered = true;
+                if (rules.unansweredNow(now)) {
                     transport.connectUnanswered();
                 }
-                long until = next < targets.size() ? Math.min(deadline, nextStart) : deadline;
-                if (!unanswered) {
-                    until = Math.min(until, unansweredAt);
-                }
-                race.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - now)));
+                race.select(rules.waitMillis(now));
                 for (SelectionKey key : race.selectedKeys()) {
                     SocketChannel channel = (SocketChannel) key.channel();
                     InetSocketAddress target = (InetSocketAddress) key.attachment();
@@ -128,8 +119,7 @@ final class TrackedSocket extends Socket {
                         transport.addressFailed(target, e);
                         key.cancel();
                         closeQuietly(channel);
-                        pending--;
-                        nextStart = System.nanoTime(); // a failed address starts the next one at once
+                        rules.failed(clock.nanoTime());
                     }
                 }
                 race.selectedKeys().clear();

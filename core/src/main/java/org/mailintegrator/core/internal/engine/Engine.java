@@ -24,6 +24,7 @@ import org.mailintegrator.core.internal.planning.Route;
 import org.mailintegrator.core.internal.planning.UnreachableMemory;
 import org.mailintegrator.core.internal.protocol.MailSessions;
 import org.mailintegrator.core.internal.racing.ConnectionLimiter;
+import org.mailintegrator.core.internal.racing.Lane;
 import org.mailintegrator.core.internal.racing.Race;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
@@ -48,7 +49,7 @@ import org.mailintegrator.core.spi.HostResolver;
  *   <li>with the application's executor, which may run the task on the calling thread ({@code Runnable::run}) or
  *       keep the caller waiting while it is full, hands every start to the launcher, daemon threads
  *       ({@code mailintegrator-launcher-n}, one per start in progress) that call the executor; a refusal is
- *       recorded as the candidate not run ({@link Race.Lane#notRun}).</li>
+ *       recorded as the candidate not run ({@link Lane#notRun}).</li>
  * </ul>
  * So every attempt runs on a thread of the executor's (or, with a caller-runs executor, a launcher thread), and the
  * timer thread never waits for an attempt or an executor.
@@ -128,7 +129,8 @@ public final class Engine {
     public Race race(Integration integration, Credentials credentials, List<ProtocolCandidate> candidates,
             CredentialRelease release, @Nullable DiscoveredHosts discovered) {
         HostLookups lookups = new HostLookups(resolver, connectTimeout, rules.timeline());
-        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups, unreachable);
+        AttemptRunner runner = new AttemptRunner(attempts, integration, credentials, lookups, unreachable,
+                rules.timeline());
         List<Route> routes = Plan.routes(candidates, minimumSecurity, release, credentials.isToken(), unreachable);
         return new Race(rules, integration, routes, starter(runner), discovered);
     }

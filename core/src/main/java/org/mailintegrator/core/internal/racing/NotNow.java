@@ -22,7 +22,7 @@ import org.mailintegrator.core.internal.Wording;
  *   <li>{@link Kind#LOGIN_DELAYED}: the server said the account signed in too recently ({@link Outcome#BUSY}
  *       explained as {@link Explanation.Cause#LOGIN_DELAYED}, POP3 {@code [LOGIN-DELAY]});</li>
  *   <li>{@link Kind#CONNECTION_LIMIT}: the server closed or reset the connection before its greeting, no
- *       credential sent and no certificate at fault ({@link Race.TryEnd#closedBeforeGreeting()}), while it served
+ *       credential sent and no certificate at fault ({@link TryEnd#closedBeforeGreeting()}), while it served
  *       other connections of ours or had just greeted one ({@link ConnectionLimiter.Ticket#closedBeforeGreeting()}).
  *   </li>
  * </ul>
@@ -43,13 +43,13 @@ final class NotNow {
     private int busyAnswers;
     private int closes;
     private @Nullable Kind last;
-    private Race.@Nullable TryEnd lastEnd;
+    private @Nullable TryEnd lastEnd;
 
     /**
      * What kind of "not now" {@code end} was, or null for a definitive end. {@code connectionLimit}: the limiter took
      * the early close for a connection limit.
      */
-    static @Nullable Kind of(Race.TryEnd end, boolean connectionLimit) {
+    static @Nullable Kind of(TryEnd end, boolean connectionLimit) {
         if (connectionLimit) {
             return Kind.CONNECTION_LIMIT;
         }
@@ -60,7 +60,7 @@ final class NotNow {
     }
 
     /** Counts one more answer. */
-    void answered(Kind kind, Race.TryEnd end) {
+    void answered(Kind kind, TryEnd end) {
         answers++;
         if (kind == Kind.BUSY) {
             busyAnswers++;
@@ -110,7 +110,7 @@ final class NotNow {
      * explained as a connection limit or a login delay where it was one. Call only when {@link #any()}.
      */
     Attempt recorded(ProtocolCandidate candidate, Duration elapsed) {
-        Race.TryEnd end = lastEnd;
+        TryEnd end = lastEnd;
         if (end == null || last == null) {
             throw new IllegalStateException("no answer was 'not now'");
         }

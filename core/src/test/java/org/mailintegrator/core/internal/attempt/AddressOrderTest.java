@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.ManualTimeline;
 
 /** RFC 8305 section 4: the first address as the resolver gave it, then the families alternate. */
 class AddressOrderTest {
     private final AttemptTransport transport = new AttemptTransport(
             ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "mail.example.com", 993),
-            Duration.ofMillis(250), Duration.ofSeconds(30), (SSLSocketFactory) SSLSocketFactory.getDefault(), false,
-            () -> { });
+            Duration.ofMillis(250), new ManualTimeline(), Duration.ofSeconds(30),
+            (SSLSocketFactory) SSLSocketFactory.getDefault(), false, () -> { });
 
     @Test
     void familiesAreInterleavedStartingWithTheResolversFirstAddress() throws UnknownHostException {
