@@ -23,6 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostDiscovery;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ public final class Discovery implements HostDiscovery {
 
     /** Where every source runs. */
     private static final ThreadPoolExecutor LOOKUPS =
-            DaemonPool.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
+            DaemonPools.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
 
     /** The default bound of each source's own lookups, in milliseconds. */
     public static final long DEFAULT_SOURCE_TIMEOUT_MILLIS = 4_000;
