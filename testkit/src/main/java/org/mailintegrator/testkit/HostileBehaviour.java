@@ -214,7 +214,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         }
     },
     /** The capabilities say {@code LOGINDISABLED} (with {@code STARTTLS}) until TLS is in place. IMAP only. */
-    LOGINDISABLED(Steps.only(MailProtocol.IMAP)) {
+    LOGINDISABLED(Steps.imapRefusingBeforeTls("LOGIN is disabled until TLS is in place")) {
         @Override
         public List<String> capabilities(Connection connection, List<String> standard) {
             if (connection.overTls()) {
@@ -224,27 +224,9 @@ public enum HostileBehaviour implements ServerBehaviour {
             disabled.add("LOGINDISABLED");
             return disabled;
         }
-
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            if (connection.overTls()) {
-                return Step.DEFAULT;
-            }
-            connection.sendLine(login.command().tag() + " NO LOGIN is disabled until TLS is in place");
-            return Step.ANSWERED;
-        }
     },
     /** {@code LOGIN} without TLS is answered {@code NO [PRIVACYREQUIRED]}. IMAP only. */
-    PRIVACY_REQUIRED(Steps.only(MailProtocol.IMAP)) {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            if (connection.overTls()) {
-                return Step.DEFAULT;
-            }
-            connection.sendLine(login.command().tag() + " NO [PRIVACYREQUIRED] Connection is not private");
-            return Step.ANSWERED;
-        }
-    },
+    PRIVACY_REQUIRED(Steps.imapRefusingBeforeTls("[PRIVACYREQUIRED] Connection is not private")),
     /**
      * {@code USER} without TLS is answered as Dovecot does: {@code -ERR [AUTH] Plaintext authentication disallowed on
      * non-secure (SSL/TLS) connections.} POP3 only.

@@ -15,36 +15,44 @@ import org.mailintegrator.testkit.ServerBehaviour.Step;
  */
 final class Steps {
     /** Both protocols, no refusal: every hook follows the protocol. */
-    static final Steps NONE = new Steps(null, null, null);
+    static final Steps NONE = new Steps(null, null, null, false);
 
     private final @Nullable MailProtocol only;
     private final @Nullable String imapRefusal;
     private final @Nullable String pop3Refusal;
+    private final boolean beforeTlsOnly;
 
-    private Steps(@Nullable MailProtocol only, @Nullable String imapRefusal, @Nullable String pop3Refusal) {
+    private Steps(@Nullable MailProtocol only, @Nullable String imapRefusal, @Nullable String pop3Refusal,
+            boolean beforeTlsOnly) {
         this.only = only;
         this.imapRefusal = imapRefusal;
         this.pop3Refusal = pop3Refusal;
+        this.beforeTlsOnly = beforeTlsOnly;
     }
 
     /** A behaviour that exists in {@code protocol} only. */
     static Steps only(MailProtocol protocol) {
-        return new Steps(protocol, null, null);
+        return new Steps(protocol, null, null, false);
     }
 
     /** Every login refused: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} as it is. */
     static Steps refusing(String imapText, String pop3Answer) {
-        return new Steps(null, imapText, pop3Answer);
+        return new Steps(null, imapText, pop3Answer, false);
     }
 
     /** IMAP only, every login refused with {@code <tag> NO <imapText>}. */
     static Steps imapRefusing(String imapText) {
-        return new Steps(MailProtocol.IMAP, imapText, null);
+        return new Steps(MailProtocol.IMAP, imapText, null, false);
+    }
+
+    /** IMAP only, every login before TLS refused with {@code <tag> NO <imapText>}; over TLS the login goes on. */
+    static Steps imapRefusingBeforeTls(String imapText) {
+        return new Steps(MailProtocol.IMAP, imapText, null, true);
     }
 
     /** POP3 only, every {@code PASS} answered {@code pop3Answer}. */
     static Steps pop3Refusing(String pop3Answer) {
-        return new Steps(MailProtocol.POP3, null, pop3Answer);
+        return new Steps(MailProtocol.POP3, null, pop3Answer, false);
     }
 
     boolean appliesTo(MailProtocol protocol) {
@@ -53,7 +61,7 @@ final class Steps {
 
     Step login(Connection connection, Login login) throws IOException {
         String refusal = isImap(connection) ? imapRefusal : pop3Refusal;
-        if (refusal == null) {
+        if (refusal == null || beforeTlsOnly && connection.overTls()) {
             return Step.DEFAULT;
         }
         connection.sendLine(isImap(connection) ? login.command().tag() + " NO " + refusal : refusal);
