@@ -34,6 +34,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.spi.DiscoveryContext;
 import org.mailintegrator.core.spi.HostResolver;
 
@@ -71,7 +72,7 @@ final class CappedHttp {
     private static final Pattern IPV4_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** Where the requests run: daemon threads that end a second after their work. */
-    private static final ThreadPoolExecutor REQUESTS = DaemonPool.cached("mailintegrator-http");
+    private static final ThreadPoolExecutor REQUESTS = DaemonPools.unbounded("mailintegrator-http");
 
     /**
      * Reads a 200 answer's body. Returns the value when the body is a good answer, or null when it is not (having
@@ -212,8 +213,7 @@ final class CappedHttp {
     }
 
     private static String abbreviate(String value) {
-        String shortened = value.length() > 200 ? value.substring(0, 200) + "..." : value;
-        return shortened.replaceAll("\\p{Cntrl}", "?");
+        return Printable.abbreviate(value, 200);
     }
 
     /** A connect that did not complete within what was left of the deadline. */

@@ -426,10 +426,7 @@ final class ClientConfig {
 
     /** A value from the document for a note: at most 100 characters, control characters replaced. */
     private static String abbreviate(String value) {
-        String shortened = value.length() > 100 ? value.substring(0, 100) + "..." : value;
-        StringBuilder printable = new StringBuilder(shortened.length());
-        shortened.codePoints().forEach(c -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
-        return printable.toString();
+        return Printable.abbreviate(value, 100);
     }
 
     /** A factory that processes no DTD and no external entity, with the JDK's secure-processing limits. */

@@ -23,6 +23,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.internal.SystemTimeline;
 import org.mailintegrator.core.internal.Timeline;
 import org.mailintegrator.core.spi.DiscoveryContext;
@@ -52,7 +53,7 @@ public final class Discovery implements HostDiscovery {
 
     /** Where every source runs. */
     private static final ThreadPoolExecutor LOOKUPS =
-            DaemonPool.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
+            DaemonPools.fixed("mailintegrator-discovery", 32, new LinkedBlockingQueue<>());
 
     /** What the search's deadline puts in the queue of answered sources. */
     private static final int DEADLINE = -1;

@@ -17,6 +17,7 @@ import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.spi.HostResolver;
 
 /**
@@ -39,7 +40,7 @@ final class GuessSource implements Source {
     private static final int LOOKUP_THREADS = 8;
     private static final int QUEUED_LOOKUPS = 64;
     private static final ThreadPoolExecutor LOOKUPS =
-            DaemonPool.fixed("mailintegrator-guess", LOOKUP_THREADS, new ArrayBlockingQueue<>(QUEUED_LOOKUPS));
+            DaemonPools.fixed("mailintegrator-guess", LOOKUP_THREADS, new ArrayBlockingQueue<>(QUEUED_LOOKUPS));
 
     /** A guessed name's prefix ({@code ""} for the bare domain) and the protocols proposed on it. */
     private enum Guess {

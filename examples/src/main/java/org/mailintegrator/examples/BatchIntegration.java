@@ -27,6 +27,7 @@ import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.internal.Json;
 
 /**
  * {@code IntegrateAccount --batch accounts.csv --out results.jsonl [--concurrency 8] [--format jsonl|csv]}:
@@ -208,7 +209,7 @@ final class BatchIntegration {
                         + "; choose the format it was written with, or another file");
             }
             for (String line : csv ? lines.subList(1, lines.size()) : lines) {
-                Optional<String> email = csv ? Optional.of(Csv.parse(line, output, 0).get(0)) : Json.email(line);
+                Optional<String> email = csv ? Optional.of(Csv.parse(line, output, 0).get(0)) : email(line);
                 email.ifPresent(done::add);
             }
             return false;
@@ -249,7 +250,7 @@ final class BatchIntegration {
                         try {
                             IntegrationResult result = integrator.integrate(account(row));
                             ok = result.isIntegrated();
-                            line = csv ? csvRow(email, result) : "{\"email\":" + Json.string(email) + ",\"result\":"
+                            line = csv ? csvRow(email, result) : "{\"email\":" + Json.write(email) + ",\"result\":"
                                     + result.toJson() + "}";
                             said = ok ? "integrated with " + result.selected().get() : "not integrated";
                         } catch (RuntimeException e) {
@@ -259,7 +260,7 @@ final class BatchIntegration {
                             String message = "line " + row.get("#line") + ": "
                                     + (expected ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
                             line = csv ? Csv.row(email, "false", "", "", "", "", "", "error: " + message)
-                                    : "{\"email\":" + Json.string(email) + ",\"error\":" + Json.string(message) + "}";
+                                    : "{\"email\":" + Json.write(email) + ",\"error\":" + Json.write(message) + "}";
                             said = "error: " + message;
                         }
                         synchronized (writer) {
@@ -397,65 +398,12 @@ final class BatchIntegration {
         }
     }
 
-    /** Writes JSON strings and reads back the first field of the lines this class wrote. */
-    static final class Json {
-        private static final String PREFIX = "{\"email\":\"";
-
-        private Json() {
-        }
-
-        static String string(String value) {
-            StringBuilder json = new StringBuilder("\"");
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '"' -> json.append("\\\"");
-                    case '\\' -> json.append("\\\\");
-                    case '\n' -> json.append("\\n");
-                    case '\r' -> json.append("\\r");
-                    case '\t' -> json.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            json.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                        } else {
-                            json.append(c);
-                        }
-                    }
-                }
-            }
-            return json.append('"').toString();
-        }
-
-        /** The address of a line {@code {"email":"...", ...}}; empty for any other line. */
-        static Optional<String> email(String line) {
-            if (!line.startsWith(PREFIX) || !line.endsWith("}")) {
-                return Optional.empty();
-            }
-            StringBuilder email = new StringBuilder();
-            for (int i = PREFIX.length(); i < line.length(); i++) {
-                char c = line.charAt(i);
-                if (c == '"') {
-                    return Optional.of(email.toString());
-                }
-                if (c == '\\' && i + 1 < line.length()) {
-                    char escaped = line.charAt(++i);
-                    switch (escaped) {
-                        case 'n' -> email.append('\n');
-                        case 'r' -> email.append('\r');
-                        case 't' -> email.append('\t');
-                        case 'u' -> {
-                            if (i + 4 >= line.length()) {
-                                return Optional.empty();
-                            }
-                            email.append((char) Integer.parseInt(line.substring(i + 1, i + 5), 16));
-                            i += 4;
-                        }
-                        default -> email.append(escaped);
-                    }
-                } else {
-                    email.append(c);
-                }
-            }
+    /** The address of a JSON line this class wrote ({@code {"email":"...", ...}}); empty for any other line. */
+    static Optional<String> email(String line) {
+        try {
+            return Json.read(line) instanceof Map<?, ?> fields && fields.get("email") instanceof String email
+                    ? Optional.of(email) : Optional.empty();
+        } catch (IllegalArgumentException notJson) {
             return Optional.empty();
         }
     }

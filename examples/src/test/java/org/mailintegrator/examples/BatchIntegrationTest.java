@@ -26,6 +26,7 @@ import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.Security;
+import org.mailintegrator.core.internal.Json;
 import org.mailintegrator.examples.IntegrateAccount.Network;
 import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
@@ -86,8 +87,8 @@ class BatchIntegrationTest {
         assertThat(lines).hasSize(ACCOUNTS);
         Map<String, IntegrationResult> results = new HashMap<>();
         for (String line : lines) {
-            String email = BatchIntegration.Json.email(line).orElseThrow();
-            String prefix = "{\"email\":" + BatchIntegration.Json.string(email) + ",\"result\":";
+            String email = BatchIntegration.email(line).orElseThrow();
+            String prefix = "{\"email\":" + Json.write(email) + ",\"result\":";
             assertThat(line).startsWith(prefix);
             assertThat(results.put(email, IntegrationResult.fromJson(line.substring(prefix.length(),
                     line.length() - 1)))).as("a second row for " + email).isNull();
@@ -151,7 +152,7 @@ class BatchIntegrationTest {
 
         List<String> lines = Files.readAllLines(output);
         assertThat(lines).hasSize(ACCOUNTS).startsWith(earlier.toArray(String[]::new));
-        assertThat(lines.stream().map(line -> BatchIntegration.Json.email(line).orElseThrow()))
+        assertThat(lines.stream().map(line -> BatchIntegration.email(line).orElseThrow()))
                 .doesNotHaveDuplicates().hasSize(ACCOUNTS);
         assertThat(lines.subList(8, ACCOUNTS)).allMatch(line -> line.contains("\"result\":"));
         assertThat(run.err).contains("8 already in").contains("12 to integrate").contains("cut short")

@@ -1,7 +1,6 @@
 package org.mailintegrator.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mailintegrator.testkit.MailIntegratorAssertions.assertThat;
 
 import java.time.Duration;
@@ -137,18 +136,6 @@ class ExplainTest {
                 + "What can be done:\n"
                 + "- The user checks the password (by signing in to webmail with it, for example) and integrates "
                 + "again.");
-    }
-
-    @Test
-    void aSavedFormThatIsNotOneIsRefusedWithAReason() {
-        assertThatThrownBy(() -> IntegrationResult.fromJson("{\"format\":\"mailintegrator.result\",\"version\":2}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 2");
-        assertThatThrownBy(() -> IntegrationResult.fromJson("{\"format\":\"something else\"}"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a saved result");
-        assertThatThrownBy(() -> IntegrationResult.fromJson("{\"format\":"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON at character");
-        assertThatThrownBy(() -> IntegrationResult.fromJson("[".repeat(100)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested deeper");
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.mailintegrator.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
+import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.interop.DovecotServer.Listener.IMAPS;
 
 import java.io.IOException;
@@ -31,9 +32,9 @@ import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Provenance;
 import org.mailintegrator.interop.DnsmasqServer;
-import org.mailintegrator.interop.DocumentServer;
 import org.mailintegrator.interop.DovecotServer;
 import org.mailintegrator.strategies.Policies;
+import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.TestCertificates;
 
 /**
@@ -70,8 +71,8 @@ class DiscoveryInteropTest {
 
     private static DovecotServer dovecot;
     private static DnsmasqServer dnsmasq;
-    private static DocumentServer https;
-    private static DocumentServer http;
+    private static AutoconfigServer https;
+    private static AutoconfigServer http;
     private static Discovery discovery;
 
     /** Stands for the attacker's mail server: counts every connection and byte it gets. */
@@ -114,12 +115,13 @@ class DiscoveryInteropTest {
                 .host(ATTACKER_HOST, LOOPBACK)
                 .start();
 
-        https = DocumentServer.https(CERTS).document(
-                "/autoconfig." + AUTOCONFIG_DOMAIN + "/mail/config-v1.1.xml",
-                clientConfig(AUTOCONFIG_DOMAIN, "imap." + AUTOCONFIG_DOMAIN, dovecot.port(IMAPS), "SSL"));
-        http = DocumentServer.http().document(
-                "/autoconfig." + HOSTILE_DOMAIN + "/mail/config-v1.1.xml",
-                clientConfig(HOSTILE_DOMAIN, ATTACKER_HOST, attacker.getLocalPort(), "plain"));
+        https = AutoconfigServer.start(CERTS).document(
+                "/autoconfig." + AUTOCONFIG_DOMAIN + "/mail/config-v1.1.xml", AutoconfigServer.clientConfig(
+                        AUTOCONFIG_DOMAIN, ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap." + AUTOCONFIG_DOMAIN,
+                                dovecot.port(IMAPS))));
+        http = AutoconfigServer.startPlainHttp().document(
+                "/autoconfig." + HOSTILE_DOMAIN + "/mail/config-v1.1.xml", AutoconfigServer.clientConfig(
+                        HOSTILE_DOMAIN, ProtocolCandidate.of(IMAP, NONE, ATTACKER_HOST, attacker.getLocalPort())));
 
         DnsClient dnsClient = DnsClient.using(List.of(dnsmasq.address()));
         Source autoconfig = new AutoconfigSource(DiscoveryInteropTest::loopbackLocations);
@@ -222,13 +224,13 @@ class DiscoveryInteropTest {
 
     @Test
     void aHostilePlainHttpAutoconfigGetsNoConnectionAndNoByte() throws IOException, InterruptedException {
-        int documentRequests = http.requests();
+        int documentRequests = http.requests().size();
 
         IntegrationResult result = integrator(Policies.discovered(), HostApproval.NONE)
                 .integrate(alice(HOSTILE_DOMAIN));
 
         assertThat(result.isIntegrated()).as(result.toString()).isFalse();
-        assertThat(http.requests()).as("the hostile document was fetched").isGreaterThan(documentRequests);
+        assertThat(http.requests()).as("the hostile document was fetched").hasSizeGreaterThan(documentRequests);
         Attempt attempt = result.attempts().get(0);
         assertThat(attempt.outcome()).as(result.toString()).isEqualTo(Outcome.SKIPPED);
         assertThat(attempt.candidate().host()).isEqualTo(ATTACKER_HOST);
@@ -302,23 +304,6 @@ class DiscoveryInteropTest {
         return AutoconfigSource.standardLocations(domain, true).stream()
                 .map(uri -> ("https".equals(uri.getScheme()) ? https : http).uri("/" + uri.getHost() + uri.getPath()))
                 .toList();
-    }
-
-    private static String clientConfig(String domain, String host, int port, String socketType) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<clientConfig version=\"1.1\">\n"
-                + "  <emailProvider id=\"" + domain + "\">\n"
-                + "    <domain>" + domain + "</domain>\n"
-                + "    <displayName>" + domain + "</displayName>\n"
-                + "    <incomingServer type=\"imap\">\n"
-                + "      <hostname>" + host + "</hostname>\n"
-                + "      <port>" + port + "</port>\n"
-                + "      <socketType>" + socketType + "</socketType>\n"
-                + "      <username>%EMAILADDRESS%</username>\n"
-                + "      <authentication>password-cleartext</authentication>\n"
-                + "    </incomingServer>\n"
-                + "  </emailProvider>\n"
-                + "</clientConfig>\n";
     }
 
     private static void startAttacker() throws IOException {

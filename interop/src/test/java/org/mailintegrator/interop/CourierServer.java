@@ -11,8 +11,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +78,7 @@ import org.mailintegrator.testkit.TestCertificates;
  * connecting) and authdaemond's socket exists. Needs root. {@link #close()} stops every process of the instance and
  * deletes its directory.
  */
-public final class CourierServer implements AutoCloseable, RoutableServer {
+public final class CourierServer extends PrivateServer<MailListener> {
     static final Path STOCK_ETC = PrivateServers.PREFIX.resolve("etc/courier");
     private static final Path MACHINE_ETC = Path.of("/etc/courier");
     private static final Path LIBEXEC = PrivateServers.PREFIX.resolve("usr/lib/courier/courier");
@@ -88,25 +86,11 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
     private static final String MAIL_USER = "nobody";
     private static final String MAIL_GROUP = "nogroup";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Path directory;
-    private final Process process;
-    private final Map<MailListener, String> addresses;
-    private final Map<MailListener, Integer> ports;
-    private final Set<MailListener> running;
-    private final Thread shutdownHook;
-    private volatile boolean closed;
 
     private CourierServer(Path directory, Process process, Map<MailListener, String> addresses,
             Map<MailListener, Integer> ports, Set<MailListener> running) {
-        this.directory = directory;
-        this.process = process;
-        this.addresses = addresses;
-        this.ports = ports;
-        this.running = running;
-        this.shutdownHook = new Thread(this::stopProcess, "courier-shutdown-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        super("Courier", directory, process, addresses, ports, running);
     }
 
     /** Starts describing a server: all four listeners on 127.0.0.1, no TLS, no users. */
@@ -114,29 +98,9 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
         return new Builder();
     }
 
-    /** The port of {@code listener}; for a stopped listener, a port where nothing listens. */
-    public int port(MailListener listener) {
-        return ports.get(Objects.requireNonNull(listener, "listener"));
-    }
-
     @Override
     public int portFor(int standardPort) {
         return port(MailListener.forStandardPort(standardPort));
-    }
-
-    /** The loopback address {@code listener} is (or would be) bound to. */
-    public String address(MailListener listener) {
-        return addresses.get(Objects.requireNonNull(listener, "listener"));
-    }
-
-    /** Whether {@code listener} accepts connections. */
-    public boolean isRunning(MailListener listener) {
-        return running.contains(listener);
-    }
-
-    /** The instance's directory (etc, userdb, maildirs, logs). */
-    public Path directory() {
-        return directory;
     }
 
     /**
@@ -151,7 +115,7 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
 
     /** What authdaemond wrote so far. */
     public List<String> authLogLines() {
-        return ServerLog.lines(directory.resolve("authdaemon.log"));
+        return ServerLog.lines(directory().resolve("authdaemon.log"));
     }
 
     /**
@@ -161,73 +125,39 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
      */
     public List<String> awaitLogLines(MailListener listener, String description, Predicate<String> line, int count,
             Duration timeout) {
-        return new ServerLog("Courier " + listener, directory, List.of(logFile(listener)))
+        return new ServerLog("Courier " + listener, directory(), List.of(logFile(listener)))
                 .await(description, line, count, timeout);
     }
 
     /** Waits until no log has changed for {@code quiet} (bounded by {@code timeout}). */
     public void awaitQuietLog(Duration quiet, Duration timeout) {
-        new ServerLog("Courier", directory, List.of()).awaitQuiet(quiet, timeout);
+        new ServerLog("Courier", directory(), List.of()).awaitQuiet(quiet, timeout);
     }
 
     /** The copied and changed configuration file {@code name} ({@code imapd}, {@code pop3d-ssl}, ...). */
     public String configFile(String name) {
         try {
-            return Files.readString(directory.resolve("etc").resolve(name), StandardCharsets.UTF_8);
+            return Files.readString(directory().resolve("etc").resolve(name), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name, e);
         }
     }
 
     private Path logFile(MailListener listener) {
-        return directory.resolve(logName(listener));
+        return directory().resolve(logName(listener));
     }
 
     private static String logName(MailListener listener) {
         return listener.name().toLowerCase(java.util.Locale.ROOT) + ".log";
     }
 
-    /** Stops every process of the instance, then deletes the directory. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
-        PrivateServers.deleteRecursively(directory);
-    }
-
-    private void stopProcess() {
-        PrivateServers.stop(process, SHUTDOWN_TIMEOUT);
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder out = new StringBuilder("CourierServer{pid=").append(process.pid());
-        for (MailListener listener : MailListener.values()) {
-            out.append(", ").append(listener).append('=').append(address(listener)).append(':')
-                    .append(port(listener)).append(isRunning(listener) ? "" : " (stopped)");
-        }
-        return out.append(", dir=").append(directory).append('}').toString();
-    }
-
     /** Describes a {@link CourierServer}. Not thread-safe. */
     public static final class Builder {
         private final Map<String, String[]> users = new LinkedHashMap<>();
-        private final Map<MailListener, String> addresses = new EnumMap<>(MailListener.class);
-        private final EnumSet<MailListener> stopped = EnumSet.noneOf(MailListener.class);
+        private final ListenerPlan<MailListener> plan = new ListenerPlan<>(MailListener.class);
         private TestCertificates certificates;
 
         private Builder() {
-            for (MailListener listener : MailListener.values()) {
-                addresses.put(listener, "127.0.0.1");
-            }
         }
 
         /** Adds a mailbox user (the login name, e.g. a full address) with a password. */
@@ -267,15 +197,13 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
 
         /** Stops listeners: their ports refuse connections ("the service is stopped"). */
         public Builder stop(MailListener... listeners) {
-            stopped.addAll(List.of(listeners));
+            plan.stop(listeners);
             return this;
         }
 
         /** Binds the POP3 listeners to another loopback address, e.g. 127.0.0.2 for "pop.example.com". */
         public Builder popAddress(String address) {
-            PrivateServers.loopback(address);
-            addresses.put(MailListener.POP3, address);
-            addresses.put(MailListener.POP3S, address);
+            plan.bind(address, MailListener.POP3, MailListener.POP3S);
             return this;
         }
 
@@ -290,19 +218,9 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
                     STOCK_ETC.resolve("imapd"), STOCK_ETC.resolve("pop3d"), MACHINE_ETC.resolve("authdaemonrc"),
                     Path.of("/usr/sbin/couriertcpd"), Path.of("/usr/sbin/makeuserdb"), Path.of("/usr/sbin/userdbpw"),
                     Path.of("/usr/lib/courier/courier-authlib/authdaemond"));
-            if (certificates == null) {
-                for (MailListener listener : MailListener.values()) {
-                    if (listener.implicitTls() && !stopped.contains(listener)) {
-                        throw new IllegalStateException(listener + " needs TLS: call tls(...) or stop(" + listener
-                                + ")");
-                    }
-                }
-            }
-            Map<MailListener, Integer> ports = new EnumMap<>(MailListener.class);
-            for (MailListener listener : MailListener.values()) {
-                ports.put(listener, PrivateServers.freePort(addresses.get(listener)));
-            }
-            Set<MailListener> running = EnumSet.complementOf(stopped);
+            plan.requireStoppedWithoutTls(certificates != null, MailListener::implicitTls);
+            Map<MailListener, Integer> ports = plan.freePorts();
+            Set<MailListener> running = plan.running();
             Path directory;
             try {
                 directory = Files.createTempDirectory("courier-");
@@ -321,12 +239,12 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
                         "/bin/sh", script.toString())
                         .directory(directory.toFile())
                         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-                CourierServer server = new CourierServer(directory, process, Map.copyOf(addresses),
+                CourierServer server = new CourierServer(directory, process, plan.addresses(),
                         Map.copyOf(ports), Set.copyOf(running));
                 try {
                     Map<String, InetSocketAddress> endpoints = new LinkedHashMap<>();
                     for (MailListener listener : running) {
-                        endpoints.put(listener.toString(), new InetSocketAddress(addresses.get(listener),
+                        endpoints.put(listener.toString(), new InetSocketAddress(plan.address(listener),
                                 ports.get(listener)));
                     }
                     PrivateServers.awaitListening(process, endpoints, STARTUP_TIMEOUT);
@@ -388,17 +306,17 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
 
             String own = "a loopback address and a free port of the private instance";
             edit(etc.resolve("imapd"), Map.of(
-                    "ADDRESS", setting(addresses.get(MailListener.IMAP), own),
+                    "ADDRESS", setting(plan.address(MailListener.IMAP), own),
                     "PORT", setting(ports.get(MailListener.IMAP), own + ", in place of 143"),
                     "IMAPDSTART", started(MailListener.IMAP)));
             Map<String, String[]> imapdSsl = new LinkedHashMap<>(Map.of(
-                    "SSLADDRESS", setting(addresses.get(MailListener.IMAPS), own),
+                    "SSLADDRESS", setting(plan.address(MailListener.IMAPS), own),
                     "SSLPORT", setting(ports.get(MailListener.IMAPS), own + ", in place of 993"),
                     "TLS_CACHEFILE", setting(directory.resolve("run/imapd-ssl.cache"),
                             "the instance's own TLS session cache, not the machine's"),
                     "IMAPDSSLSTART", started(MailListener.IMAPS)));
             Map<String, String[]> pop3dSsl = new LinkedHashMap<>(Map.of(
-                    "SSLADDRESS", setting(addresses.get(MailListener.POP3S), own),
+                    "SSLADDRESS", setting(plan.address(MailListener.POP3S), own),
                     "SSLPORT", setting(ports.get(MailListener.POP3S), own + ", in place of 995"),
                     "TLS_CACHEFILE", setting(directory.resolve("run/pop3d-ssl.cache"),
                             "the instance's own TLS session cache, not the machine's"),
@@ -409,7 +327,7 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
             }
             edit(etc.resolve("imapd-ssl"), imapdSsl);
             edit(etc.resolve("pop3d"), Map.of(
-                    "ADDRESS", setting(addresses.get(MailListener.POP3), own),
+                    "ADDRESS", setting(plan.address(MailListener.POP3), own),
                     "PORT", setting(ports.get(MailListener.POP3), own + ", in place of 110"),
                     "POP3DSTART", started(MailListener.POP3)));
             edit(etc.resolve("pop3d-ssl"), pop3dSsl);
@@ -539,7 +457,7 @@ public final class CourierServer implements AutoCloseable, RoutableServer {
         }
 
         private String[] started(MailListener listener) {
-            return stopped.contains(listener) ? setting("NO", "the test stops this listener")
+            return plan.isStopped(listener) ? setting("NO", "the test stops this listener")
                     : new String[] {null, null};
         }
 

@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,7 +81,7 @@ import org.mailintegrator.testkit.TestCertificates;
  * install script creates as Debian's maintainer script does). {@link #close()} stops master and every process it
  * started and deletes the directory.
  */
-public final class CyrusServer implements AutoCloseable, RoutableServer {
+public final class CyrusServer extends PrivateServer<MailListener> {
     static final Path BIN = PrivateServers.PREFIX.resolve("usr/lib/cyrus/bin");
     static final Path STOCK_IMAPD_CONF = PrivateServers.PREFIX.resolve("etc/imapd.conf");
     static final Path STOCK_CYRUS_CONF = PrivateServers.PREFIX.resolve("etc/cyrus.conf");
@@ -90,29 +89,15 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
     private static final String CYRUS_USER = "cyrus";
     private static final String CYRUS_GROUP = "mail";
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Path directory;
-    private final Process process;
     private final SyslogReceiver syslog;
     private final ServerLog log;
-    private final Map<MailListener, String> addresses;
-    private final Map<MailListener, Integer> ports;
-    private final Set<MailListener> running;
-    private final Thread shutdownHook;
-    private volatile boolean closed;
 
     private CyrusServer(Path directory, Process process, SyslogReceiver syslog, Map<MailListener, String> addresses,
             Map<MailListener, Integer> ports, Set<MailListener> running) {
-        this.directory = directory;
-        this.process = process;
+        super("Cyrus", directory, process, addresses, ports, running);
         this.syslog = syslog;
         this.log = new ServerLog("Cyrus", directory, List.of(directory.resolve("syslog.log")));
-        this.addresses = addresses;
-        this.ports = ports;
-        this.running = running;
-        this.shutdownHook = new Thread(this::stopProcess, "cyrus-shutdown-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts describing a server: all four listeners on 127.0.0.1, no TLS, no users. */
@@ -120,24 +105,9 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
         return new Builder();
     }
 
-    /** The port of {@code listener}; for a stopped listener, a port where nothing listens. */
-    public int port(MailListener listener) {
-        return ports.get(Objects.requireNonNull(listener, "listener"));
-    }
-
     @Override
     public int portFor(int standardPort) {
         return port(MailListener.forStandardPort(standardPort));
-    }
-
-    /** The loopback address {@code listener} is (or would be) bound to. */
-    public String address(MailListener listener) {
-        return addresses.get(Objects.requireNonNull(listener, "listener"));
-    }
-
-    /** Whether {@code listener} accepts connections. */
-    public boolean isRunning(MailListener listener) {
-        return running.contains(listener);
     }
 
     /**
@@ -152,11 +122,6 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
     public static Predicate<String> from(MailListener listener) {
         String ident = " cyrus/" + service(listener) + "[";
         return line -> line.contains(ident);
-    }
-
-    /** The instance's directory (configuration, databases, spool, log). */
-    public Path directory() {
-        return directory;
     }
 
     /** What Cyrus logged so far, one message per line. */
@@ -180,12 +145,12 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
 
     /** The generated {@code imapd.conf}. */
     public String imapdConf() {
-        return read(directory.resolve("imapd.conf"));
+        return read(directory().resolve("imapd.conf"));
     }
 
     /** The generated {@code cyrus.conf}. */
     public String cyrusConf() {
-        return read(directory.resolve("cyrus.conf"));
+        return read(directory().resolve("cyrus.conf"));
     }
 
     private static String read(Path file) {
@@ -196,49 +161,20 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
         }
     }
 
-    /** Stops master and its processes, then deletes the directory. Idempotent. */
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
-        PrivateServers.deleteRecursively(directory);
-    }
-
-    private void stopProcess() {
-        PrivateServers.stop(process, SHUTDOWN_TIMEOUT);
+    void stopProcess() {
+        super.stopProcess();
         syslog.close();
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder out = new StringBuilder("CyrusServer{pid=").append(process.pid());
-        for (MailListener listener : MailListener.values()) {
-            out.append(", ").append(listener).append('=').append(address(listener)).append(':')
-                    .append(port(listener)).append(isRunning(listener) ? "" : " (stopped)");
-        }
-        return out.append(", dir=").append(directory).append('}').toString();
     }
 
     /** Describes a {@link CyrusServer}. Not thread-safe. */
     public static final class Builder {
         private final Map<String, String> users = new LinkedHashMap<>();
-        private final Map<MailListener, String> addresses = new EnumMap<>(MailListener.class);
-        private final EnumSet<MailListener> stopped = EnumSet.noneOf(MailListener.class);
+        private final ListenerPlan<MailListener> plan = new ListenerPlan<>(MailListener.class);
         private TestCertificates certificates;
         private boolean disallowPlaintext;
 
         private Builder() {
-            for (MailListener listener : MailListener.values()) {
-                addresses.put(listener, "127.0.0.1");
-            }
         }
 
         /**
@@ -269,15 +205,13 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
 
         /** Stops listeners: their ports refuse connections ("the service is stopped"). */
         public Builder stop(MailListener... listeners) {
-            stopped.addAll(List.of(listeners));
+            plan.stop(listeners);
             return this;
         }
 
         /** Binds the POP3 listeners to another loopback address, e.g. 127.0.0.2 for "pop.example.com". */
         public Builder popAddress(String address) {
-            PrivateServers.loopback(address);
-            addresses.put(MailListener.POP3, address);
-            addresses.put(MailListener.POP3S, address);
+            plan.bind(address, MailListener.POP3, MailListener.POP3S);
             return this;
         }
 
@@ -301,19 +235,9 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
         public CyrusServer start() {
             PrivateServers.requireInstalled("Cyrus IMAP", BIN.resolve("master"), BIN.resolve("imapd"),
                     BIN.resolve("pop3d"), STOCK_IMAPD_CONF, STOCK_CYRUS_CONF, Path.of(SASLPASSWD2));
-            if (certificates == null) {
-                for (MailListener listener : MailListener.values()) {
-                    if (listener.implicitTls() && !stopped.contains(listener)) {
-                        throw new IllegalStateException(listener + " needs TLS: call tls(...) or stop(" + listener
-                                + ")");
-                    }
-                }
-            }
-            Map<MailListener, Integer> ports = new EnumMap<>(MailListener.class);
-            for (MailListener listener : MailListener.values()) {
-                ports.put(listener, PrivateServers.freePort(addresses.get(listener)));
-            }
-            Set<MailListener> running = EnumSet.complementOf(stopped);
+            plan.requireStoppedWithoutTls(certificates != null, MailListener::implicitTls);
+            Map<MailListener, Integer> ports = plan.freePorts();
+            Set<MailListener> running = plan.running();
             Path directory;
             try {
                 directory = Files.createTempDirectory("cyrus-");
@@ -334,12 +258,12 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
                 process = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private",
                         "/bin/sh", script.toString())
                         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-                CyrusServer server = new CyrusServer(directory, process, syslog, Map.copyOf(addresses),
+                CyrusServer server = new CyrusServer(directory, process, syslog, plan.addresses(),
                         Map.copyOf(ports), Set.copyOf(running));
                 try {
                     Map<String, InetSocketAddress> endpoints = new LinkedHashMap<>();
                     for (MailListener listener : running) {
-                        endpoints.put(listener.toString(), new InetSocketAddress(addresses.get(listener),
+                        endpoints.put(listener.toString(), new InetSocketAddress(plan.address(listener),
                                 ports.get(listener)));
                     }
                     PrivateServers.awaitListening(process, endpoints, STARTUP_TIMEOUT);
@@ -517,7 +441,7 @@ public final class CyrusServer implements AutoCloseable, RoutableServer {
                             .append(listener.standardPort()).append("; absolute path and -C\n")
                             .append(indent).append(name).append(matcher.group(5)).append("cmd=\"")
                             .append(command(program, command, imapdConf)).append('"')
-                            .append(withListen(rest, addresses.get(listener) + ":" + ports.get(listener)))
+                            .append(withListen(rest, plan.address(listener) + ":" + ports.get(listener)))
                             .append('\n');
                     continue;
                 }

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.mailintegrator.core.spi.HostResolver;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -48,7 +47,7 @@ import org.xbill.DNS.Type;
  * user, as the interop suite runs. Instances are thread-safe; {@link #close()} stops the process and deletes its
  * directory.
  */
-public final class DnsmasqServer implements AutoCloseable {
+public final class DnsmasqServer extends ServerProcess {
     /** The dnsmasq binary: {@code /usr/sbin/dnsmasq} as Debian installs it, else {@code dnsmasq} on the PATH. */
     public static final String DNSMASQ = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq"
             : "dnsmasq";
@@ -57,20 +56,13 @@ public final class DnsmasqServer implements AutoCloseable {
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(250);
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Path directory;
     private final Path log;
-    private final Process process;
     private final int port;
-    private final Thread shutdownHook;
-    private volatile boolean closed;
 
     private DnsmasqServer(Path directory, Path log, Process process, int port) {
-        this.directory = directory;
+        super("dnsmasq", directory, process, SHUTDOWN_TIMEOUT);
         this.log = log;
-        this.process = process;
         this.port = port;
-        this.shutdownHook = new Thread(this::stopProcess, "dnsmasq-shutdown-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts describing a server with no records. */
@@ -128,43 +120,9 @@ public final class DnsmasqServer implements AutoCloseable {
         }
     }
 
-    /** Stops dnsmasq and deletes its directory. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
-        try {
-            Files.deleteIfExists(log);
-            Files.deleteIfExists(directory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
-        }
-    }
-
     @Override
     public String toString() {
-        return "DnsmasqServer{pid=" + process.pid() + ", port=" + port + ", dir=" + directory + "}";
-    }
-
-    private void stopProcess() {
-        process.destroy(); // SIGTERM: dnsmasq exits at once
-        try {
-            if (!process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        return "DnsmasqServer{pid=" + process().pid() + ", port=" + port + ", dir=" + directory() + "}";
     }
 
     /**

@@ -4,25 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +25,6 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.mailintegrator.testkit.TestCertificates;
 
 /**
@@ -70,13 +60,12 @@ import org.mailintegrator.testkit.TestCertificates;
  * {@code dovecot}, and mail access as {@code nobody}, so this class needs root (as CI has). Instances are
  * thread-safe for reading the log; {@link #close()} stops the process and deletes the directory.
  */
-public final class DovecotServer implements AutoCloseable, RoutableServer {
+public final class DovecotServer extends PrivateServer<DovecotServer.Listener> {
     /** The Dovecot binary: {@code /usr/sbin/dovecot} as Debian installs it, else {@code dovecot} on the PATH. */
     public static final String DOVECOT = Files.isExecutable(Path.of("/usr/sbin/dovecot")) ? "/usr/sbin/dovecot"
             : "dovecot";
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     private static final String MAIL_USER = "nobody";
     private static final String MAIL_GROUP = "nogroup";
 
@@ -129,25 +118,14 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         }
     }
 
-    private final Path directory;
     private final Path logFile;
-    private final Process process;
-    private final Map<Listener, String> addresses;
-    private final Map<Listener, Integer> ports;
-    private final Set<Listener> running;
-    private final Thread shutdownHook;
-    private volatile boolean closed;
+    private final ServerLog log;
 
     private DovecotServer(Path directory, Path logFile, Process process, Map<Listener, String> addresses,
             Map<Listener, Integer> ports, Set<Listener> running) {
-        this.directory = directory;
+        super("Dovecot", directory, process, addresses, ports, running);
         this.logFile = logFile;
-        this.process = process;
-        this.addresses = addresses;
-        this.ports = ports;
-        this.running = running;
-        this.shutdownHook = new Thread(this::stopProcess, "dovecot-shutdown-" + process.pid());
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.log = new ServerLog("Dovecot", directory, List.of(logFile));
     }
 
     /** Starts describing a server: all four listeners on 127.0.0.1, no TLS, no users. */
@@ -155,25 +133,10 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         return new Builder();
     }
 
-    /** The port of {@code listener}; for a stopped listener, a port where nothing listens. */
-    public int port(Listener listener) {
-        return ports.get(Objects.requireNonNull(listener, "listener"));
-    }
-
     /** The port that stands for a standard port (143, 993, 110, 995); see {@link Listener#forStandardPort}. */
     @Override
     public int portFor(int standardPort) {
         return port(Listener.forStandardPort(standardPort));
-    }
-
-    /** The loopback address {@code listener} is (or would be) bound to. */
-    public String address(Listener listener) {
-        return addresses.get(Objects.requireNonNull(listener, "listener"));
-    }
-
-    /** Whether {@code listener} accepts connections. */
-    public boolean isRunning(Listener listener) {
-        return running.contains(listener);
     }
 
     /** The Dovecot log file ({@code log_path}). */
@@ -183,11 +146,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
 
     /** The Dovecot log so far, one entry per line. */
     public List<String> logLines() {
-        try {
-            return Files.exists(logFile) ? Files.readAllLines(logFile, StandardCharsets.UTF_8) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + logFile, e);
-        }
+        return log.lines();
     }
 
     /**
@@ -198,37 +157,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
      * @throws AssertionError with the whole log if the lines do not appear in time
      */
     public List<String> awaitLogLines(String description, Predicate<String> line, int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            while (true) {
-                List<String> matching = logLines().stream().filter(line).collect(Collectors.toList());
-                if (matching.size() >= count) {
-                    return matching;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    throw new AssertionError("Dovecot did not log " + count + " line(s) of " + description
-                            + " within " + timeout.toMillis() + " ms; found " + matching.size() + ". Log:\n"
-                            + String.join("\n", logLines()));
-                }
-                // A bounded wait for the next change of the directory (the log file is in it); the slice keeps
-                // the loop safe should the kernel coalesce events.
-                WatchKey key = watcher.poll(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(250)),
-                        TimeUnit.NANOSECONDS);
-                if (key != null) {
-                    key.pollEvents();
-                    key.reset();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch " + directory, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Dovecot log", e);
-        } catch (ClosedWatchServiceException e) {
-            throw new IllegalStateException("the watch on " + directory + " was closed", e);
-        }
+        return log.await(description, line, count, timeout);
     }
 
     /**
@@ -238,84 +167,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
      * @throws AssertionError if the log keeps changing until the timeout
      */
     public void awaitQuietLog(Duration quiet, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (WatchService watcher = FileSystems.getDefault().newWatchService()) {
-            directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
-            while (true) {
-                WatchKey key = watcher.poll(quiet.toNanos(), TimeUnit.NANOSECONDS);
-                if (key == null) {
-                    return;
-                }
-                key.pollEvents();
-                key.reset();
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Dovecot's log was still changing after " + timeout.toMillis() + " ms");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot watch " + directory, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the Dovecot log", e);
-        }
-    }
-
-    /** Stops Dovecot and its child processes, then deletes the temporary directory. Idempotent. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        stopProcess();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // the hook runs anyway
-        }
-        deleteRecursively(directory);
-    }
-
-    @Override
-    public String toString() {
-        StringBuilder out = new StringBuilder("DovecotServer{pid=").append(process.pid());
-        for (Listener listener : Listener.values()) {
-            out.append(", ").append(listener).append('=').append(address(listener)).append(':')
-                    .append(port(listener)).append(isRunning(listener) ? "" : " (stopped)");
-        }
-        return out.append(", dir=").append(directory).append('}').toString();
-    }
-
-    private void stopProcess() {
-        List<ProcessHandle> children = process.descendants().collect(Collectors.toList());
-        process.destroy(); // SIGTERM: the master stops its services and exits
-        try {
-            if (!process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        for (ProcessHandle child : children) {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
+        log.awaitQuiet(quiet, timeout);
     }
 
     /**
@@ -323,8 +175,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
      */
     public static final class Builder {
         private final Map<String, String> users = new LinkedHashMap<>();
-        private final Map<Listener, String> addresses = new EnumMap<>(Listener.class);
-        private final EnumSet<Listener> stopped = EnumSet.noneOf(Listener.class);
+        private final ListenerPlan<Listener> plan = new ListenerPlan<>(Listener.class);
         private TestCertificates certificates;
         private boolean disablePlaintextAuth;
         private boolean requireTls;
@@ -335,9 +186,6 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         private String tokenScope;
 
         private Builder() {
-            for (Listener listener : Listener.values()) {
-                addresses.put(listener, "127.0.0.1");
-            }
         }
 
         /** Adds a mailbox user (the login name, e.g. a full address) with a plain-text password. */
@@ -364,7 +212,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
 
         /** Stops listeners: their ports refuse connections ("the service is stopped"). */
         public Builder stop(Listener... listeners) {
-            stopped.addAll(List.of(listeners));
+            plan.stop(listeners);
             return this;
         }
 
@@ -485,16 +333,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         }
 
         private Builder address(String address, Listener... listeners) {
-            try {
-                if (!InetAddress.getByName(address).isLoopbackAddress()) {
-                    throw new IllegalArgumentException("only loopback addresses are allowed, not " + address);
-                }
-            } catch (IOException e) {
-                throw new IllegalArgumentException("not an address: " + address, e);
-            }
-            for (Listener listener : listeners) {
-                addresses.put(listener, address);
-            }
+            plan.bind(address, listeners);
             return this;
         }
 
@@ -505,14 +344,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
          * @throws IllegalStateException if Dovecot does not start, with its output and log
          */
         public DovecotServer start() {
-            if (certificates == null) {
-                for (Listener listener : Listener.values()) {
-                    if (listener.implicitTls && !stopped.contains(listener)) {
-                        throw new IllegalStateException(listener + " needs TLS: call tls(...) or stop(" + listener
-                                + ")");
-                    }
-                }
-            }
+            plan.requireStoppedWithoutTls(certificates != null, Listener::implicitTls);
             if (requireTls && certificates == null) {
                 throw new IllegalStateException("requireTls() needs TLS: call tls(...)");
             }
@@ -522,9 +354,9 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
             }
             Map<Listener, Integer> ports = new EnumMap<>(Listener.class);
             for (Listener listener : Listener.values()) {
-                ports.put(listener, standardPorts ? listener.standardPort() : freePort(addresses.get(listener)));
+                ports.put(listener, standardPorts ? listener.standardPort() : PrivateServers.freePort(plan.address(listener)));
             }
-            Set<Listener> running = EnumSet.complementOf(stopped);
+            Set<Listener> running = plan.running();
             Path directory;
             try {
                 directory = Files.createTempDirectory("dovecot-");
@@ -542,7 +374,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
                         .redirectOutput(directory.resolve("dovecot.out").toFile());
                 process = command.start();
                 DovecotServer server = new DovecotServer(directory, logFile,
-                        process, Map.copyOf(addresses), Map.copyOf(ports), Set.copyOf(running));
+                        process, plan.addresses(), Map.copyOf(ports), Set.copyOf(running));
                 try {
                     server.awaitReady();
                 } catch (RuntimeException | Error e) {
@@ -557,7 +389,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
                 if (process != null) {
                     process.destroyForcibly();
                 }
-                deleteRecursively(directory);
+                PrivateServers.deleteRecursively(directory);
                 throw new IllegalStateException("cannot start " + DOVECOT + ": " + e.getMessage() + "\n"
                         + diagnostics, e);
             }
@@ -597,7 +429,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
                     .append("log_path = ").append(logFile).append('\n')
                     .append("protocols = ").append(protocols.isEmpty() ? "none" : String.join(" ", protocols))
                     .append('\n')
-                    .append("listen = ").append(addresses.values().stream().distinct()
+                    .append("listen = ").append(plan.addresses().values().stream().distinct()
                             .collect(Collectors.joining(", "))).append('\n')
                     .append("default_login_user = dovenull\n")
                     .append("default_internal_user = dovecot\n")
@@ -643,7 +475,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
                     }
                     // every default listener is redefined: a stopped one gets port 0, so it never binds 143/993
                     conf.append("  inet_listener ").append(listener.listenerName).append(" {\n")
-                            .append("    address = ").append(addresses.get(listener)).append('\n')
+                            .append("    address = ").append(plan.address(listener)).append('\n')
                             .append("    port = ").append(running.contains(listener) ? ports.get(listener) : 0)
                             .append('\n');
                     if (listener.implicitTls && certificates != null) {
@@ -677,32 +509,12 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         }
 
         private static Path write(Path file, String content) throws IOException {
-            Files.writeString(file, content, StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-            return file;
-        }
-
-        private static int freePort(String address) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException("no free port on " + address, e);
-            }
+            return PrivateServers.write(file, content, "rw-r--r--");
         }
 
         private static String diagnostics(Path directory, Path logFile) {
-            StringBuilder out = new StringBuilder();
-            for (Path file : List.of(directory.resolve("dovecot.out"), logFile, directory.resolve("dovecot.conf"))) {
-                out.append("--- ").append(file.getFileName()).append(" ---\n");
-                try {
-                    out.append(Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(none)\n");
-                } catch (IOException e) {
-                    out.append("(unreadable: ").append(e.getMessage()).append(")\n");
-                }
-            }
-            return out.toString();
+            return PrivateServers.diagnostics(directory.resolve("dovecot.out"), logFile,
+                    directory.resolve("dovecot.conf"));
         }
     }
 
@@ -712,8 +524,10 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
      */
     private void awaitReady() {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        for (Listener listener : running) {
-            probe(listener, deadline);
+        for (Listener listener : Listener.values()) {
+            if (isRunning(listener)) {
+                probe(listener, deadline);
+            }
         }
     }
 
@@ -758,8 +572,8 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
         InetSocketAddress target = new InetSocketAddress(address(listener), port(listener));
         long pauseMillis = 5;
         while (true) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("dovecot exited with status " + process.exitValue());
+            if (!process().isAlive()) {
+                throw new IllegalStateException("dovecot exited with status " + process().exitValue());
             }
             try (Socket socket = new Socket()) {
                 socket.connect(target, 1_000);
@@ -772,7 +586,7 @@ public final class DovecotServer implements AutoCloseable, RoutableServer {
             }
             try {
                 // a bounded back-off between connection attempts, cut short if the process exits
-                process.waitFor(pauseMillis, TimeUnit.MILLISECONDS);
+                process().waitFor(pauseMillis, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Dovecot", e);

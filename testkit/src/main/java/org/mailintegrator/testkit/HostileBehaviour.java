@@ -1,5 +1,9 @@
 package org.mailintegrator.testkit;
 
+import static org.mailintegrator.testkit.Steps.isImap;
+import static org.mailintegrator.testkit.Steps.okPrefix;
+import static org.mailintegrator.testkit.Steps.withoutStartTls;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,7 +20,8 @@ import org.mailintegrator.core.MailProtocol;
  * advertises {@code AUTH=PLAIN} or {@code SASL} after TLS, so a client that sends {@code AUTHENTICATE} or
  * {@code AUTH} trusted something it should not have (and is answered {@code NO}/{@code -ERR}).
  *
- * <p>Each constant is a {@link ServerBehaviour}: it overrides the hooks it needs, and a test that needs a behaviour
+ * <p>Each constant is a {@link ServerBehaviour} built from shared steps (the one protocol it exists in, the refusal
+ * it answers every login with) that overrides the hooks it needs besides, and a test that needs a behaviour
  * not listed here writes its own {@link ServerBehaviour} rather than a new constant. Some behaviours exist in one
  * protocol only; see {@link #appliesTo(MailProtocol)}. This enum is immutable and thread-safe.
  */
@@ -41,12 +46,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         }
     },
     /** {@code STARTTLS} is advertised but answered {@code BAD}. IMAP only. */
-    STARTTLS_BAD {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    STARTTLS_BAD(Steps.only(MailProtocol.IMAP)) {
         @Override
         public Step startTls(Connection connection, Command command) throws IOException {
             connection.sendLine(command.tag() + " BAD STARTTLS not understood");
@@ -87,12 +87,7 @@ public enum HostileBehaviour implements ServerBehaviour {
      * The greeting is {@code * PREAUTH}: the session is declared authenticated before anything else, and
      * {@code STARTTLS} is not advertised. On an implicit TLS service this is legitimate. IMAP only.
      */
-    PREAUTH {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    PREAUTH(Steps.only(MailProtocol.IMAP)) {
         @Override
         public List<String> capabilities(Connection connection, List<String> standard) {
             return withoutStartTls(standard);
@@ -109,12 +104,7 @@ public enum HostileBehaviour implements ServerBehaviour {
      * replacing the greeting of a real server and passing the rest through. A client that believes the greeting
      * skips the login and reports an account it never authenticated. IMAP only.
      */
-    PREAUTH_THEN_STARTTLS {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    PREAUTH_THEN_STARTTLS(Steps.only(MailProtocol.IMAP)) {
         @Override
         public Step greet(Connection connection) throws IOException {
             return preauthGreeting(connection);
@@ -215,12 +205,7 @@ public enum HostileBehaviour implements ServerBehaviour {
      * {@code LOGIN} is answered {@code NO [REFERRAL <url>]}, the url set with
      * {@link HostileMailServer.Builder#referral(String)}. IMAP only.
      */
-    LOGIN_REFERRAL {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    LOGIN_REFERRAL(Steps.only(MailProtocol.IMAP)) {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
             connection.sendLine(login.command().tag() + " NO [REFERRAL " + connection.server().referral()
@@ -229,12 +214,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         }
     },
     /** The capabilities say {@code LOGINDISABLED} (with {@code STARTTLS}) until TLS is in place. IMAP only. */
-    LOGINDISABLED {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    LOGINDISABLED(Steps.imapRefusingBeforeTls("LOGIN is disabled until TLS is in place")) {
         @Override
         public List<String> capabilities(Connection connection, List<String> standard) {
             if (connection.overTls()) {
@@ -244,42 +224,14 @@ public enum HostileBehaviour implements ServerBehaviour {
             disabled.add("LOGINDISABLED");
             return disabled;
         }
-
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            if (connection.overTls()) {
-                return Step.DEFAULT;
-            }
-            connection.sendLine(login.command().tag() + " NO LOGIN is disabled until TLS is in place");
-            return Step.ANSWERED;
-        }
     },
     /** {@code LOGIN} without TLS is answered {@code NO [PRIVACYREQUIRED]}. IMAP only. */
-    PRIVACY_REQUIRED {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            if (connection.overTls()) {
-                return Step.DEFAULT;
-            }
-            connection.sendLine(login.command().tag() + " NO [PRIVACYREQUIRED] Connection is not private");
-            return Step.ANSWERED;
-        }
-    },
+    PRIVACY_REQUIRED(Steps.imapRefusingBeforeTls("[PRIVACYREQUIRED] Connection is not private")),
     /**
      * {@code USER} without TLS is answered as Dovecot does: {@code -ERR [AUTH] Plaintext authentication disallowed on
      * non-secure (SSL/TLS) connections.} POP3 only.
      */
-    PLAINTEXT_AUTH_DISALLOWED {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.POP3;
-        }
-
+    PLAINTEXT_AUTH_DISALLOWED(Steps.only(MailProtocol.POP3)) {
         @Override
         public Step command(Connection connection, Command command) throws IOException {
             if (!command.is("USER") || connection.overTls()) {
@@ -295,14 +247,9 @@ public enum HostileBehaviour implements ServerBehaviour {
      * {@code NO [ALERT] Your account is not enabled for IMAP use.}, POP3 {@code -ERR POP access is disabled for your
      * account} (answering {@code PASS}).
      */
-    SERVICE_DISABLED {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            return refuseLogin(connection, login, "[ALERT] Your account is not enabled for IMAP use. Please visit"
-                    + " your Gmail settings page and enable your account for IMAP access. (Failure)",
-                    "-ERR POP access is disabled for your account");
-        }
-    },
+    SERVICE_DISABLED(Steps.refusing("[ALERT] Your account is not enabled for IMAP use. Please visit your"
+            + " Gmail settings page and enable your account for IMAP access. (Failure)",
+            "-ERR POP access is disabled for your account")),
     /**
      * Passwords are refused because the provider accepts only OAuth2, in words that say so (Microsoft's, as its SMTP
      * servers say them once basic authentication is off): IMAP {@code NO [AUTHENTICATIONFAILED] Basic authentication
@@ -310,54 +257,37 @@ public enum HostileBehaviour implements ServerBehaviour {
      * POP3 servers say less: {@link ProviderBehaviour#MICROSOFT_BASIC_AUTH_DISABLED}. See
      * {@link OAuthServerBehaviour} for a server that also takes tokens.
      */
-    BASIC_AUTH_DISABLED {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            return refuseLogin(connection, login, "[AUTHENTICATIONFAILED] Basic authentication is disabled",
-                    "-ERR Basic authentication is disabled");
-        }
-    },
+    BASIC_AUTH_DISABLED(Steps.refusing("[AUTHENTICATIONFAILED] Basic authentication is disabled",
+            "-ERR Basic authentication is disabled")),
     /**
      * The account password is refused because the provider wants an app password, in Gmail's words: IMAP
      * {@code NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833
      * (Failure)}, POP3 {@code -ERR [AUTH] Application-specific password required: ...}.
      */
-    APP_PASSWORD_REQUIRED {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            String said = "Application-specific password required: https://support.google.com/accounts/answer/185833";
-            return refuseLogin(connection, login, "[ALERT] " + said + " (Failure)", "-ERR [AUTH] " + said);
-        }
-    },
+    APP_PASSWORD_REQUIRED(Steps.refusing("[ALERT] Application-specific password required:"
+            + " https://support.google.com/accounts/answer/185833 (Failure)",
+            "-ERR [AUTH] Application-specific password required: https://support.google.com/accounts/answer/185833")),
     /**
      * The server is up but cannot serve the account now, and says so at every login, in Dovecot's words: IMAP
      * {@code NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded}, POP3
      * {@code -ERR [IN-USE] Unable to lock maildrop}. Not a wrong password.
      */
-    BUSY {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            return answerBusy(connection, login);
-        }
-    },
+    BUSY(Steps.refusing("[UNAVAILABLE] Maximum number of connections from user+IP exceeded"
+            + " (mail_max_userip_connections=10)",
+            "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session")),
     /**
      * The account already has as many connections as the server allows it, and the server says so by its code at
      * every login: IMAP {@code NO [UNAVAILABLE] Too many connections} (RFC 5530), POP3 {@code -ERR [SYS/TEMP] Too
      * many connections} (RFC 3206). What providers with a per-account connection limit answer; Gmail's words, which
      * carry no such code, are {@link ProviderBehaviour#GMAIL_TOO_MANY_CONNECTIONS}. Not a wrong password.
      */
-    CONNECTION_LIMIT {
-        @Override
-        public Step login(Connection connection, Login login) throws IOException {
-            return refuseLogin(connection, login, "[UNAVAILABLE] Too many connections",
-                    "-ERR [SYS/TEMP] Too many connections");
-        }
-    },
+    CONNECTION_LIMIT(Steps.refusing("[UNAVAILABLE] Too many connections",
+            "-ERR [SYS/TEMP] Too many connections")),
     /** Like {@link #BUSY} for the first two logins the server receives; from the third on it is honest. */
     BUSY_TWICE {
         @Override
         public Step login(Connection connection, Login login) throws IOException {
-            return login.number() <= 2 ? answerBusy(connection, login) : Step.DEFAULT;
+            return login.number() <= 2 ? BUSY.login(connection, login) : Step.DEFAULT;
         }
     },
     /**
@@ -498,12 +428,7 @@ public enum HostileBehaviour implements ServerBehaviour {
      * {@linkplain HostileMailServer.Builder#literalSize(long) gigabytes} ({@code * CAPABILITY {4294967296}}) and then
      * sends bytes for as long as the client reads. IMAP only.
      */
-    HUGE_LITERAL {
-        @Override
-        public boolean appliesTo(MailProtocol protocol) {
-            return protocol == MailProtocol.IMAP;
-        }
-
+    HUGE_LITERAL(Steps.only(MailProtocol.IMAP)) {
         @Override
         public Step command(Connection connection, Command command) throws IOException {
             if (!command.is("CAPABILITY")) {
@@ -546,45 +471,34 @@ public enum HostileBehaviour implements ServerBehaviour {
         'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 2, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0, 1, 2, 0, 0,
         1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 48, 0, 0, 0});
 
+    private final Steps steps;
+
+    HostileBehaviour() {
+        this(Steps.NONE);
+    }
+
+    HostileBehaviour(Steps steps) {
+        this.steps = steps;
+    }
+
     /**
      * Whether this behaviour exists in {@code protocol}: every behaviour exists in both protocols but those said to
      * be IMAP only or POP3 only.
      */
     @Override
     public boolean appliesTo(MailProtocol protocol) {
-        return true;
+        return steps.appliesTo(protocol);
     }
 
-    static boolean isImap(Connection connection) {
-        return connection.service().protocol() == MailProtocol.IMAP;
-    }
-
-    /** The start of a positive answer: {@code * OK} (IMAP) or {@code +OK} (POP3). */
-    private static String okPrefix(Connection connection) {
-        return isImap(connection) ? "* OK" : "+OK";
-    }
-
-    private static List<String> withoutStartTls(List<String> capabilities) {
-        return capabilities.stream().filter(name -> !name.equals("STARTTLS") && !name.equals("STLS")).toList();
+    @Override
+    public Step login(Connection connection, Login login) throws IOException {
+        return steps.login(connection, login);
     }
 
     private static Step preauthGreeting(Connection connection) throws IOException {
         String user = connection.server().users().keySet().stream().findFirst().orElse("nobody");
         connection.sendLine("* PREAUTH [CAPABILITY " + String.join(" ", connection.capabilities()) + "] Logged in as "
                 + user);
-        return Step.ANSWERED;
-    }
-
-    private static Step answerBusy(Connection connection, Login login) throws IOException {
-        return refuseLogin(connection, login, "[UNAVAILABLE] Maximum number of connections from user+IP exceeded"
-                + " (mail_max_userip_connections=10)",
-                "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session");
-    }
-
-    /** Refuses a login: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} as it is. Shared by the behaviours. */
-    static Step refuseLogin(Connection connection, Login login, String imapText, String pop3Answer)
-            throws IOException {
-        connection.sendLine(isImap(connection) ? login.command().tag() + " NO " + imapText : pop3Answer);
         return Step.ANSWERED;
     }
 

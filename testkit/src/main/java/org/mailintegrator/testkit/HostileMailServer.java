@@ -180,11 +180,7 @@ public final class HostileMailServer implements AutoCloseable {
      * @throws IllegalArgumentException if no such user was added
      */
     public MailAccount account(String emailAddress) {
-        String password = users.get(emailAddress);
-        if (password == null) {
-            throw new IllegalArgumentException("no user " + emailAddress + " on this server; users: " + users.keySet());
-        }
-        return MailAccount.builder(emailAddress).password(password).host(host()).build();
+        return TestUsers.account(users, emailAddress, host(), "server");
     }
 
     /**

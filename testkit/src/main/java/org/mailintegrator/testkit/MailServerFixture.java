@@ -257,11 +257,7 @@ public final class MailServerFixture implements AutoCloseable {
      * @throws IllegalArgumentException if no such user was added
      */
     public MailAccount account(String emailAddress) {
-        String password = users.get(emailAddress);
-        if (password == null) {
-            throw new IllegalArgumentException("no user " + emailAddress + " on this fixture; users: " + users.keySet());
-        }
-        return MailAccount.builder(emailAddress).password(password).host(host).build();
+        return TestUsers.account(users, emailAddress, host, "fixture");
     }
 
     /**
