@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -65,11 +66,11 @@ public final class NegotiationBenchmark {
     static final class Scenario {
         final String name;
         final Consumer<MailServerFixture> setUp;
-        final Service winner;
+        final @Nullable Service winner;
         final boolean wrongPassword;
         final boolean patience;
 
-        Scenario(String name, Consumer<MailServerFixture> setUp, Service winner, boolean wrongPassword,
+        Scenario(String name, Consumer<MailServerFixture> setUp, @Nullable Service winner, boolean wrongPassword,
                 boolean patience) {
             this.name = name;
             this.setUp = setUp;
@@ -145,7 +146,7 @@ public final class NegotiationBenchmark {
             // B: the naive sequential loop
             before = logins(fixture);
             start = System.nanoTime();
-            ProtocolCandidate naiveWinner = naiveLoop(chain, password, fixture);
+            @Nullable ProtocolCandidate naiveWinner = naiveLoop(chain, password, fixture);
             row.naive.add(System.nanoTime() - start);
             row.naiveLogins = logins(fixture) - before;
             if (winner != null && !winner.equals(naiveWinner)) {
@@ -164,7 +165,7 @@ public final class NegotiationBenchmark {
     }
 
     /** What a user writes by hand: each candidate in turn, same timeouts, until one authenticates. */
-    static ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password, MailServerFixture fixture) {
+    static @Nullable ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password, MailServerFixture fixture) {
         return NaiveLoop.walk(chain, ADDRESS, password, TIMEOUT, TIMEOUT, fixture.clientSslContext().getSocketFactory());
     }
 

@@ -162,8 +162,8 @@ public final class Integrator {
     private final PreferencePolicy policy;
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final Duration stagger;
-    private final Duration patience;
+    private final @Nullable Duration stagger;
+    private final @Nullable Duration patience;
     private final Duration attemptTimeout;
     private final Duration integrationTimeout;
     private final Duration authTimeout;
@@ -176,7 +176,7 @@ public final class Integrator {
     private final HostApproval approval;
 
     private Integrator(Builder builder) {
-        this.policy = builder.policy;
+        this.policy = Objects.requireNonNull(builder.policy, "policy");
         this.connectTimeout = builder.connectTimeout;
         this.readTimeout = builder.readTimeout;
         this.stagger = builder.stagger;
@@ -629,17 +629,17 @@ public final class Integrator {
         private static final Duration MAX_UNREACHABLE_MEMORY = Duration.ofHours(24);
         private static final int MAX_UNREACHABLE_ENDPOINTS = 1_000_000;
 
-        private PreferencePolicy policy;
+        private @Nullable PreferencePolicy policy;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private SSLContext sslContext;
-        private Duration stagger = DEFAULT_STAGGER;
-        private Duration patience;
+        private @Nullable SSLContext sslContext;
+        private @Nullable Duration stagger = DEFAULT_STAGGER;
+        private @Nullable Duration patience;
         private @Nullable Duration unreachableFor;
         private int maxUnreachable = DEFAULT_MAX_UNREACHABLE_ENDPOINTS;
-        private Duration attemptTimeout;
+        private @Nullable Duration attemptTimeout;
         private Duration integrationTimeout = DEFAULT_INTEGRATION_TIMEOUT;
-        private Executor executor;
+        private @Nullable Executor executor;
         private Security minimumSecurity = Security.NONE;
         private boolean stopOnAuthFailure;
         private Duration authTimeout = DEFAULT_AUTH_TIMEOUT;

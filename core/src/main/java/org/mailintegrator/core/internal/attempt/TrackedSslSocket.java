@@ -17,6 +17,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS socket that runs over an attempt's {@link TrackedSocket}, so that closing the plain socket stops it at
@@ -28,7 +29,7 @@ final class TrackedSslSocket extends SSLSocket {
     private final AttemptTransport transport;
     private final TrackedSocket plain;
     private final SSLSocketFactory factory;
-    private SSLSocket tls;
+    private @Nullable SSLSocket tls;
 
     /** Implicit TLS: unconnected until {@link #connect(SocketAddress, int)}. */
     TrackedSslSocket(AttemptTransport transport, TrackedSocket plain, SSLSocketFactory factory) {
@@ -232,17 +233,17 @@ final class TrackedSslSocket extends SSLSocket {
     // Socket state and options live on the plain socket underneath.
 
     @Override
-    public SocketChannel getChannel() {
+    public @Nullable SocketChannel getChannel() {
         return null;
     }
 
     @Override
-    public InetAddress getInetAddress() {
+    public @Nullable InetAddress getInetAddress() {
         return plain.getInetAddress();
     }
 
     @Override
-    public InetAddress getLocalAddress() {
+    public @Nullable InetAddress getLocalAddress() {
         return plain.getLocalAddress();
     }
 
@@ -257,12 +258,12 @@ final class TrackedSslSocket extends SSLSocket {
     }
 
     @Override
-    public SocketAddress getRemoteSocketAddress() {
+    public @Nullable SocketAddress getRemoteSocketAddress() {
         return plain.getRemoteSocketAddress();
     }
 
     @Override
-    public SocketAddress getLocalSocketAddress() {
+    public @Nullable SocketAddress getLocalSocketAddress() {
         return plain.getLocalSocketAddress();
     }
 

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -435,7 +436,8 @@ public final class Race {
                     boolean up = higher.connection != null && higher.connection.isConnected() || higher.notNow.any();
                     if (!higher.resolved() && !up
                             && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
-                        higher.stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(), ready.candidate), null);
+                        higher.stop(Outcome.ABANDONED,
+                                Wording.abandoned(Objects.requireNonNull(rules.patience()), ready.candidate), null);
                     }
                 }
             }
@@ -753,7 +755,8 @@ public final class Race {
 
         /** The attempt of this lane as the race stopped it: its stop outcome and words, and its cause if any. */
         private Attempt stopped(Duration elapsed) {
-            return explained(Attempt.of(candidate, stopOutcome, elapsed, stopDetail), stopCause);
+            return explained(Attempt.of(candidate, Objects.requireNonNull(stopOutcome), elapsed,
+                    Objects.requireNonNull(stopDetail)), stopCause);
         }
 
         /**
