@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -149,7 +150,7 @@ public final class NegotiationBenchmark {
             @Nullable ProtocolCandidate naiveWinner = naiveLoop(chain, password, fixture);
             row.naive.add(System.nanoTime() - start);
             row.naiveLogins = logins(fixture) - before;
-            if (winner != null && !winner.equals(naiveWinner)) {
+            if (winner != null && !Objects.equals(winner, naiveWinner)) {
                 throw new IllegalStateException(scenario.name + ": the naive loop selected " + naiveWinner);
             }
             // C: the winner alone
