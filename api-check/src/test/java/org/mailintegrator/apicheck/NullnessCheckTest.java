@@ -94,7 +94,8 @@ class NullnessCheckTest {
     private static Element child(Element parent, String name) throws IOException {
         List<Element> found = children(parent, name);
         if (found.size() != 1) {
-            throw new IOException("expected one <" + name + "> in <" + parent.getTagName() + ">, found " + found.size());
+            throw new IOException("expected one <" + name + "> in <" + parent.getTagName() + ">, found "
+                    + found.size());
         }
         return found.get(0);
     }

@@ -166,7 +166,8 @@ public final class NegotiationBenchmark {
     }
 
     /** What a user writes by hand: each candidate in turn, same timeouts, until one authenticates. */
-    static @Nullable ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password, MailServerFixture fixture) {
+    static @Nullable ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password,
+            MailServerFixture fixture) {
         return NaiveLoop.walk(chain, ADDRESS, password, TIMEOUT, TIMEOUT, fixture.clientSslContext().getSocketFactory());
     }
 

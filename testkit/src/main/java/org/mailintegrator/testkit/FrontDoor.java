@@ -345,9 +345,11 @@ final class FrontDoor implements Closeable {
                 String command = (imap ? (words.length > 1 ? words[1] : "") : words[0]).toUpperCase(Locale.ROOT);
                 boolean asksTls = command.equals(imap ? "STARTTLS" : "STLS");
                 if (asksTls && mode == StartTls.REFUSED) {
-                    send(toClient(), imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
+                    send(toClient(),
+                            imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
                 } else if (asksTls && mode == StartTls.OFFERED) {
-                    send(toClient(), imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
+                    send(toClient(),
+                            imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
                     if (stallTls) {
                         drain(raw.getInputStream());
                         return false;

@@ -182,7 +182,7 @@ public final class ConnectionLimiter {
 
     private static void run(List<Request> granted) {
         for (Request request : granted) {
-            Objects.requireNonNull(request.onGranted, "a granted request has asked").run();
+            Objects.requireNonNull(request.onGranted, "onGranted").run();
         }
     }
 

@@ -436,8 +436,8 @@ public final class Race {
                     boolean up = higher.connection != null && higher.connection.isConnected() || higher.notNow.any();
                     if (!higher.resolved() && !up
                             && (higher.state == State.QUEUED || higher.state == State.CONNECTING)) {
-                        higher.stop(Outcome.ABANDONED,
-                                Wording.abandoned(Objects.requireNonNull(rules.patience()), ready.candidate), null);
+                        Duration patience = Objects.requireNonNull(rules.patience(), "patience");
+                        higher.stop(Outcome.ABANDONED, Wording.abandoned(patience, ready.candidate), null);
                     }
                 }
             }
@@ -755,8 +755,8 @@ public final class Race {
 
         /** The attempt of this lane as the race stopped it: its stop outcome and words, and its cause if any. */
         private Attempt stopped(Duration elapsed) {
-            return explained(Attempt.of(candidate, Objects.requireNonNull(stopOutcome), elapsed,
-                    Objects.requireNonNull(stopDetail)), stopCause);
+            return explained(Attempt.of(candidate, Objects.requireNonNull(stopOutcome, "stopOutcome"), elapsed,
+                    Objects.requireNonNull(stopDetail, "stopDetail")), stopCause);
         }
 
         /**
