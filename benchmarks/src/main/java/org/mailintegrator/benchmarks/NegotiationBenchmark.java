@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -65,11 +67,11 @@ public final class NegotiationBenchmark {
     static final class Scenario {
         final String name;
         final Consumer<MailServerFixture> setUp;
-        final Service winner;
+        final @Nullable Service winner;
         final boolean wrongPassword;
         final boolean patience;
 
-        Scenario(String name, Consumer<MailServerFixture> setUp, Service winner, boolean wrongPassword,
+        Scenario(String name, Consumer<MailServerFixture> setUp, @Nullable Service winner, boolean wrongPassword,
                 boolean patience) {
             this.name = name;
             this.setUp = setUp;
@@ -145,10 +147,10 @@ public final class NegotiationBenchmark {
             // B: the naive sequential loop
             before = logins(fixture);
             start = System.nanoTime();
-            ProtocolCandidate naiveWinner = naiveLoop(chain, password, fixture);
+            @Nullable ProtocolCandidate naiveWinner = naiveLoop(chain, password, fixture);
             row.naive.add(System.nanoTime() - start);
             row.naiveLogins = logins(fixture) - before;
-            if (winner != null && !winner.equals(naiveWinner)) {
+            if (winner != null && !Objects.equals(winner, naiveWinner)) {
                 throw new IllegalStateException(scenario.name + ": the naive loop selected " + naiveWinner);
             }
             // C: the winner alone
@@ -164,7 +166,8 @@ public final class NegotiationBenchmark {
     }
 
     /** What a user writes by hand: each candidate in turn, same timeouts, until one authenticates. */
-    static ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password, MailServerFixture fixture) {
+    static @Nullable ProtocolCandidate naiveLoop(List<ProtocolCandidate> chain, String password,
+            MailServerFixture fixture) {
         return NaiveLoop.walk(chain, ADDRESS, password, TIMEOUT, TIMEOUT, fixture.clientSslContext().getSocketFactory());
     }
 

@@ -163,7 +163,7 @@ public final class SharedKnowledgeBenchmark {
                 MailAccount account = MailAccount.builder("user" + i + "@" + provider.domain).password(PASSWORD)
                         .build();
                 all.add(account);
-                byProvider.get(provider.domain).add(account);
+                Objects.requireNonNull(byProvider.get(provider.domain)).add(account);
             }
             PreferencePolicy policy = Objects.requireNonNull(routing).apply(Policies.blackBerry());
             Map<String, ProtocolCandidate> expected = new ConcurrentHashMap<>();
@@ -171,7 +171,8 @@ public final class SharedKnowledgeBenchmark {
             List<ProtocolCandidate> dead = new ArrayList<>();
             for (Provider provider : providers) {
                 providerOf.put(provider.domain, provider);
-                List<ProtocolCandidate> chain = policy.candidates(byProvider.get(provider.domain).get(0));
+                List<ProtocolCandidate> chain = policy.candidates(
+                        Objects.requireNonNull(byProvider.get(provider.domain)).get(0));
                 expected.put(provider.domain, chain.get(order(provider.expected)));
                 provider.dead.forEach(service -> dead.add(chain.get(order(service))));
             }
@@ -266,7 +267,7 @@ public final class SharedKnowledgeBenchmark {
                             .add(millis);
                     Optional<ProtocolCandidate> selected = result.selected();
                     selected.ifPresent(candidate -> run.selected.put(account.emailAddress(), candidate));
-                    if (!selected.equals(Optional.of(expected.get(domain)))) {
+                    if (!selected.equals(Optional.ofNullable(expected.get(domain)))) {
                         run.unexpected.increment();
                     }
                     for (Attempt attempt : result.attempts()) {
@@ -304,7 +305,7 @@ public final class SharedKnowledgeBenchmark {
         Run remembering = runs.get(1);
         int mismatches = 0;
         for (Map.Entry<String, ProtocolCandidate> selected : strict.selected.entrySet()) {
-            if (!selected.getValue().equals(remembering.selected.get(selected.getKey()))) {
+            if (!Objects.equals(selected.getValue(), remembering.selected.get(selected.getKey()))) {
                 mismatches++;
             }
         }
@@ -327,7 +328,7 @@ public final class SharedKnowledgeBenchmark {
         out.println("|---|---:|---|---:|---:|---:|---:|");
         for (Provider provider : providers.values()) {
             String domain = provider.domain;
-            int count = byProvider.get(domain).size();
+            int count = Objects.requireNonNull(byProvider.get(domain)).size();
             out.printf(Locale.ROOT, "| %s | %,d | %s | %d / %d | %d / %d | %.2f / %.2f | %.0f / %.0f |%n", domain,
                     count, provider.expected.name(), percentile(strict, domain, 50), percentile(remembering, domain, 50),
                     percentile(strict, domain, 99), percentile(remembering, domain, 99),

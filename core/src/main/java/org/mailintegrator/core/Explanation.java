@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Why an {@link IntegrationResult} is what it is, in the voice of BlackBerry's KB14351: what was selected, why each
@@ -344,7 +345,7 @@ public final class Explanation {
             return bundle.getString(key);
         }
 
-        String format(String key, Object... arguments) {
+        String format(String key, @Nullable Object... arguments) {
             Locale locale = bundle.getLocale() == null ? Locale.ROOT : bundle.getLocale();
             return new MessageFormat(get(key), locale).format(arguments);
         }

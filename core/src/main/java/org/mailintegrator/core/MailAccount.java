@@ -201,11 +201,11 @@ public final class MailAccount {
      */
     public static final class Builder {
         private final String emailAddress;
-        private String username;
-        private String password;
-        private String accessToken;
-        private AccessTokenSource tokenSource;
-        private String host;
+        private @Nullable String username;
+        private @Nullable String password;
+        private @Nullable String accessToken;
+        private @Nullable AccessTokenSource tokenSource;
+        private @Nullable String host;
         private final Map<MailProtocol, String> protocolHosts = new EnumMap<>(MailProtocol.class);
 
         private Builder(String emailAddress) {

@@ -181,10 +181,10 @@ final class CappedHttp {
     /** A sentence for a failed request. */
     private static String describe(@Nullable Throwable failure, Duration timeout) {
         if (failure instanceof NameNotResolvedException) {
-            return failure.getMessage();
+            return String.valueOf(failure.getMessage());
         }
         if (failure instanceof BodyTooLargeException) {
-            return failure.getMessage();
+            return String.valueOf(failure.getMessage());
         }
         if (failure instanceof SSLException) {
             return "TLS failed (" + abbreviate(String.valueOf(failure.getMessage())) + ")";

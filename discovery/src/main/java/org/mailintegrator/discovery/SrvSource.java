@@ -117,9 +117,10 @@ final class SrvSource implements Source {
         Findings findings = new Findings();
         List<Found> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (Service service : Service.values()) {
+        for (Map.Entry<Service, CompletableFuture<DnsClient.Answer<DnsClient.Srv>>> entry : lookups.entrySet()) {
+            Service service = entry.getKey();
             String name = service.name(domain);
-            CompletableFuture<DnsClient.Answer<DnsClient.Srv>> lookup = lookups.get(service);
+            CompletableFuture<DnsClient.Answer<DnsClient.Srv>> lookup = entry.getValue();
             DnsClient.Answer<DnsClient.Srv> answer;
             if (!lookup.isDone()) {
                 lookup.cancel(false);

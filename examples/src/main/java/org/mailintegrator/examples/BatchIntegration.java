@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -243,7 +244,7 @@ final class BatchIntegration {
             try {
                 for (Map<String, String> row : todo) {
                     pool.execute(() -> {
-                        String email = row.get("email");
+                        String email = Objects.requireNonNull(row.get("email"), "email");
                         String line;
                         String said;
                         boolean ok = false;
@@ -311,7 +312,7 @@ final class BatchIntegration {
 
     /** The account of a row, its password from the environment variable the row names. */
     private MailAccount account(Map<String, String> row) {
-        MailAccount.Builder account = MailAccount.builder(row.get("email"));
+        MailAccount.Builder account = MailAccount.builder(Objects.requireNonNull(row.get("email"), "email"));
         Optional.ofNullable(row.get("username")).ifPresent(account::username);
         Optional.ofNullable(row.get("host")).ifPresent(account::host);
         Optional.ofNullable(row.get("imap_host")).ifPresent(host -> account.host(MailProtocol.IMAP, host));

@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
@@ -135,7 +136,7 @@ public final class IntegrateAccount {
     @FunctionalInterface
     interface PasswordPrompt {
         /** Reads a password after showing {@code prompt}; null when there is no console or input ended. */
-        char[] read(String prompt);
+        char @Nullable [] read(String prompt);
     }
 
     /**
@@ -145,7 +146,7 @@ public final class IntegrateAccount {
      * @param sslContext the TLS context to trust servers with; null for the JDK's trust store
      * @param discovery what {@code --discover} uses
      */
-    record Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext, HostDiscovery discovery) {
+    record Network(UnaryOperator<PreferencePolicy> routing, @Nullable SSLContext sslContext, HostDiscovery discovery) {
         static final Network INTERNET = new Network(UnaryOperator.identity(), null);
 
         Network {
@@ -154,7 +155,7 @@ public final class IntegrateAccount {
         }
 
         /** A network whose {@code --discover} is {@link Discovery#standard()}. */
-        Network(UnaryOperator<PreferencePolicy> routing, SSLContext sslContext) {
+        Network(UnaryOperator<PreferencePolicy> routing, @Nullable SSLContext sslContext) {
             this(routing, sslContext, Discovery.standard());
         }
     }
@@ -209,7 +210,7 @@ public final class IntegrateAccount {
                 }
                 builder.accessToken(token);
             } else {
-                String password = password(options.address, env, prompt);
+                String password = password(options.address(), env, prompt);
                 if (password == null) {
                     err.println("No password: set " + PASSWORD_VARIABLE + ", or run from a terminal to be asked for"
                             + " it.");
@@ -406,7 +407,7 @@ public final class IntegrateAccount {
     }
 
     /** The password from the environment, else from the prompt; null when neither has one. */
-    private static String password(String address, Map<String, String> env, PasswordPrompt prompt) {
+    private static @Nullable String password(String address, Map<String, String> env, PasswordPrompt prompt) {
         String fromEnvironment = env.get(PASSWORD_VARIABLE);
         if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             return fromEnvironment;
@@ -422,30 +423,30 @@ public final class IntegrateAccount {
         }
     }
 
-    private static char[] readFromConsole(String prompt) {
+    private static char @Nullable [] readFromConsole(String prompt) {
         Console console = System.console();
         return console == null ? null : console.readPassword("%s", prompt);
     }
 
     /** The parsed command line. Only syntax is checked here; the library validates the values. */
     static final class Options {
-        String address;
-        String host;
-        String imapHost;
-        String popHost;
-        String username;
+        @Nullable String address;
+        @Nullable String host;
+        @Nullable String imapHost;
+        @Nullable String popHost;
+        @Nullable String username;
         String policyName = "blackberry";
         PreferencePolicy policy = Policies.blackBerry();
         Duration connectTimeout = Integrator.DEFAULT_CONNECT_TIMEOUT;
         Duration readTimeout = Integrator.DEFAULT_READ_TIMEOUT;
         Duration authTimeout = Integrator.DEFAULT_AUTH_TIMEOUT;
-        Duration rememberUnreachable;
+        @Nullable Duration rememberUnreachable;
         boolean discover;
-        String tokenVariable;
-        String batch;
-        String batchOutput;
-        Integer concurrency;
-        String format;
+        @Nullable String tokenVariable;
+        @Nullable String batch;
+        @Nullable String batchOutput;
+        @Nullable Integer concurrency;
+        @Nullable String format;
         Output output = Output.TABLE;
 
         static Options parse(List<String> arguments) {
@@ -612,9 +613,14 @@ public final class IntegrateAccount {
             }
         }
 
+        /** The email address on the command line; parse() requires one unless there is a batch. */
+        String address() {
+            return Objects.requireNonNull(address, "address");
+        }
+
         /** The account without its password; the library checks every value here. */
         MailAccount.Builder account() {
-            MailAccount.Builder account = MailAccount.builder(address);
+            MailAccount.Builder account = MailAccount.builder(address());
             if (username != null) {
                 account.username(username);
             }

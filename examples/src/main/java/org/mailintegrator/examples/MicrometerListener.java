@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.IntegrationListener;
 import org.mailintegrator.core.IntegrationResult;
@@ -74,7 +75,7 @@ public final class MicrometerListener implements IntegrationListener {
                 .register(registry).record(result.elapsed());
     }
 
-    private static String key(Integration integration, ProtocolCandidate candidate, Phase phase) {
+    private static String key(Integration integration, @Nullable ProtocolCandidate candidate, @Nullable Phase phase) {
         return integration.id() + " " + candidate + " " + phase;
     }
 }

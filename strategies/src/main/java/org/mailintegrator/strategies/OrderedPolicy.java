@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
@@ -91,9 +92,9 @@ public final class OrderedPolicy implements PreferencePolicy {
         final Security security;
         final int port;
         /** A fixed host, or null for the account's host for the protocol. */
-        final String host;
+        final @Nullable String host;
 
-        Step(MailProtocol protocol, Security security, String host, int port) {
+        Step(MailProtocol protocol, Security security, @Nullable String host, int port) {
             this.protocol = protocol;
             this.security = security;
             this.host = host;
@@ -151,7 +152,7 @@ public final class OrderedPolicy implements PreferencePolicy {
             return port;
         }
 
-        private Builder add(MailProtocol protocol, Security security, String host, int port) {
+        private Builder add(MailProtocol protocol, Security security, @Nullable String host, int port) {
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(security, "security");
             checkPort(port);

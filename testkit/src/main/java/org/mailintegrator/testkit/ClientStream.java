@@ -3,6 +3,7 @@ package org.mailintegrator.testkit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a service reads from its client: records each line in the {@link CommandLog}, and cuts the connection with
@@ -62,7 +63,7 @@ final class ClientStream extends InputStream {
     }
 
     /** Reads one line without reading past it (the bytes after it may be a TLS handshake), or null at the end. */
-    String readLine(int maxLength) throws IOException {
+    @Nullable String readLine(int maxLength) throws IOException {
         StringBuilder text = new StringBuilder();
         int c;
         while ((c = read()) >= 0) {

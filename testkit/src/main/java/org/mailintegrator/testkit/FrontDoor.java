@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailProtocol;
 
 /**
@@ -60,9 +62,9 @@ final class FrontDoor implements Closeable {
     private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
     private final List<Socket> backlogFillers = new ArrayList<>();
     private int port;
-    private ServerSocket listener;
-    private Thread acceptor;
-    private Fault fault;
+    private @Nullable ServerSocket listener;
+    private @Nullable Thread acceptor;
+    private @Nullable Fault fault;
 
     FrontDoor(Service service, InetAddress address, InetSocketAddress backend, SSLContext tls,
             ExecutorService workers, CommandLog log, StartTls startTls, Map<String, String> users) {
@@ -80,7 +82,7 @@ final class FrontDoor implements Closeable {
         return port;
     }
 
-    synchronized Fault fault() {
+    synchronized @Nullable Fault fault() {
         return fault;
     }
 
@@ -93,7 +95,7 @@ final class FrontDoor implements Closeable {
     }
 
     /** Applies {@code newFault} (null: healthy). Connections that are open are cut, as a restart would. */
-    synchronized void apply(Fault newFault) {
+    synchronized void apply(@Nullable Fault newFault) {
         shutDownListener();
         closeAll(connections);
         fault = newFault;
@@ -105,14 +107,14 @@ final class FrontDoor implements Closeable {
             return;
         }
         boolean drop = newFault != null && newFault.kind() == Fault.Kind.DROP;
-        bind(drop ? 1 : 50);
+        ServerSocket current = bind(drop ? 1 : 50);
         if (drop) {
             fillAcceptQueue();
         } else {
-            ServerSocket current = listener;
-            acceptor = new Thread(() -> acceptLoop(current), "testkit-" + service.name() + "-accept-" + port);
-            acceptor.setDaemon(true);
-            acceptor.start();
+            Thread accepting = new Thread(() -> acceptLoop(current), "testkit-" + service.name() + "-accept-" + port);
+            accepting.setDaemon(true);
+            accepting.start();
+            acceptor = accepting;
         }
     }
 
@@ -122,13 +124,14 @@ final class FrontDoor implements Closeable {
         closeAll(connections);
     }
 
-    private void bind(int backlog) {
+    private ServerSocket bind(int backlog) {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(address, port), backlog);
             listener = socket;
             port = socket.getLocalPort();
+            return socket;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for " + service + " on " + address + ":" + port, e);
         }
@@ -196,7 +199,7 @@ final class FrontDoor implements Closeable {
         }
     }
 
-    private void serve(Socket raw, Fault current) {
+    private void serve(Socket raw, @Nullable Fault current) {
         Connection connection = new Connection(raw, current);
         try {
             connection.run();
@@ -211,15 +214,15 @@ final class FrontDoor implements Closeable {
     /** One client connection: TLS, the fault, the STARTTLS dialogue, then relaying to the GreenMail backend. */
     private final class Connection {
         private final Socket raw;
-        private final Fault fault;
+        private final @Nullable Fault fault;
         private final Duration delay;
         private final Object clientWrites = new Object();
         private Socket client;
-        private ClientStream fromClient;
-        private OutputStream toClient;
-        private Socket server;
+        private @Nullable ClientStream fromClient;
+        private @Nullable OutputStream toClient;
+        private @Nullable Socket server;
 
-        Connection(Socket raw, Fault fault) {
+        Connection(Socket raw, @Nullable Fault fault) {
             this.raw = raw;
             this.fault = fault;
             this.delay = fault != null && fault.kind() == Fault.Kind.SLOW ? fault.delay() : Duration.ZERO;
@@ -237,7 +240,7 @@ final class FrontDoor implements Closeable {
                 client = handshake(raw);
                 overTls = true;
             }
-            long budget = kind == Fault.Kind.RESET ? fault.bytes() : -1;
+            long budget = fault != null && kind == Fault.Kind.RESET ? fault.bytes() : -1;
             fromClient = new ClientStream(client.getInputStream(), service, overTls, log, budget, this::reset);
             toClient = client.getOutputStream();
             if (kind == Fault.Kind.SILENT) {
@@ -249,17 +252,19 @@ final class FrontDoor implements Closeable {
                 toClient.flush();
                 return;
             }
-            server = new Socket();
-            connections.add(server);
-            server.setTcpNoDelay(true);
-            server.connect(backend, 5_000);
-            InputStream fromServer = new BufferedInputStream(server.getInputStream());
-            OutputStream toServer = server.getOutputStream();
+            Socket backendSocket = new Socket();
+            server = backendSocket;
+            connections.add(backendSocket);
+            backendSocket.setTcpNoDelay(true);
+            backendSocket.connect(backend, 5_000);
+            InputStream fromServer = new BufferedInputStream(backendSocket.getInputStream());
+            OutputStream toServer = backendSocket.getOutputStream();
             if (!overTls && !negotiate(fromServer, toServer, kind == Fault.Kind.STALL_TLS)) {
                 return;
             }
             Socket toClose = client;
-            Future<?> answers = workers.submit(() -> relayAnswers(fromServer, toClient, toClose));
+            OutputStream answersTo = toClient;
+            Future<?> answers = workers.submit(() -> relayAnswers(fromServer, answersTo, toClose));
             if (service.protocol() == MailProtocol.POP3) {
                 pop3Commands(toServer);
             } else if (kind == Fault.Kind.RESET) {
@@ -267,7 +272,7 @@ final class FrontDoor implements Closeable {
             } else {
                 pump(fromClient, toServer);
             }
-            awaitBackendEnd(answers);
+            awaitBackendEnd(backendSocket, answers);
         }
 
         /**
@@ -306,9 +311,9 @@ final class FrontDoor implements Closeable {
          * The client has left: tells GreenMail (end of its input, at a command boundary) and waits a moment for it
          * to end the session itself, before the connection is closed.
          */
-        private void awaitBackendEnd(Future<?> answers) {
+        private void awaitBackendEnd(Socket backendSocket, Future<?> answers) {
             try {
-                server.shutdownOutput();
+                backendSocket.shutdownOutput();
                 answers.get(BACKEND_END_MILLIS, TimeUnit.MILLISECONDS);
             } catch (IOException | ExecutionException | TimeoutException | RuntimeException notCleanly) {
                 // the connection is closed below all the same
@@ -328,10 +333,10 @@ final class FrontDoor implements Closeable {
             if (greeting == null) {
                 return false;
             }
-            send(toClient, greeting + "\r\n");
+            send(toClient(), greeting + "\r\n");
             StartTls mode = startTls;
             while (true) {
-                String line = fromClient.readLine(8_192);
+                String line = fromClient().readLine(8_192);
                 if (line == null) {
                     return false;
                 }
@@ -340,14 +345,16 @@ final class FrontDoor implements Closeable {
                 String command = (imap ? (words.length > 1 ? words[1] : "") : words[0]).toUpperCase(Locale.ROOT);
                 boolean asksTls = command.equals(imap ? "STARTTLS" : "STLS");
                 if (asksTls && mode == StartTls.REFUSED) {
-                    send(toClient, imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
+                    send(toClient(),
+                            imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
                 } else if (asksTls && mode == StartTls.OFFERED) {
-                    send(toClient, imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
+                    send(toClient(),
+                            imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
                     if (stallTls) {
                         drain(raw.getInputStream());
                         return false;
                     }
-                    long budget = fromClient.budget();
+                    long budget = fromClient().budget();
                     client = handshake(raw);
                     fromClient = new ClientStream(client.getInputStream(), service, true, log, budget, this::reset);
                     toClient = client.getOutputStream();
@@ -368,7 +375,7 @@ final class FrontDoor implements Closeable {
         private void pop3Commands(OutputStream toServer) {
             try {
                 String line;
-                while ((line = fromClient.readLine(MAX_POP3_LINE)) != null) {
+                while ((line = fromClient().readLine(MAX_POP3_LINE)) != null) {
                     if (!forward(line, toServer)) {
                         return;
                     }
@@ -392,19 +399,19 @@ final class FrontDoor implements Closeable {
             }
             String response = words.length == 3 ? words[2] : null;
             if (response == null) {
-                send(toClient, "+ \r\n");
-                response = fromClient.readLine(MAX_POP3_LINE);
+                send(toClient(), "+ \r\n");
+                response = fromClient().readLine(MAX_POP3_LINE);
                 if (response == null) {
                     return false;
                 }
                 response = response.trim();
             }
             if (response.equals("*")) {
-                send(toClient, "-ERR AUTH cancelled\r\n");
+                send(toClient(), "-ERR AUTH cancelled\r\n");
             } else if (SaslCheck.accepted(users, words[1], response)) {
                 send(toServer, "AUTH " + words[1] + " " + response + "\r\n");
             } else {
-                send(toClient, "-ERR [AUTH] Authentication failed.\r\n");
+                send(toClient(), "-ERR [AUTH] Authentication failed.\r\n");
             }
             return true;
         }
@@ -428,10 +435,10 @@ final class FrontDoor implements Closeable {
                     break;
                 }
             }
-            send(toClient, answer.toString());
+            send(toClient(), answer.toString());
         }
 
-        private String readServerLine(InputStream in) throws IOException {
+        private @Nullable String readServerLine(InputStream in) throws IOException {
             StringBuilder text = new StringBuilder();
             int c;
             while ((c = in.read()) >= 0) {
@@ -508,6 +515,16 @@ final class FrontDoor implements Closeable {
                     throw new InterruptedIOException("the fixture is closing");
                 }
             }
+        }
+
+        /** The client's input: set when relaying starts, and again after STARTTLS. */
+        private ClientStream fromClient() {
+            return Objects.requireNonNull(fromClient, "fromClient");
+        }
+
+        /** The client's output: set when relaying starts, and again after STARTTLS. */
+        private OutputStream toClient() {
+            return Objects.requireNonNull(toClient, "toClient");
         }
 
         /** Resets the client's connection; GreenMail's ends when the relaying stops (see awaitBackendEnd). */

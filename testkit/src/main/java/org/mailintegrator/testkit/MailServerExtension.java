@@ -2,6 +2,7 @@ package org.mailintegrator.testkit;
 
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -32,7 +33,7 @@ public final class MailServerExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback, Supplier<MailServerFixture> {
     private final MailServerFixture.Builder builder;
     private final ExtensionContext.Namespace namespace;
-    private MailServerFixture fixture;
+    private @Nullable MailServerFixture fixture;
     private boolean perClass;
 
     private MailServerExtension(MailServerFixture.Builder builder) {
@@ -74,7 +75,7 @@ public final class MailServerExtension
     @Override
     public void afterEach(ExtensionContext context) {
         if (perClass) {
-            fixture.restore();
+            get().restore();
         }
     }
 

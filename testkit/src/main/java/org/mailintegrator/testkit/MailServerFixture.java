@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.PreferencePolicy;
 
@@ -191,7 +192,7 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     /** What the cleartext {@code service} currently does about STARTTLS/STLS; null for a TLS service. */
-    public StartTls startTls(Service service) {
+    public @Nullable StartTls startTls(Service service) {
         return service.isTls() ? null : door(service).startTls();
     }
 
@@ -306,7 +307,8 @@ public final class MailServerFixture implements AutoCloseable {
     }
 
     private FrontDoor door(Service service) {
-        return doors.get(Objects.requireNonNull(service, "service"));
+        Objects.requireNonNull(service, "service");
+        return Objects.requireNonNull(doors.get(service), "every service has a door");
     }
 
     private static InetAddress resolve(String host) {
@@ -352,7 +354,7 @@ public final class MailServerFixture implements AutoCloseable {
      */
     public static final class Builder {
         private String host = "127.0.0.1";
-        private TestCertificates certificates;
+        private @Nullable TestCertificates certificates;
         private final Map<String, String> users = new LinkedHashMap<>();
         private final Map<Service, Fault> faults = new EnumMap<>(Service.class);
         private final List<TestMessage> messages = new ArrayList<>();

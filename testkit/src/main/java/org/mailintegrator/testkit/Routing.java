@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
 
@@ -26,9 +27,9 @@ import org.mailintegrator.core.ProtocolCandidate;
  */
 public final class Routing implements UnaryOperator<PreferencePolicy> {
     private final Map<String, MailServerFixture> hosts;
-    private final MailServerFixture everyHost;
+    private final @Nullable MailServerFixture everyHost;
 
-    private Routing(Map<String, MailServerFixture> hosts, MailServerFixture everyHost) {
+    private Routing(Map<String, MailServerFixture> hosts, @Nullable MailServerFixture everyHost) {
         this.hosts = hosts;
         this.everyHost = everyHost;
     }

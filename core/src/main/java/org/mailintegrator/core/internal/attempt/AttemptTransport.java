@@ -274,7 +274,7 @@ public final class AttemptTransport implements Connection {
     }
 
     /** The connection permit this attempt holds, so that an unanswered connect can stop counting against it. */
-    public void permit(ConnectionLimiter.Ticket ticket) {
+    public void permit(ConnectionLimiter.@Nullable Ticket ticket) {
         this.permit = ticket;
     }
 

@@ -20,6 +20,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An attempt's plain connection, registered with its {@link AttemptTransport}, whose cleartext commands pass the
@@ -34,13 +37,13 @@ import java.util.List;
 final class TrackedSocket extends Socket {
     private final AttemptTransport transport;
     private final Object lock = new Object();
-    private volatile Socket delegate;
+    private volatile @Nullable Socket delegate;
     private volatile boolean layered;
     private volatile boolean closed;
-    private Selector race;
+    private @Nullable Selector race;
     private final List<SocketChannel> racing = new ArrayList<>();
     private int soTimeout;
-    private SocketAddress localAddress;
+    private @Nullable SocketAddress localAddress;
 
     TrackedSocket(AttemptTransport transport) throws SocketException {
         this.transport = transport;
@@ -154,7 +157,7 @@ final class TrackedSocket extends Socket {
                 throw new SocketException("Socket closed");
             }
         }
-        transport.connected(winnerAddress);
+        transport.connected(Objects.requireNonNull(winnerAddress, "winnerAddress"));
     }
 
     private SocketChannel open() throws IOException {
@@ -183,7 +186,7 @@ final class TrackedSocket extends Socket {
     }
 
     /** The first address's failure, the others suppressed; a timeout comes first when the race ran out of time. */
-    private static IOException failure(List<IOException> failures, IOException timedOut) {
+    private static IOException failure(List<IOException> failures, @Nullable IOException timedOut) {
         IOException first = timedOut != null ? timedOut : failures.get(0);
         for (IOException other : failures) {
             if (other != first) {
@@ -320,13 +323,13 @@ final class TrackedSocket extends Socket {
     }
 
     @Override
-    public InetAddress getInetAddress() {
+    public @Nullable InetAddress getInetAddress() {
         Socket socket = delegate;
         return socket == null ? null : socket.getInetAddress();
     }
 
     @Override
-    public InetAddress getLocalAddress() {
+    public @Nullable InetAddress getLocalAddress() {
         Socket socket = delegate;
         return socket == null ? null : socket.getLocalAddress();
     }
@@ -344,19 +347,19 @@ final class TrackedSocket extends Socket {
     }
 
     @Override
-    public SocketAddress getRemoteSocketAddress() {
+    public @Nullable SocketAddress getRemoteSocketAddress() {
         Socket socket = delegate;
         return socket == null ? null : socket.getRemoteSocketAddress();
     }
 
     @Override
-    public SocketAddress getLocalSocketAddress() {
+    public @Nullable SocketAddress getLocalSocketAddress() {
         Socket socket = delegate;
         return socket == null ? null : socket.getLocalSocketAddress();
     }
 
     @Override
-    public java.nio.channels.SocketChannel getChannel() {
+    public java.nio.channels.@Nullable SocketChannel getChannel() {
         return null;
     }
 

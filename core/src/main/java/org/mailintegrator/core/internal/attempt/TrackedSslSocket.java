@@ -17,6 +17,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A TLS socket that runs over an attempt's {@link TrackedSocket}, so that closing the plain socket stops it at
@@ -28,7 +29,8 @@ final class TrackedSslSocket extends SSLSocket {
     private final AttemptTransport transport;
     private final TrackedSocket plain;
     private final SSLSocketFactory factory;
-    private SSLSocket tls;
+    /** Set by the attempt's thread, read by whichever thread closes the socket. */
+    private volatile @Nullable SSLSocket tls;
 
     /** Implicit TLS: unconnected until {@link #connect(SocketAddress, int)}. */
     TrackedSslSocket(AttemptTransport transport, TrackedSocket plain, SSLSocketFactory factory) {
@@ -49,17 +51,19 @@ final class TrackedSslSocket extends SSLSocket {
     }
 
     private SSLSocket tls() throws SocketException {
-        if (tls == null) {
+        SSLSocket layered = tls;
+        if (layered == null) {
             throw new SocketException("not connected");
         }
-        return tls;
+        return layered;
     }
 
     private SSLSocket tlsUnchecked() {
-        if (tls == null) {
+        SSLSocket layered = tls;
+        if (layered == null) {
             throw new IllegalStateException("not connected");
         }
-        return tls;
+        return layered;
     }
 
     @Override
@@ -94,8 +98,9 @@ final class TrackedSslSocket extends SSLSocket {
     @Override
     public void close() throws IOException {
         try {
-            if (tls != null) {
-                tls.close();
+            SSLSocket layered = tls;
+            if (layered != null) {
+                layered.close();
             }
         } finally {
             plain.close();
@@ -232,17 +237,17 @@ final class TrackedSslSocket extends SSLSocket {
     // Socket state and options live on the plain socket underneath.
 
     @Override
-    public SocketChannel getChannel() {
+    public @Nullable SocketChannel getChannel() {
         return null;
     }
 
     @Override
-    public InetAddress getInetAddress() {
+    public @Nullable InetAddress getInetAddress() {
         return plain.getInetAddress();
     }
 
     @Override
-    public InetAddress getLocalAddress() {
+    public @Nullable InetAddress getLocalAddress() {
         return plain.getLocalAddress();
     }
 
@@ -257,12 +262,12 @@ final class TrackedSslSocket extends SSLSocket {
     }
 
     @Override
-    public SocketAddress getRemoteSocketAddress() {
+    public @Nullable SocketAddress getRemoteSocketAddress() {
         return plain.getRemoteSocketAddress();
     }
 
     @Override
-    public SocketAddress getLocalSocketAddress() {
+    public @Nullable SocketAddress getLocalSocketAddress() {
         return plain.getLocalSocketAddress();
     }
 
@@ -373,16 +378,19 @@ final class TrackedSslSocket extends SSLSocket {
 
     @Override
     public boolean isInputShutdown() {
-        return tls != null ? tls.isInputShutdown() : plain.isInputShutdown();
+        SSLSocket layered = tls;
+        return layered != null ? layered.isInputShutdown() : plain.isInputShutdown();
     }
 
     @Override
     public boolean isOutputShutdown() {
-        return tls != null ? tls.isOutputShutdown() : plain.isOutputShutdown();
+        SSLSocket layered = tls;
+        return layered != null ? layered.isOutputShutdown() : plain.isOutputShutdown();
     }
 
     @Override
     public String toString() {
-        return "TrackedSslSocket[" + (tls != null ? tls : plain) + "]";
+        SSLSocket layered = tls;
+        return "TrackedSslSocket[" + (layered != null ? layered : plain) + "]";
     }
 }

@@ -90,7 +90,7 @@ public final class CredentialRelease {
             return Optional.empty();
         }
         Provenance first = found.get(0);
-        if (approved(candidate.host(), first)) {
+        if (approved(account, candidate.host(), first)) {
             return Optional.empty();
         }
         return Optional.of(new Refusal(Wording.untrustedHost(candidate.host(), first, account.emailAddress(),
@@ -113,7 +113,7 @@ public final class CredentialRelease {
                 .map(endpoint -> Wording.oauth2Only(candidate, endpoint.provenance(), found.oauth2().orElse(null)));
     }
 
-    private boolean approved(String host, Provenance provenance) {
+    private boolean approved(MailAccount account, String host, Provenance provenance) {
         try {
             return approval.approve(account, host, provenance);
         } catch (RuntimeException e) {

@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.internal.SystemTimeline;
 import org.mailintegrator.core.internal.Timeline;
 
@@ -180,7 +182,7 @@ public final class ConnectionLimiter {
 
     private static void run(List<Request> granted) {
         for (Request request : granted) {
-            request.onGranted.run();
+            Objects.requireNonNull(request.onGranted, "onGranted").run();
         }
     }
 
@@ -222,7 +224,7 @@ public final class ConnectionLimiter {
 
     private final class Request implements Ticket {
         final String server;
-        Runnable onGranted;
+        @Nullable Runnable onGranted;
         RequestState state = RequestState.WAITING;
         boolean connected;
         /** Whether the server greeted this permit's current connection. */

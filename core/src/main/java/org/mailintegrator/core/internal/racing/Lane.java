@@ -8,6 +8,7 @@ import static org.mailintegrator.core.internal.ResultAccess.withProvenance;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -398,7 +399,8 @@ public final class Lane {
 
     /** The attempt of this lane as the race stopped it: its stop outcome and words, and its cause if any. */
     private Attempt stopped(Duration elapsed) {
-        return explained(Attempt.of(candidate, stopOutcome, elapsed, stopDetail), stopCause);
+        return explained(Attempt.of(candidate, Objects.requireNonNull(stopOutcome, "stopped"), elapsed,
+                Objects.requireNonNull(stopDetail, "stopped")), stopCause);
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.mailintegrator.core.internal.ResultAccess.withDiscovered;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
@@ -284,8 +285,8 @@ public final class Race {
             List<LaneState> states = states();
             int ready = Turns.firstReady(states);
             for (int index : Turns.abandoned(states)) {
-                lanes.get(index).stop(Outcome.ABANDONED, Wording.abandoned(rules.patience(),
-                        lanes.get(ready).candidate()), null);
+                Duration patience = Objects.requireNonNull(rules.patience(), "patience");
+                lanes.get(index).stop(Outcome.ABANDONED, Wording.abandoned(patience, lanes.get(ready).candidate()), null);
             }
         }
         int turn = Turns.turn(states());

@@ -54,6 +54,5 @@ class SecretRedactorTest {
     @Test
     void leavesOtherTextAlone() {
         assertThat(redactor.redact("LOGIN failed for alice")).isEqualTo("LOGIN failed for alice");
-        assertThat(redactor.redact(null)).isNull();
     }
 }

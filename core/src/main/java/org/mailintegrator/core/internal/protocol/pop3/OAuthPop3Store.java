@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Properties;
 import javax.net.SocketFactory;
 import javax.net.ssl.SSLParameters;
@@ -66,7 +67,8 @@ final class OAuthPop3Store extends Store {
         int readTimeout = Integer.parseInt(props.getProperty(prefix + "timeout", "0"));
         String saslHost = props.getProperty(MailSessions.SASL_HOST);
         try {
-            Socket plain = ((SocketFactory) props.get(prefix + "socketFactory")).createSocket();
+            Socket plain = ((SocketFactory) Objects.requireNonNull(props.get(prefix + "socketFactory"),
+                    prefix + "socketFactory")).createSocket();
             socket = plain;
             try {
                 plain.connect(new InetSocketAddress(host, port), connectTimeout);
@@ -87,7 +89,8 @@ final class OAuthPop3Store extends Store {
                 if (!answer.startsWith("+OK")) {
                     throw new MessagingException("STLS required but failed: " + answer);
                 }
-                SSLSocket layered = (SSLSocket) ((SSLSocketFactory) props.get(prefix + "ssl.socketFactory"))
+                SSLSocket layered = (SSLSocket) ((SSLSocketFactory) Objects.requireNonNull(
+                        props.get(prefix + "ssl.socketFactory"), prefix + "ssl.socketFactory"))
                         .createSocket(plain, host, port, true);
                 socket = layered;
                 handshake(layered, readTimeout);
@@ -179,6 +182,9 @@ final class OAuthPop3Store extends Store {
 
     private String command(String line) throws IOException {
         OutputStream output = out;
+        if (output == null) {
+            throw new IOException("not connected");
+        }
         output.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         output.flush();
         return readLine();
@@ -187,6 +193,9 @@ final class OAuthPop3Store extends Store {
     private String readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         InputStream input = in;
+        if (input == null) {
+            throw new IOException("not connected");
+        }
         for (int b = input.read(); b != '\n'; b = input.read()) {
             if (b < 0) {
                 throw new EOFException("EOF on socket");
