@@ -40,6 +40,10 @@ final class ScriptedSubmissionServer implements AutoCloseable {
             return new Script(implicitTls, false, auth, authOnlyAfterTls, greeting, authReply);
         }
 
+        Script withAuth(String mechanisms) {
+            return new Script(implicitTls, offerStartTls, mechanisms, authOnlyAfterTls, greeting, authReply);
+        }
+
         Script withoutAuth() {
             return new Script(implicitTls, offerStartTls, null, authOnlyAfterTls, greeting, authReply);
         }
@@ -199,6 +203,16 @@ final class ScriptedSubmissionServer implements AutoCloseable {
         } else if (mechanism.equals("LOGIN")) {
             givenUser = decode(answer(in, out, tls, "334 VXNlcm5hbWU6"));
             givenPassword = decode(answer(in, out, tls, "334 UGFzc3dvcmQ6"));
+        } else if (mechanism.equals("XOAUTH2") || mechanism.equals("OAUTHBEARER")) {
+            // the token is the user's password here; a wrong one gets Gmail's JSON error challenge
+            String response = words.length > 2 ? decode(words[2]) : "";
+            if (response.contains("auth=Bearer " + password + "\1")) {
+                return "235 2.7.0 Accepted";
+            }
+            answer(in, out, tls, "334 " + Base64.getEncoder().encodeToString(("{\"status\":\"400\",\"schemes\":"
+                    + "\"Bearer\",\"scope\":\"https://mail.google.com/\"}").getBytes(StandardCharsets.UTF_8)));
+            return "535-5.7.8 Username and Password not accepted. For more information, go to\r\n"
+                    + "535 5.7.8  https://support.google.com/mail/?p=BadCredentials";
         } else {
             return "504 5.5.4 Unrecognized authentication type";
         }

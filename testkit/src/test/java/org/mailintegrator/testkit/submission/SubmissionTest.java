@@ -173,6 +173,27 @@ class SubmissionTest {
     }
 
     @Test
+    void anAcceptedTokenSelects465AndARejectedOneIsNotAWrongPassword() throws IOException {
+        ScriptedSubmissionServer smtps = start(Script.overTls().withAuth("PLAIN LOGIN XOAUTH2 OAUTHBEARER"));
+        int refused = closedPort();
+        MailAccount good = MailAccount.builder(ADDRESS).accessToken(PASSWORD).host(MailProtocol.SMTP, "127.0.0.1")
+                .build();
+        MailAccount expired = MailAccount.builder(ADDRESS).accessToken("expired-Token-1")
+                .host(MailProtocol.SMTP, "127.0.0.1").build();
+
+        IntegrationResult accepted = submission(smtps.port(), refused).integrate(good);
+        IntegrationResult rejected = submission(smtps.port(), refused).integrate(expired);
+
+        assertThat(accepted.selected()).contains(candidate(accepted, 0));
+        assertThat(rejected.attempts().get(0).outcome()).isEqualTo(Outcome.TOKEN_REJECTED);
+        assertThat(rejected.attempts().get(0).detail()).contains("OAUTHBEARER", "status 400")
+                .doesNotContain("expired-Token-1");
+        assertThat(smtps.received()).filteredOn(line -> line.line().startsWith("AUTH"))
+                .allMatch(line -> line.line().startsWith("AUTH OAUTHBEARER "), "the standard mechanism first");
+        assertNothingSubmitted();
+    }
+
+    @Test
     void aBusyGreetingIsBusy() throws IOException {
         ScriptedSubmissionServer busy = start(Script.overTls().greeting("421 4.7.0 smtp.example.test Error: "
                 + "too many connections"));
