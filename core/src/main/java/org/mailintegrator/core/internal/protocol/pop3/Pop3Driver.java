@@ -105,10 +105,7 @@ public final class Pop3Driver implements ProtocolDriver {
      */
     @Override
     public Optional<String> oauthOnly(Advertised overTls) {
-        List<String> mechanisms = overTls.saslMechanisms();
-        boolean oauthOnly = !mechanisms.isEmpty() && mechanisms.stream()
-                .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-        return oauthOnly ? overTls.argument("SASL").map(words -> "SASL " + words) : Optional.empty();
+        return OAuthSasl.onlyOAuth(overTls.saslMechanisms()) ? overTls.argument("SASL").map(words -> "SASL " + words) : Optional.empty();
     }
 
     /**

@@ -4,7 +4,6 @@ import jakarta.mail.Service;
 import jakarta.mail.Session;
 import jakarta.mail.URLName;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
@@ -74,10 +73,7 @@ public final class SmtpDriver implements ProtocolDriver {
     /** {@code AUTH} with OAuth2 mechanisms and nothing else. */
     @Override
     public Optional<String> oauthOnly(Advertised overTls) {
-        List<String> mechanisms = overTls.saslMechanisms();
-        boolean oauthOnly = !mechanisms.isEmpty() && mechanisms.stream()
-                .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-        return oauthOnly ? overTls.argument("AUTH").map(words -> "AUTH " + words) : Optional.empty();
+        return OAuthSasl.onlyOAuth(overTls.saslMechanisms()) ? overTls.argument("AUTH").map(words -> "AUTH " + words) : Optional.empty();
     }
 
     @Override

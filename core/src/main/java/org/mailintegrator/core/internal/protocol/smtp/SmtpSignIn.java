@@ -124,9 +124,7 @@ final class SmtpSignIn extends SMTPTransport {
                 code = simpleCommand(base64(password));
             }
         } else {
-            boolean oauthOnly = !offered.isEmpty() && offered.stream()
-                    .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-            throw refusal(oauthOnly ? new OAuthRequiredException("AUTH " + auth)
+            throw refusal(OAuthSasl.onlyOAuth(offered) ? new OAuthRequiredException("AUTH " + auth)
                     : new PasswordLoginNotOfferedException("AUTH " + auth, isSSL()));
         }
         if (code != 235) {
