@@ -27,37 +27,45 @@ import org.mailintegrator.testkit.TestCertificates;
 final class ScriptedSubmissionServer implements AutoCloseable {
     /** What the server does. {@code authReply}: the answer to every AUTH instead of checking, or null. */
     record Script(boolean implicitTls, boolean offerStartTls, String auth, boolean authOnlyAfterTls,
-            String greeting, String authReply) {
+            String greeting, String authReply, java.time.Duration greetingDelay) {
         static Script overTls() {
-            return new Script(true, false, "PLAIN LOGIN", false, "220 smtp.example.test ESMTP", null);
+            return new Script(true, false, "PLAIN LOGIN", false, "220 smtp.example.test ESMTP", null,
+                    java.time.Duration.ZERO);
         }
 
         static Script startTls() {
-            return new Script(false, true, "PLAIN LOGIN", true, "220 smtp.example.test ESMTP", null);
+            return new Script(false, true, "PLAIN LOGIN", true, "220 smtp.example.test ESMTP", null,
+                    java.time.Duration.ZERO);
         }
 
         Script withoutStartTls() {
-            return new Script(implicitTls, false, auth, authOnlyAfterTls, greeting, authReply);
+            return new Script(implicitTls, false, auth, authOnlyAfterTls, greeting, authReply, greetingDelay);
+        }
+
+        /** A server slow to greet, as a loaded one is: it waits {@code delay} after the connection (and TLS). */
+        Script greetingAfter(java.time.Duration delay) {
+            return new Script(implicitTls, offerStartTls, auth, authOnlyAfterTls, greeting, authReply, delay);
         }
 
         Script withAuth(String mechanisms) {
-            return new Script(implicitTls, offerStartTls, mechanisms, authOnlyAfterTls, greeting, authReply);
+            return new Script(implicitTls, offerStartTls, mechanisms, authOnlyAfterTls, greeting, authReply,
+                    greetingDelay);
         }
 
         Script withoutAuth() {
-            return new Script(implicitTls, offerStartTls, null, authOnlyAfterTls, greeting, authReply);
+            return new Script(implicitTls, offerStartTls, null, authOnlyAfterTls, greeting, authReply, greetingDelay);
         }
 
         Script authBeforeTls() {
-            return new Script(implicitTls, offerStartTls, auth, false, greeting, authReply);
+            return new Script(implicitTls, offerStartTls, auth, false, greeting, authReply, greetingDelay);
         }
 
         Script greeting(String line) {
-            return new Script(implicitTls, offerStartTls, auth, authOnlyAfterTls, line, authReply);
+            return new Script(implicitTls, offerStartTls, auth, authOnlyAfterTls, line, authReply, greetingDelay);
         }
 
         Script answeringAuth(String line) {
-            return new Script(implicitTls, offerStartTls, auth, authOnlyAfterTls, greeting, line);
+            return new Script(implicitTls, offerStartTls, auth, authOnlyAfterTls, greeting, line, greetingDelay);
         }
     }
 
@@ -128,6 +136,7 @@ final class ScriptedSubmissionServer implements AutoCloseable {
             }
             OutputStream out = socket.getOutputStream();
             BufferedReader in = reader(socket);
+            Thread.sleep(script.greetingDelay().toMillis());
             send(out, script.greeting());
             if (!script.greeting().startsWith("2")) {
                 return;
@@ -160,6 +169,8 @@ final class ScriptedSubmissionServer implements AutoCloseable {
             }
         } catch (IOException ended) {
             // the client went away
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();
         } finally {
             try {
                 socket.close();

@@ -310,4 +310,36 @@ class SubmissionTest {
             assertNothingSubmitted();
         }
     }
+
+    @Test
+    void bothDirectionsTogetherTakeAboutAsLongAsTheSlowerAlone() throws IOException {
+        try (MailServerFixture incoming = MailServerFixture.builder().certificates(CERTIFICATES)
+                .user(ADDRESS, PASSWORD).fault(Service.IMAPS, org.mailintegrator.testkit.Fault.slow(
+                        java.time.Duration.ofMillis(60))).start()) {
+            ScriptedSubmissionServer smtps = start(Script.overTls().greetingAfter(java.time.Duration.ofMillis(700)));
+            Integrator reading = Integrator.builder().sslContext(CERTIFICATES.clientSslContext())
+                    .policy(account -> List.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
+                            incoming.host(), incoming.port(Service.IMAPS)))).build();
+            Integrator sending = submission(smtps.port(), closedPort());
+            MailAccount account = incoming.account(ADDRESS).toBuilder().host(MailProtocol.SMTP, "127.0.0.1")
+                    .build();
+
+            long readingAlone = millis(() -> reading.integrate(account).isIntegrated());
+            long sendingAlone = millis(() -> sending.integrate(account).isIntegrated());
+            long together = millis(() -> IntegrationPair.integrate(reading, sending, account).isIntegrated());
+
+            String measured = String.format("reading alone %d ms, sending alone %d ms, together %d ms", readingAlone,
+                    sendingAlone, together);
+            assertThat(together).as(measured).isLessThan((readingAlone + sendingAlone) * 4 / 5)
+                    .isLessThan(Math.max(readingAlone, sendingAlone) * 3 / 2);
+            assertNothingSubmitted();
+        }
+    }
+
+    /** How long {@code integration} took, in milliseconds; it must succeed. */
+    private static long millis(java.util.function.BooleanSupplier integration) {
+        long start = System.nanoTime();
+        assertThat(integration.getAsBoolean()).as("integrated").isTrue();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
 }
