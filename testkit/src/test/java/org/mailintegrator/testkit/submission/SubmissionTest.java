@@ -122,6 +122,35 @@ class SubmissionTest {
     }
 
     @Test
+    void theCertificateIsCheckedAgainstTheHostNameOnBothKindsOfTls() throws IOException {
+        TestCertificates forTheName = TestCertificates.forHosts("localhost");
+        TestCertificates forAnother = TestCertificates.forHosts("smtp.elsewhere.test");
+        for (TestCertificates certificates : List.of(forTheName, forAnother)) {
+            ScriptedSubmissionServer smtps = new ScriptedSubmissionServer(Script.overTls(), certificates, ADDRESS,
+                    PASSWORD);
+            ScriptedSubmissionServer submission = new ScriptedSubmissionServer(Script.startTls(), certificates,
+                    ADDRESS, PASSWORD);
+            servers.add(smtps);
+            servers.add(submission);
+            MailAccount account = MailAccount.builder(ADDRESS).password(PASSWORD).host(MailProtocol.SMTP, "localhost")
+                    .build();
+            for (ProtocolCandidate candidate : List.of(
+                    ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "localhost", smtps.port()),
+                    ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, "localhost", submission.port()))) {
+                IntegrationResult result = Integrator.builder().sslContext(certificates.clientSslContext())
+                        .policy(any -> List.of(candidate)).build().integrate(account);
+
+                assertThat(result.attempts().get(0).outcome()).as("%s, certificate for %s: %s", candidate,
+                        certificates.serverNames(), result.explain()).isEqualTo(certificates == forTheName
+                                ? Outcome.AUTHENTICATED : Outcome.TLS_FAILED);
+            }
+            assertThat(submission.received()).filteredOn(line -> line.line().startsWith("AUTH"))
+                    .allMatch(Received::overTls);
+        }
+        assertNothingSubmitted();
+    }
+
+    @Test
     void aServerThatOffersNoAuthIsNotVerified() throws IOException {
         ScriptedSubmissionServer smtps = start(Script.overTls().withoutAuth());
         ScriptedSubmissionServer submission = start(Script.startTls().withoutAuth());
