@@ -72,6 +72,14 @@ public final class Explanation {
         APP_PASSWORD_REQUIRED,
         /** The server offers no OAuth2 sign-in for the account's token. */
         OAUTH_NOT_OFFERED,
+        /** The SMTP server offered no way to sign in, so it would not verify the credentials. */
+        AUTH_NOT_OFFERED,
+        /**
+         * The outgoing mail ports did not answer while the incoming server on the same host did: the network the
+         * integration ran on most likely blocks outgoing mail ports. Decided only when both directions were
+         * integrated together ({@link IntegrationPair}); recorded on a {@link Outcome#TIMED_OUT} SMTP attempt.
+         */
+        MAIL_PORTS_BLOCKED,
         /** The protocol is switched off for the account. */
         SERVICE_DISABLED,
         /** The host name was not found. */
@@ -140,6 +148,7 @@ public final class Explanation {
                 case OAUTH_REQUIRED -> OAUTH_REQUIRED;
                 case APP_PASSWORD_REQUIRED -> APP_PASSWORD_REQUIRED;
                 case OAUTH_NOT_OFFERED -> OAUTH_NOT_OFFERED;
+                case AUTH_NOT_OFFERED -> AUTH_NOT_OFFERED;
                 case SERVICE_DISABLED -> SERVICE_DISABLED;
                 case UNKNOWN_HOST -> UNKNOWN_HOST;
                 case PROTOCOL_ERROR -> PROTOCOL_ERROR;
@@ -219,6 +228,14 @@ public final class Explanation {
     }
 
     static Explanation of(IntegrationResult result, ResourceBundle words) {
+        return of(result, words, false);
+    }
+
+    /**
+     * @param mailPortsBlocked whether the outgoing attempts that were never answered are explained as a network that
+     *     blocks outgoing mail ports (the incoming server on the same host answered: {@link IntegrationPair})
+     */
+    static Explanation of(IntegrationResult result, ResourceBundle words, boolean mailPortsBlocked) {
         Words w = new Words(words);
         List<Attempt> attempts = result.attempts();
         int selected = -1;
@@ -231,23 +248,29 @@ public final class Explanation {
         List<Entry> entries = new ArrayList<>();
         for (Attempt attempt : attempts) {
             Cause cause = Cause.of(attempt);
+            if (mailPortsBlocked && cause == Cause.BLOCKED && !attempt.candidate().protocol().isIncoming()) {
+                cause = Cause.MAIL_PORTS_BLOCKED;
+            }
             Optional<String> remedy = cause.remedied()
                     ? Optional.of(w.remedy(cause, attempt.candidate().protocol(), attempt.candidate().host(),
                             List.of(String.valueOf(attempt.candidate().port()))))
                     : Optional.empty();
             entries.add(new Entry(attempt, cause, remedy));
         }
+        // a result of SMTP candidates alone is about sending mail, and its sentences say so
+        String kind = !attempts.isEmpty() && attempts.stream().noneMatch(a -> a.candidate().protocol().isIncoming())
+                ? ".outgoing" : "";
         String summary;
         List<Entry> unused;
         if (selected >= 0) {
             ProtocolCandidate winner = attempts.get(selected).candidate();
-            summary = w.format(winner.security() == Security.NONE ? "summary.cleartext" : "summary.integrated",
-                    result.emailAddress(), w.candidate(winner));
+            summary = w.format((winner.security() == Security.NONE ? "summary.cleartext" : "summary.integrated")
+                    + kind, result.emailAddress(), w.candidate(winner));
             unused = entries.subList(0, selected);
         } else {
             summary = attempts.isEmpty() ? w.format("summary.empty", result.emailAddress())
-                    : attempts.size() == 1 ? w.format("summary.failed.one", result.emailAddress())
-                    : w.format("summary.failed", result.emailAddress(), attempts.size());
+                    : attempts.size() == 1 ? w.format("summary.failed.one" + kind, result.emailAddress())
+                    : w.format("summary.failed" + kind, result.emailAddress(), attempts.size());
             unused = entries;
         }
         Map<Cause, List<Entry>> byCause = new LinkedHashMap<>();

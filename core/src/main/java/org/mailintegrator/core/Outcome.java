@@ -35,6 +35,14 @@ public enum Outcome {
      */
     OAUTH_NOT_OFFERED,
     /**
+     * The SMTP server offered no way to sign in (no {@code AUTH} in its {@code EHLO} answer), so it would not verify
+     * the credentials: it would take mail without checking who sends it (an open relay, or a server that trusts the
+     * network), or it offers sign-in only after a STARTTLS the candidate did not do. Nothing was sent and the
+     * candidate is not verified: mail sent through it would likely be refused ("Relay access denied") or go out
+     * under nobody's name.
+     */
+    AUTH_NOT_OFFERED,
+    /**
      * The server refuses to take credentials without TLS: not a wrong password. Decided, where the server says so,
      * from its capabilities before anything is sent (IMAP {@code LOGINDISABLED} without a password mechanism the
      * library uses; a POP3 {@code CAPA} that offers {@code STLS} but neither {@code USER} nor {@code SASL PLAIN}), else

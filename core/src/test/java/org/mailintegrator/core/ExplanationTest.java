@@ -134,6 +134,10 @@ class ExplanationTest {
             says(Explanation.Cause.OAUTH_REQUIRED, "OAuth2 only", "signs the user in with OAuth2"),
             says(Explanation.Cause.APP_PASSWORD_REQUIRED, "wants an app password", "creates an app password"),
             says(Explanation.Cause.OAUTH_NOT_OFFERED, "does not offer OAuth2", "Integrate with a password"),
+            says(Explanation.Cause.AUTH_NOT_OFFERED, "offered no way to sign in, so it would not have checked the "
+                    + "credentials", "enables SMTP AUTH for submission"),
+            says(Explanation.Cause.MAIL_PORTS_BLOCKED, "most likely blocks outgoing mail ports",
+                    "lets outgoing mail ports through"),
             says(Explanation.Cause.SERVICE_DISABLED, "switched this protocol off", "enables IMAP access"),
             says(Explanation.Cause.UNKNOWN_HOST, "host name was not found", "Check the host name mail.example.com"),
             says(Explanation.Cause.NAME_SERVER_SILENT, "name server did not answer", "Check the name server"),
@@ -181,6 +185,7 @@ class ExplanationTest {
             case OAUTH_REQUIRED -> Explanation.Cause.OAUTH_REQUIRED;
             case APP_PASSWORD_REQUIRED -> Explanation.Cause.APP_PASSWORD_REQUIRED;
             case OAUTH_NOT_OFFERED -> Explanation.Cause.OAUTH_NOT_OFFERED;
+            case AUTH_NOT_OFFERED -> Explanation.Cause.AUTH_NOT_OFFERED;
             case TLS_REQUIRED -> Explanation.Cause.TLS_REQUIRED;
             case SERVICE_DISABLED -> Explanation.Cause.SERVICE_DISABLED;
             case BUSY -> Explanation.Cause.BUSY;
@@ -233,6 +238,7 @@ class ExplanationTest {
         }
         recorded(cases, Outcome.NOT_TRIED, Phase.CONNECT, Explanation.Cause.STOPPED_AT_REJECTION);
         recorded(cases, Outcome.TIMED_OUT, Phase.CONNECT, Explanation.Cause.DEADLINE_PASSED);
+        recorded(cases, Outcome.TIMED_OUT, Phase.CONNECT, Explanation.Cause.MAIL_PORTS_BLOCKED);
         recorded(cases, Outcome.BUSY, Phase.LOGIN, Explanation.Cause.LOGIN_DELAYED);
         recorded(cases, Outcome.BUSY, Phase.TLS, Explanation.Cause.CONNECTION_LIMIT);
         recorded(cases, Outcome.BUSY, Phase.GREETING, Explanation.Cause.CONNECTION_LIMIT);

@@ -2,6 +2,7 @@ package org.mailintegrator.strategies;
 
 import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
+import static org.mailintegrator.core.MailProtocol.SMTP;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
@@ -38,6 +39,11 @@ public final class Policies {
             .then(POP3, NONE, 110)
             .build();
 
+    private static final PreferencePolicy SUBMISSION = ordered()
+            .then(SMTP, IMPLICIT_TLS, 465)
+            .then(SMTP, STARTTLS, 587)
+            .build();
+
     private static final PreferencePolicy DISCOVERED = new PreferencePolicy() {
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account) {
@@ -46,10 +52,10 @@ public final class Policies {
 
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
-            if (discovered.isEmpty()) {
-                return SECURE.candidates(account, discovered);
-            }
-            return discovered.endpoints().stream().map(Endpoint::candidate).distinct().toList();
+            // the incoming servers only: discovery may also find where the account sends mail
+            List<ProtocolCandidate> incoming = discovered.endpoints().stream().map(Endpoint::candidate)
+                    .filter(candidate -> candidate.protocol().isIncoming()).distinct().toList();
+            return incoming.isEmpty() ? SECURE.candidates(account, discovered) : incoming;
         }
 
         @Override
@@ -109,6 +115,24 @@ public final class Policies {
      */
     public static PreferencePolicy popOnly() {
         return POP_ONLY;
+    }
+
+    /**
+     * Where the account sends mail, in RFC 8314's order, each on the account's SMTP host
+     * ({@code account.host(MailProtocol.SMTP)}: the host given for SMTP, else the account's host, else the address's
+     * domain, exactly as the incoming policies find theirs):
+     * <ol>
+     *   <li>SMTP submission over TLS, port 465;</li>
+     *   <li>SMTP submission with required STARTTLS, port 587.</li>
+     * </ol>
+     * A candidate counts only once the server has accepted the credentials ({@code AUTH}); a server that offers no
+     * sign-in ends {@link org.mailintegrator.core.Outcome#AUTH_NOT_OFFERED}. No message is ever sent. Port 25 (server
+     * to server relay) is tried only by a policy that lists it, e.g.
+     * {@code Policies.ordered().then(SMTP, STARTTLS, 25)}. The incoming policies never list SMTP; integrate both
+     * directions at once with {@link org.mailintegrator.core.IntegrationPair}.
+     */
+    public static PreferencePolicy submission() {
+        return SUBMISSION;
     }
 
     /**

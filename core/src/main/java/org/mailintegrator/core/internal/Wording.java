@@ -273,6 +273,11 @@ public final class Wording {
         return "response code [" + code + "], " + rfc;
     }
 
+    /** An SMTP reply code as the basis of a verdict, e.g. {@code reply code 535 5.7.8, RFC 4954}. */
+    public static String replyCode(int code, String enhanced, String rfc) {
+        return "reply code " + code + (enhanced.isEmpty() ? "" : " " + enhanced) + ", " + rfc;
+    }
+
     /** A server's words as the basis of a verdict, e.g. {@code Gmail's wording}. */
     public static String wordingOf(String server) {
         return server + "'s wording";
@@ -353,6 +358,18 @@ public final class Wording {
         return "The server at " + where(candidate) + " offers no OAuth2 sign-in (neither OAUTHBEARER nor XOAUTH2), "
                 + "so the access token was not sent; this says nothing about the token. Integrate with a password, "
                 + "or ask the provider whether OAuth2 is enabled for " + candidate.protocol() + ".";
+    }
+
+    /**
+     * An SMTP server whose {@code EHLO} answer offered no {@code AUTH}; {@code startTlsOffered}: it offered STARTTLS
+     * on a connection the candidate keeps without TLS.
+     */
+    public static String authNotOffered(ProtocolCandidate candidate, boolean startTlsOffered) {
+        return "The server at " + where(candidate) + " offered no way to sign in (no AUTH in its EHLO answer"
+                + (startTlsOffered ? "; it offers STARTTLS, and likely AUTH only after it, which this candidate does "
+                        + "not do" : "") + "), so it would not verify the credentials: it would take mail without "
+                + "checking who sends it, and mail sent through it would likely be refused (\"Relay access denied\"). "
+                + "Not verified; no credential was sent.";
     }
 
     public static String oauthOnlyAdvertised(ProtocolCandidate candidate, String mechanisms) {

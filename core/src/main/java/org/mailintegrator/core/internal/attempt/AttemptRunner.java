@@ -1,7 +1,7 @@
 package org.mailintegrator.core.internal.attempt;
 
 import jakarta.mail.MessagingException;
-import jakarta.mail.Store;
+import jakarta.mail.Service;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -137,7 +137,7 @@ public final class AttemptRunner {
         ProtocolCandidate candidate = lane.candidate();
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
         transport.phase(Phase.RESOLVE);
-        Store store = null;
+        Service store = null;
         Throwable failure = null;
         boolean stoppedHere = false;
         boolean authenticated = false;
@@ -160,7 +160,7 @@ public final class AttemptRunner {
                 });
                 secret = "(access token, given at the turn)";
             }
-            store = sessions.newAttemptStore(candidate, transport.connectHost(), credentials.username(), props,
+            store = sessions.newAttemptService(candidate, transport.connectHost(), credentials.username(), props,
                     credentials.isToken());
             store.connect(transport.connectHost(), candidate.port(), credentials.username(), secret);
             boolean preauthenticated = !transport.credentialsStarted();
@@ -247,7 +247,7 @@ public final class AttemptRunner {
         }
     }
 
-    private static void closeQuietly(Store store) {
+    private static void closeQuietly(Service store) {
         try {
             store.close();
         } catch (MessagingException | RuntimeException e) {

@@ -54,7 +54,7 @@ public record Advertised(MailProtocol protocol, List<String> capabilities, boole
 
     /**
      * The SASL mechanisms offered, upper-cased and in the server's order: IMAP {@code AUTH=} capabilities, POP3 the
-     * {@code SASL} line.
+     * {@code SASL} line, SMTP the {@code AUTH} line of the {@code EHLO} answer.
      */
     public List<String> saslMechanisms() {
         List<String> mechanisms = new ArrayList<>();
@@ -65,7 +65,7 @@ public record Advertised(MailProtocol protocol, List<String> capabilities, boole
                 }
             }
         } else {
-            argument("SASL").ifPresent(words -> {
+            argument(protocol == MailProtocol.SMTP ? "AUTH" : "SASL").ifPresent(words -> {
                 for (String word : words.split("\\s+")) {
                     if (!word.isEmpty()) {
                         mechanisms.add(word.toUpperCase(Locale.ROOT));

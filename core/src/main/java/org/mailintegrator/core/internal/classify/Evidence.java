@@ -67,12 +67,12 @@ final class Evidence {
     }
 
     /**
-     * Whether the server had the password when it gave its last answer: for IMAP once the login started
-     * ({@code LOGIN} and {@code AUTHENTICATE} carry it); for POP3 only once it accepted {@code USER}, since only then
+     * Whether the server had the password when it gave its last answer: for IMAP and SMTP once the login started
+     * ({@code LOGIN}, {@code AUTHENTICATE} and {@code AUTH} carry it); for POP3 only once it accepted {@code USER}, since only then
      * does {@code PASS} follow.
      */
     boolean passwordSent() {
-        if (candidate.protocol() == MailProtocol.IMAP) {
+        if (candidate.protocol() != MailProtocol.POP3) {
             return loginStarted;
         }
         return loginStarted && Boolean.TRUE.equals(observed.firstLoginAnswerPositive());
@@ -124,6 +124,36 @@ final class Evidence {
             return Optional.empty();
         }
         return Optional.of(name.toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * An SMTP reply (RFC 5321 §4.2) in the chain: its three-digit code, its enhanced status code (RFC 3463) or an
+     * empty string, and the reply as the server wrote it, stripped.
+     */
+    record SmtpReply(int code, String enhanced, String text) {
+    }
+
+    private static final java.util.regex.Pattern SMTP_REPLY = java.util.regex.Pattern.compile(
+            "(?:^|response: )([2-5][0-9][0-9])(?:[ -]|$)(?:([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b)?");
+
+    /**
+     * The first SMTP reply in the chain: a message that starts with a reply code, or Angus Mail's report of a bad
+     * greeting ({@code "... response: 421 ..."}); empty when there is none.
+     */
+    Optional<SmtpReply> smtpReply() {
+        for (Throwable t : chain) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            java.util.regex.Matcher matcher = SMTP_REPLY.matcher(message.strip());
+            if (matcher.find()) {
+                String enhanced = matcher.group(2);
+                return Optional.of(new SmtpReply(Integer.parseInt(matcher.group(1)), enhanced == null ? ""
+                        : enhanced, message.strip().substring(matcher.start(1)).strip()));
+            }
+        }
+        return Optional.empty();
     }
 
     boolean isAuthFailure() {

@@ -93,6 +93,7 @@ public final class FailureClassifier {
      * credentials or the account it is, each a rule of its own below.
      */
     private final List<NamedRule> accountWordings = List.of(
+            new NamedRule("microsoft-smtp-auth-disabled", this::microsoftSmtpAuthDisabled),
             new NamedRule("gmail-service-disabled", this::gmailServiceDisabled),
             new NamedRule("courier-service-disabled", this::courierServiceDisabled),
             new NamedRule("microsoft-not-connected", this::microsoftNotConnected),
@@ -107,8 +108,11 @@ public final class FailureClassifier {
             // what the attempt itself established
             new NamedRule("preauth-before-tls", this::preauthBeforeTls),
             new NamedRule("oauth-not-offered", this::oauthNotOffered),
+            new NamedRule("auth-not-offered", this::authNotOffered),
             new NamedRule("oauth-only-advertised", this::oauthOnlyAdvertised),
             new NamedRule("password-login-not-advertised", this::passwordLoginNotAdvertised),
+            // a tenant's switch, whatever the credentials: a token's refusal is not the token's fault then
+            new NamedRule("microsoft-smtp-auth-disabled", this::microsoftSmtpAuthDisabled),
             new NamedRule("token-rejected", this::tokenRejected),
             new NamedRule("resolve-timeout", this::resolveTimeout),
             new NamedRule("limit", this::limit),
@@ -117,6 +121,8 @@ public final class FailureClassifier {
             new NamedRule("no-route", this::noRoute),
             new NamedRule("timeout", this::timeout),
             new NamedRule("tls", this::tls),
+            // SMTP replies carry their code: a busy greeting or a refused STARTTLS on 587 is not a missing upgrade
+            new NamedRule("smtp-reply-code", this::smtpReplyCode),
             new NamedRule("starttls", this::startTls),
             // standard response codes, whatever the words
             new NamedRule("login-delay-code", this::loginDelayCode),
@@ -217,6 +223,15 @@ public final class FailureClassifier {
         return e.has(OAuthNotOfferedException.class)
                 || e.mentions("no authentication mechanisms supported by both server and client")
                 ? found(Outcome.OAUTH_NOT_OFFERED, Wording.oauthNotOffered(e.candidate())) : Optional.empty();
+    }
+
+    /**
+     * An SMTP server offered no {@code AUTH}: the transport stopped before sending anything, and the candidate is not
+     * verified ({@link Outcome#AUTH_NOT_OFFERED}), whatever Jakarta Mail would have made of it.
+     */
+    private Optional<Finding> authNotOffered(Evidence e) {
+        return e.first(AuthNotOfferedException.class).map(refused -> new Finding(Outcome.AUTH_NOT_OFFERED,
+                Wording.authNotOffered(e.candidate(), refused.startTlsOffered())));
     }
 
     private Optional<Finding> oauthOnlyAdvertised(Evidence e) {
@@ -324,7 +339,8 @@ public final class FailureClassifier {
             return Optional.empty();
         }
         String command = ProtocolDriver.of(e.candidate().protocol()).startTlsCommand();
-        if (e.mentions("not supported") && (e.mentions("starttls") || e.mentions("stls"))) {
+        if (e.mentions("not supported") && (e.mentions("starttls") || e.mentions("stls"))
+                || e.mentions("does not support starttls")) {
             return tlsFailed(Explanation.Cause.STARTTLS_NOT_OFFERED, Wording.startTlsNotOffered(e.candidate(), command));
         }
         if (e.mentions("stls required but failed") || e.mentions("starttls failure") || !e.loginStarted()) {
@@ -334,6 +350,67 @@ public final class FailureClassifier {
     }
 
     // Standard response codes, whatever the words
+
+    /**
+     * An SMTP reply by its code (RFC 5321, RFC 4954, RFC 3463's enhanced codes), whatever the words: {@code 421},
+     * {@code 454} and {@code 4.7.0} are "not now" ({@link Outcome#BUSY}, retried); {@code 530} to {@code AUTH} is
+     * "must issue a STARTTLS command first" ({@link Outcome#TLS_REQUIRED}); {@code 334} left as the last answer is an
+     * OAuth2 error challenge (Gmail's base64 JSON, RFC 7628), {@link Outcome#TOKEN_REJECTED}. Once the login started,
+     * {@code 534 5.7.9} asks for an application-specific password ({@link Outcome#APP_PASSWORD_REQUIRED}), and
+     * {@code 535} (wrong credentials, {@code 5.7.8}), {@code 534} and {@code 5.7.139} (Microsoft's "authentication
+     * unsuccessful" for an account or tenant that does not allow it) are refusals of the credentials or the account,
+     * told apart by the servers' known words ({@link #accountWordings}); without such words {@code 5.7.139} is
+     * {@link Outcome#SERVICE_DISABLED}, {@code 534} a mechanism the server will not take, and {@code 535}
+     * {@link Outcome#AUTH_FAILED}.
+     */
+    private Optional<Finding> smtpReplyCode(Evidence e) {
+        if (e.candidate().protocol() != MailProtocol.SMTP) {
+            return Optional.empty();
+        }
+        Optional<Evidence.SmtpReply> found = e.smtpReply();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Evidence.SmtpReply reply = found.get();
+        int code = reply.code();
+        String enhanced = reply.enhanced();
+        String said = e.redacted(reply.text());
+        if (code == 421 || code == 454 || enhanced.equals("4.7.0") && code / 100 == 4) {
+            return found(Outcome.BUSY, Wording.busy(e.candidate(), said, Wording.replyCode(code, enhanced,
+                    "RFC 5321")));
+        }
+        if (code == 334) {
+            String challenge = reply.text().substring(3);
+            OAuthSasl.ErrorStatus error = OAuthSasl.decodeError(challenge);
+            return found(Outcome.TOKEN_REJECTED, Wording.tokenRejected(e.candidate(), "SASL", said, error.status(),
+                    error.scope()));
+        }
+        if (code == 530) {
+            return found(Outcome.TLS_REQUIRED, Wording.tlsRequiredSaid(e.candidate(), said,
+                    Wording.replyCode(code, enhanced, "RFC 3207")));
+        }
+        if (!e.loginStarted()) {
+            return Optional.empty();
+        }
+        String basis = Wording.replyCode(code, enhanced, code == 535 || code == 534 ? "RFC 4954" : "RFC 3463");
+        if (code == 534 && enhanced.equals("5.7.9")) {
+            return found(Outcome.APP_PASSWORD_REQUIRED, Wording.appPasswordRequired(e.candidate(), said, basis));
+        }
+        if (code != 535 && code != 534 && !enhanced.equals("5.7.139")) {
+            return Optional.empty();
+        }
+        for (NamedRule wording : accountWordings) {
+            Optional<Finding> refined = wording.rule().apply(e);
+            if (refined.isPresent()) {
+                return Optional.of(refined.get().by(wording.name()));
+            }
+        }
+        if (enhanced.equals("5.7.139")) {
+            return found(Outcome.SERVICE_DISABLED, Wording.serviceDisabled(e.candidate(), said, basis));
+        }
+        return code == 534 ? found(Outcome.PROTOCOL_ERROR, Wording.mechanismRejected(e.candidate(), said, basis))
+                : found(Outcome.AUTH_FAILED, Wording.credentialsRejected(e.candidate(), said, basis));
+    }
 
     /**
      * RFC 2449's POP3 {@code [LOGIN-DELAY]}: the account signed in too recently, and the server enforces a minimum
@@ -503,6 +580,18 @@ public final class FailureClassifier {
      */
     private Optional<Finding> microsoftNotConnected(Evidence e) {
         return saying(e, "user is authenticated but not connected")
+                .map(said -> new Finding(Outcome.SERVICE_DISABLED, Wording.serviceDisabled(e.candidate(), said,
+                        Wording.wordingOf("Microsoft 365"))));
+    }
+
+    /**
+     * Microsoft 365's refusal when SMTP AUTH is switched off for the tenant or the mailbox: {@code 535 5.7.139
+     * Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit
+     * https://aka.ms/smtp_auth_disabled for more information.} (or "... for the Mailbox"). Whatever the credentials,
+     * password or token: {@link Outcome#SERVICE_DISABLED}.
+     */
+    private Optional<Finding> microsoftSmtpAuthDisabled(Evidence e) {
+        return saying(e, "smtpclientauthentication is disabled", "aka.ms/smtp_auth_disabled")
                 .map(said -> new Finding(Outcome.SERVICE_DISABLED, Wording.serviceDisabled(e.candidate(), said,
                         Wording.wordingOf("Microsoft 365"))));
     }

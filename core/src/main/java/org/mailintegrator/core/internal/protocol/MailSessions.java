@@ -1,7 +1,7 @@
 package org.mailintegrator.core.internal.protocol;
 
 import jakarta.mail.Session;
-import jakarta.mail.Store;
+import jakarta.mail.Service;
 import jakarta.mail.URLName;
 import java.io.IOException;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 
 /**
- * Builds the Jakarta Mail {@link Session} and {@link Store} for one candidate, with every bound set: Jakarta
+ * Builds the Jakarta Mail {@link Session} and {@link Service} (a store, or an SMTP transport) for one candidate, with every bound set: Jakarta
  * Mail's own defaults wait forever, fall back to the JDK's socket factory when ours fails, and take STARTTLS as
  * optional. With a password, only the SASL mechanisms that are safe on every kind of connection are allowed
  * (each {@link ProtocolDriver#configure}; README, "Which SASL mechanisms"): never NTLM, never the JDK's SASL
@@ -99,7 +99,8 @@ public final class MailSessions {
         String prefix = prefix(candidate);
         Properties props = new Properties();
         props.setProperty(SASL_HOST, candidate.host());
-        props.setProperty("mail.store.protocol", driver.storeName(candidate.security()));
+        props.setProperty(candidate.protocol().isIncoming() ? "mail.store.protocol" : "mail.transport.protocol",
+                driver.storeName(candidate.security()));
         props.setProperty(prefix + "host", candidate.host());
         props.setProperty(prefix + "port", Integer.toString(candidate.port()));
         props.setProperty(prefix + "connectiontimeout", Long.toString(connectTimeout.toMillis()));
@@ -139,24 +140,24 @@ public final class MailSessions {
     }
 
     /**
-     * A store for an application: not connected, with the settings of {@link #properties(ProtocolCandidate)}, and
-     * with {@code token} signing in through an OAuth2 mechanism only.
+     * A store or transport for an application: not connected, with the settings of
+     * {@link #properties(ProtocolCandidate)}, and with {@code token} signing in through an OAuth2 mechanism only.
      */
-    public Store newStore(ProtocolCandidate candidate, String username, boolean token) {
+    public Service newService(ProtocolCandidate candidate, String username, boolean token) {
         Properties props = properties(candidate);
         if (token) {
             tokenOnly(props, prefix(candidate));
         }
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
-        return driver.newStore(Session.getInstance(props), url(candidate, candidate.host(), username),
+        return driver.newService(Session.getInstance(props), url(candidate, candidate.host(), username),
                 candidate.security(), token);
     }
 
-    /** A store for one attempt: not connected, with the attempt's properties. */
-    public Store newAttemptStore(ProtocolCandidate candidate, String connectHost, String username, Properties props,
+    /** A store or transport for one attempt: not connected, with the attempt's properties. */
+    public Service newAttemptService(ProtocolCandidate candidate, String connectHost, String username, Properties props,
             boolean token) {
         ProtocolDriver driver = ProtocolDriver.of(candidate.protocol());
-        return driver.newAttemptStore(Session.getInstance(props), url(candidate, connectHost, username),
+        return driver.newAttemptService(Session.getInstance(props), url(candidate, connectHost, username),
                 candidate.security(), token);
     }
 

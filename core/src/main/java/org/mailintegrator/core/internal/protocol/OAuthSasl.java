@@ -38,6 +38,11 @@ public final class OAuthSasl {
         return advertised.test(XOAUTH2) ? Optional.of(XOAUTH2) : Optional.empty();
     }
 
+    /** Whether {@code mechanisms} (as a server listed them, upper-cased) are OAuth2 mechanisms and nothing else. */
+    public static boolean onlyOAuth(java.util.List<String> mechanisms) {
+        return !mechanisms.isEmpty() && mechanisms.stream().allMatch(m -> m.equals(OAUTHBEARER) || m.equals(XOAUTH2));
+    }
+
     /**
      * The client's first message, base64-encoded. {@code host} (the server's name, which OAUTHBEARER carries so
      * that a token meant for one service is not replayed to another) may be null.

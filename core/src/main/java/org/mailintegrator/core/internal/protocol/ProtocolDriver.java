@@ -2,7 +2,7 @@ package org.mailintegrator.core.internal.protocol;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
+import jakarta.mail.Service;
 import jakarta.mail.URLName;
 import java.io.InputStream;
 import java.util.List;
@@ -13,39 +13,49 @@ import org.mailintegrator.core.Security;
 import org.mailintegrator.core.internal.classify.Advertised;
 import org.mailintegrator.core.internal.protocol.imap.ImapDriver;
 import org.mailintegrator.core.internal.protocol.pop3.Pop3Driver;
+import org.mailintegrator.core.internal.protocol.smtp.SmtpDriver;
 
 /**
- * Everything the engine knows about one mail protocol: its Jakarta Mail store and properties, which commands carry
+ * Everything the engine knows about one mail protocol: its Jakarta Mail service (a {@code Store} to read mail, a
+ * {@code Transport} to submit it) and properties, which commands carry
  * credentials, what must be distrusted before TLS, and how its failures read. One implementation per protocol;
  * implementations are stateless and thread-safe.
  */
 public interface ProtocolDriver {
     /** The driver for {@code protocol}. */
     static ProtocolDriver of(MailProtocol protocol) {
-        return protocol == MailProtocol.IMAP ? ImapDriver.INSTANCE : Pop3Driver.INSTANCE;
+        return switch (protocol) {
+            case IMAP -> ImapDriver.INSTANCE;
+            case POP3 -> Pop3Driver.INSTANCE;
+            case SMTP -> SmtpDriver.INSTANCE;
+        };
     }
 
-    /** Jakarta Mail's name for the store: {@code imap}, {@code imaps}, {@code pop3}, {@code pop3s}. */
+    /**
+     * Jakarta Mail's name for the store or transport: {@code imap}, {@code imaps}, {@code pop3}, {@code pop3s},
+     * {@code smtp}, {@code smtps}.
+     */
     String storeName(Security security);
 
     /**
-     * A new, unconnected store of this protocol for an application. With {@code token}, the store signs in through
-     * an OAuth2 mechanism only and fails, without sending anything, when the server advertises none.
+     * A new, unconnected store (IMAP, POP3) or transport (SMTP) of this protocol for an application. With
+     * {@code token}, it signs in through an OAuth2 mechanism only and fails, without sending anything, when the server
+     * advertises none.
      */
-    Store newStore(Session session, URLName url, Security security, boolean token);
+    Service newService(Session session, URLName url, Security security, boolean token);
 
-    /** A new, unconnected store for one attempt: as {@link #newStore}, unless the protocol signs in its own way. */
-    default Store newAttemptStore(Session session, URLName url, Security security, boolean token) {
-        return newStore(session, url, security, token);
+    /** A new, unconnected service for one attempt: as {@link #newService}, unless the protocol signs in its own way. */
+    default Service newAttemptService(Session session, URLName url, Security security, boolean token) {
+        return newService(session, url, security, token);
     }
 
     /**
-     * Checks, after a store from {@link #newStore} reported a login with an access token, that the server really
+     * Checks, after a service from {@link #newService} reported a login with an access token, that the server really
      * accepted it. Nothing to check by default.
      *
      * @throws MessagingException if it did not
      */
-    default void confirmTokenLogin(Store store) throws MessagingException {
+    default void confirmTokenLogin(Service service) throws MessagingException {
         // the store's own report can be trusted
     }
 
@@ -104,8 +114,8 @@ public interface ProtocolDriver {
         return Optional.empty();
     }
 
-    /** Whether the connected store runs over TLS. */
-    boolean isTls(Store store);
+    /** Whether the connected store or transport runs over TLS. */
+    boolean isTls(Service service);
 
     /** The command that upgrades to TLS: {@code STARTTLS} or {@code STLS}. */
     String startTlsCommand();

@@ -79,4 +79,26 @@ class GatedOutputStreamTest {
     private String sent() {
         return wire.toString(StandardCharsets.ISO_8859_1);
     }
+
+    @Test
+    void anSmtpAuthWaitsForTheTurnWithTheSmtpDriversRule() throws IOException {
+        List<String> smtpEvents = new ArrayList<>();
+        ByteArrayOutputStream smtpWire = new ByteArrayOutputStream();
+        GatedOutputStream smtp = new GatedOutputStream(smtpWire, new GatedOutputStream.Gate() {
+            @Override
+            public boolean carriesCredentials(String head) {
+                return org.mailintegrator.core.internal.protocol.smtp.SmtpDriver.INSTANCE.carriesCredentials(head);
+            }
+
+            @Override
+            public void beforeCredentials() {
+                smtpEvents.add("turn after " + smtpWire.size() + " bytes");
+            }
+        });
+
+        smtp.write("EHLO [127.0.0.1]\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n".getBytes(StandardCharsets.US_ASCII));
+        smtp.flush();
+
+        assertThat(smtpEvents).containsExactly("turn after 18 bytes");
+    }
 }

@@ -1,7 +1,7 @@
 package org.mailintegrator.core.internal.protocol.imap;
 
 import jakarta.mail.Session;
-import jakarta.mail.Store;
+import jakarta.mail.Service;
 import jakarta.mail.URLName;
 import java.io.InputStream;
 import java.util.List;
@@ -27,7 +27,7 @@ public final class ImapDriver implements ProtocolDriver {
     }
 
     @Override
-    public Store newStore(Session session, URLName url, Security security, boolean token) {
+    public Service newService(Session session, URLName url, Security security, boolean token) {
         return new GuardedImapStore(session, url, storeName(security), security == Security.IMPLICIT_TLS, token);
     }
 
@@ -64,7 +64,7 @@ public final class ImapDriver implements ProtocolDriver {
     }
 
     @Override
-    public boolean isTls(Store store) {
+    public boolean isTls(Service store) {
         return store instanceof IMAPStore && ((IMAPStore) store).isSSL();
     }
 

@@ -3,6 +3,7 @@ package org.mailintegrator.core.internal.protocol.pop3;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Service;
 import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.URLName;
@@ -34,15 +35,15 @@ public final class Pop3Driver implements ProtocolDriver {
 
     /** For an application: Angus's store, which signs in with XOAUTH2 (the session's settings) for a token. */
     @Override
-    public Store newStore(Session session, URLName url, Security security, boolean token) {
+    public Service newService(Session session, URLName url, Security security, boolean token) {
         return security == Security.IMPLICIT_TLS ? new POP3SSLStore(session, url) : new POP3Store(session, url);
     }
 
     /** For an attempt: with a token, the library's own sign-in, which knows OAUTHBEARER and SASL error challenges. */
     @Override
-    public Store newAttemptStore(Session session, URLName url, Security security, boolean token) {
+    public Service newAttemptService(Session session, URLName url, Security security, boolean token) {
         return token ? new OAuthPop3Store(session, url, security == Security.IMPLICIT_TLS)
-                : newStore(session, url, security, false);
+                : newService(session, url, security, false);
     }
 
     /**
@@ -51,8 +52,8 @@ public final class Pop3Driver implements ProtocolDriver {
      * it tells.
      */
     @Override
-    public void confirmTokenLogin(Store store) throws MessagingException {
-        Folder inbox = store.getFolder("INBOX");
+    public void confirmTokenLogin(Service service) throws MessagingException {
+        Folder inbox = ((Store) service).getFolder("INBOX");
         try {
             inbox.open(Folder.READ_ONLY);
         } catch (MessagingException e) {
@@ -104,10 +105,7 @@ public final class Pop3Driver implements ProtocolDriver {
      */
     @Override
     public Optional<String> oauthOnly(Advertised overTls) {
-        List<String> mechanisms = overTls.saslMechanisms();
-        boolean oauthOnly = !mechanisms.isEmpty() && mechanisms.stream()
-                .allMatch(m -> m.equals(OAuthSasl.OAUTHBEARER) || m.equals(OAuthSasl.XOAUTH2));
-        return oauthOnly ? overTls.argument("SASL").map(words -> "SASL " + words) : Optional.empty();
+        return OAuthSasl.onlyOAuth(overTls.saslMechanisms()) ? overTls.argument("SASL").map(words -> "SASL " + words) : Optional.empty();
     }
 
     /**
@@ -128,7 +126,7 @@ public final class Pop3Driver implements ProtocolDriver {
     }
 
     @Override
-    public boolean isTls(Store store) {
+    public boolean isTls(Service store) {
         return store instanceof POP3Store && ((POP3Store) store).isSSL()
                 || store instanceof OAuthPop3Store && ((OAuthPop3Store) store).isTls();
     }
