@@ -11,6 +11,11 @@ import org.mailintegrator.strategies.Policies;
 // snippet:discovery-integrate
 import org.mailintegrator.discovery.Discovery;
 // end-snippet
+// snippet:readme-both-directions
+import jakarta.mail.Message;
+import jakarta.mail.Transport;
+import org.mailintegrator.core.IntegrationPair;
+// end-snippet
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +57,22 @@ class GuideSnippetsTest {
         if (result.isIntegrated()) {
             try (Store store = JakartaMail.openStore(integrator, account, result)) {
                 // read mail with Jakarta Mail
+            }
+        }
+        // end-snippet
+    }
+
+    /** Compiled, not run: it needs a real account. */
+    static void bothDirections(String password, Message message) throws MessagingException {
+        // snippet:readme-both-directions
+        Integrator reading = Integrator.builder().policy(Policies.secure()).build();
+        Integrator sending = Integrator.builder().policy(Policies.submission()).build();   // 465, then 587
+        MailAccount account = MailAccount.builder("alice@example.com").password(password).build();
+        IntegrationPair both = IntegrationPair.integrate(reading, sending, account);   // both at once
+        System.out.println(both.explain());
+        if (both.isIntegrated()) {
+            try (Transport transport = JakartaMail.openTransport(sending, account, both.outgoing())) {
+                transport.sendMessage(message, message.getAllRecipients());   // already signed in
             }
         }
         // end-snippet
