@@ -55,7 +55,8 @@ import org.mailintegrator.testkit.TestCertificates;
  * {@code mydestination}, {@code relay_domains}, {@code mynetworks}, {@code relayhost} and {@code alias_maps} are
  * empty and every transport is {@code error}. In {@code master.cf} the two blocks listen on the instance's address
  * and ports instead of 587 and 465, a stopped listener's block stays commented out, and the port-25 {@code smtp}
- * service is commented out (a private instance must not hold port 25).
+ * service is commented out (a private instance must not hold port 25). Two faults can be asked for:
+ * {@link Builder#stripStartTls()} and {@link Builder#withoutSasl()}.
  *
  * <p>{@link Builder#start()} returns once every running listener is bound (seen in {@code /proc/net/tcp}, without a
  * connection that would show up in the log). Needs root. Thread-safe; {@link #close()} stops master and every
@@ -204,6 +205,7 @@ public final class PostfixServer extends PrivateServer<PostfixServer.Listener> {
         private final ListenerPlan<Listener> plan = new ListenerPlan<>(Listener.class);
         private TestCertificates certificates;
         private boolean stripStartTls;
+        private boolean withoutSasl;
 
         private Builder() {
         }
@@ -237,6 +239,16 @@ public final class PostfixServer extends PrivateServer<PostfixServer.Listener> {
          */
         public Builder stripStartTls() {
             this.stripStartTls = true;
+            return this;
+        }
+
+        /**
+         * Turns authentication off on both services ({@code smtpd_sasl_auth_enable=no} in their blocks): a server
+         * that offers no AUTH, so a client cannot verify credentials. It relays nothing all the same: the stock
+         * {@code smtpd_recipient_restrictions=permit_sasl_authenticated,reject} rejects every recipient.
+         */
+        public Builder withoutSasl() {
+            this.withoutSasl = true;
             return this;
         }
 
@@ -371,7 +383,9 @@ public final class PostfixServer extends PrivateServer<PostfixServer.Listener> {
                         out.append("  -o smtpd_discard_ehlo_keywords=silent-discard,starttls\n");
                     }
                 } else if (block != null && line.startsWith("#  -o ")) {
-                    out.append(line.substring(1)).append('\n');
+                    String option = line.substring(1);
+                    out.append(withoutSasl ? option.replace("smtpd_sasl_auth_enable=yes", "smtpd_sasl_auth_enable=no")
+                            : option).append('\n');
                 } else if (line.matches("smtp\\s+inet\\s.*")) {
                     out.append('#').append(line).append('\n');
                     block = null;
