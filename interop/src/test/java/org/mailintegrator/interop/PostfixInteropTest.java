@@ -74,15 +74,10 @@ class PostfixInteropTest {
     void submissionsAcceptsAuthPlainOverImplicitTls() throws Exception {
         start(builder -> { });
 
-        Transport transport = transport("smtps");
-        transport.connect(HOST, postfix.port(SUBMISSIONS), USER, PASSWORD);
-        assertThat(transport.isConnected()).isTrue();
-        transport.close();
+        connectWithJakartaMail(SUBMISSIONS);
 
         // Postfix heard the credentials on submissions and accepted them; Dovecot checked them for service smtp
-        postfix.awaitLogLines("the finished session", PostfixServer.from(SUBMISSIONS)
-                .and(line -> line.contains("disconnect from")), 1, LOG_WAIT);
-        assertThat(postfix.sessions(SUBMISSIONS)).singleElement().asString().contains("auth=1 ");
+        assertThat(postfix.awaitSessions(SUBMISSIONS, 1, LOG_WAIT)).singleElement().asString().contains("auth=1 ");
         assertThat(postfix.sessions(SUBMISSION)).isEmpty();
         dovecot.awaitLogLines("Postfix's authentication request", line -> line.contains("client in: AUTH")
                 && line.contains("\tPLAIN\tservice=smtp\t") && line.contains("\tsecured\t"), 1, LOG_WAIT);
@@ -96,14 +91,9 @@ class PostfixInteropTest {
     void submissionAcceptsAuthAfterStartTls() throws Exception {
         start(builder -> { });
 
-        Transport transport = transport("smtp");
-        transport.connect(HOST, postfix.port(SUBMISSION), USER, PASSWORD);
-        assertThat(transport.isConnected()).isTrue();
-        transport.close();
+        connectWithJakartaMail(SUBMISSION);
 
-        postfix.awaitLogLines("the finished session", PostfixServer.from(SUBMISSION)
-                .and(line -> line.contains("disconnect from")), 1, LOG_WAIT);
-        assertThat(postfix.sessions(SUBMISSION)).singleElement().asString()
+        assertThat(postfix.awaitSessions(SUBMISSION, 1, LOG_WAIT)).singleElement().asString()
                 .contains("ehlo=2 ", "starttls=1 ", "auth=1 ");
         assertThat(postfix.sessions(SUBMISSIONS)).isEmpty();
     }
@@ -128,9 +118,7 @@ class PostfixInteropTest {
             assertThat(smtp.command("QUIT")).singleElement().asString().startsWith("221 ");
         }
 
-        postfix.awaitLogLines("the finished session", PostfixServer.from(SUBMISSION)
-                .and(line -> line.contains("disconnect from")), 1, LOG_WAIT);
-        assertThat(postfix.sessions(SUBMISSION)).singleElement().asString().contains("auth=0/1 ");
+        assertThat(postfix.awaitSessions(SUBMISSION, 1, LOG_WAIT)).singleElement().asString().contains("auth=0/1 ");
         // the password sent in cleartext never reached Dovecot
         assertThat(dovecot.logLines()).noneMatch(line -> line.contains("service=smtp"));
     }
@@ -155,9 +143,7 @@ class PostfixInteropTest {
 
         postfix.awaitLogLines("the failed authentication", PostfixServer.from(SUBMISSIONS)
                 .and(line -> line.contains("SASL PLAIN authentication failed")), 1, LOG_WAIT);
-        postfix.awaitLogLines("the finished session", PostfixServer.from(SUBMISSIONS)
-                .and(line -> line.contains("disconnect from")), 1, LOG_WAIT);
-        assertThat(postfix.sessions(SUBMISSIONS)).singleElement().asString().contains("auth=0/1 ");
+        assertThat(postfix.awaitSessions(SUBMISSIONS, 1, LOG_WAIT)).singleElement().asString().contains("auth=0/1 ");
     }
 
     @Test
@@ -194,9 +180,7 @@ class PostfixInteropTest {
                     .startsWith("530 5.7.0 ");
         }
         // submissions is untouched
-        Transport transport = transport("smtps");
-        transport.connect(HOST, postfix.port(SUBMISSIONS), USER, PASSWORD);
-        transport.close();
+        connectWithJakartaMail(SUBMISSIONS);
     }
 
     @Test
@@ -205,21 +189,25 @@ class PostfixInteropTest {
 
         try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
             assertThat(smtp.reply()).startsWith("220 ");
-            assertThat(smtp.command("EHLO client.example.test")).noneMatch(line -> line.substring(4).startsWith("AUTH"));
+            assertThat(smtp.command("EHLO client.example.test"))
+                    .noneMatch(line -> line.substring(4).startsWith("AUTH"));
             assertThat(smtp.command("AUTH PLAIN " + plain(USER, PASSWORD))).singleElement().asString()
                     .startsWith("503 5.5.1 Error: authentication not enabled");
         }
         // the trap a verifier must not fall into: connect() "succeeds" without ever signing in
-        Transport transport = transport("smtp");
-        transport.connect(HOST, postfix.port(SUBMISSION), USER, PASSWORD);
-        assertThat(transport.isConnected()).isTrue();
-        transport.close();
+        connectWithJakartaMail(SUBMISSION);
 
-        postfix.awaitLogLines("the finished session", PostfixServer.from(SUBMISSION)
-                .and(line -> line.contains("disconnect from")), 1, LOG_WAIT);
-        assertThat(postfix.sessions(SUBMISSION)).singleElement().asString().contains("starttls=1 ")
+        assertThat(postfix.awaitSessions(SUBMISSION, 1, LOG_WAIT)).singleElement().asString().contains("starttls=1 ")
                 .doesNotContain("auth=");
         assertThat(dovecot.logLines()).noneMatch(line -> line.contains("service=smtp"));
+    }
+
+    /** Connects (and, if the server offers AUTH, signs in) with Jakarta Mail, then closes. */
+    private void connectWithJakartaMail(Listener listener) throws Exception {
+        Transport transport = transport(listener.implicitTls() ? "smtps" : "smtp");
+        transport.connect(HOST, postfix.port(listener), USER, PASSWORD);
+        assertThat(transport.isConnected()).isTrue();
+        transport.close();
     }
 
     /** A Jakarta Mail transport that trusts the test CA, checks the server's name and requires STARTTLS. */

@@ -159,6 +159,18 @@ public final class PostfixServer extends PrivateServer<PostfixServer.Listener> {
                 .map(matcher -> matcher.group(1)).toList();
     }
 
+    /**
+     * Waits until {@code count} sessions of {@code listener} have ended (Postfix logs a session when it ends) and
+     * returns them all, as {@link #sessions(Listener)} does.
+     *
+     * @throws AssertionError with the whole log if they do not end within {@code timeout}
+     */
+    public List<String> awaitSessions(Listener listener, int count, Duration timeout) {
+        awaitLogLines(count + " finished session(s) of " + listener, from(listener)
+                .and(line -> line.contains(": disconnect from ")), count, timeout);
+        return sessions(listener);
+    }
+
     /** What Postfix logged so far ({@code maillog_file}), one message per line. */
     public List<String> logLines() {
         return log.lines();
