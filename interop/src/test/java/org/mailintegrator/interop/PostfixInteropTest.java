@@ -45,17 +45,27 @@ class PostfixInteropTest {
 
     private PostfixServer postfix;
     private DovecotServer dovecot;
+    private IntrospectionEndpoint endpoint;
 
     private void start(Consumer<PostfixServer.Builder> setup) {
+        start(setup, dovecotSetup -> { });
+    }
+
+    private void start(Consumer<PostfixServer.Builder> setup, Consumer<DovecotServer.Builder> dovecotSetup) {
         PostfixServer.Builder builder = PostfixServer.builder().tls(CERTIFICATES);
         setup.accept(builder);
         postfix = builder.start();
-        dovecot = DovecotServer.builder().user(USER, PASSWORD).tls(CERTIFICATES)
-                .postfixAuthSocket(postfix.saslSocket()).start();
+        DovecotServer.Builder dovecotBuilder = DovecotServer.builder().user(USER, PASSWORD).tls(CERTIFICATES)
+                .postfixAuthSocket(postfix.saslSocket());
+        dovecotSetup.accept(dovecotBuilder);
+        dovecot = dovecotBuilder.start();
     }
 
     @AfterEach
     void nothingWasQueuedAndStop() {
+        if (endpoint != null) {
+            endpoint.close();
+        }
         try {
             if (postfix != null) {
                 assertThat(postfix.queueListing()).isEqualTo("Mail queue is empty");
@@ -200,6 +210,46 @@ class PostfixInteropTest {
         assertThat(postfix.awaitSessions(SUBMISSION, 1, LOG_WAIT)).singleElement().asString().contains("starttls=1 ")
                 .doesNotContain("auth=");
         assertThat(dovecot.logLines()).noneMatch(line -> line.contains("service=smtp"));
+    }
+
+    @Test
+    void tokensGoThroughDovecotsOauth2PassdbAndARejectedOneIsAnsweredWithAChallenge() throws Exception {
+        endpoint = IntrospectionEndpoint.start();
+        start(builder -> { }, dovecotSetup -> dovecotSetup.oauth2Introspection(endpoint.introspectionUrl(),
+                "mail-integrator-test", "mail"));
+        String valid = endpoint.issue(IntrospectionEndpoint.activeClaims(USER, "mail-integrator-test", "mail"));
+        String expired = endpoint.issue(IntrospectionEndpoint.inactiveClaims());
+
+        try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            assertThat(smtp.command("EHLO client.example.test"))
+                    .anyMatch(line -> line.substring(4).startsWith("AUTH ") && line.contains("XOAUTH2")
+                            && line.contains("OAUTHBEARER"));
+            assertThat(smtp.command("AUTH XOAUTH2 " + xoauth2(USER, valid))).singleElement().asString()
+                    .startsWith("235 2.7.0 ");
+        }
+        try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
+            assertThat(smtp.reply()).startsWith("220 ");
+            smtp.command("EHLO client.example.test");
+            // a rejected token: Dovecot's JSON error as a 334 challenge (as Gmail does), then 535 once answered
+            List<String> challenge = smtp.command("AUTH XOAUTH2 " + xoauth2(USER, expired));
+            assertThat(challenge).singleElement().asString().startsWith("334 ");
+            assertThat(new String(Base64.getDecoder().decode(challenge.get(0).substring(4)), StandardCharsets.UTF_8))
+                    .contains("\"status\"");
+            assertThat(smtp.command("")).singleElement().asString().startsWith("535 5.7.8 ");
+        }
+
+        assertThat(postfix.awaitSessions(SUBMISSIONS, 2, LOG_WAIT))
+                .satisfiesExactly(first -> assertThat(first).contains("auth=1 "),
+                        second -> assertThat(second).contains("auth=0/1 "));
+        assertThat(endpoint.requestsFor(valid)).hasSize(1);
+        assertThat(endpoint.requestsFor(expired)).hasSize(1);
+        assertThat(postfix.logLines()).noneMatch(line -> line.contains(valid) || line.contains(expired));
+    }
+
+    private static String xoauth2(String user, String token) {
+        return Base64.getEncoder().encodeToString(("user=" + user + "\u0001auth=Bearer " + token + "\u0001\u0001")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** Connects (and, if the server offers AUTH, signs in) with Jakarta Mail, then closes. */
