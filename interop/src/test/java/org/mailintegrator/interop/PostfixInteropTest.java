@@ -113,8 +113,7 @@ class PostfixInteropTest {
         start(builder -> { });
 
         try (Dialogue smtp = Dialogue.plain(postfix.port(SUBMISSION))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            List<String> before = smtp.command("EHLO client.example.test");
+            List<String> before = smtp.hello();
             assertThat(before).anyMatch(line -> line.endsWith("STARTTLS"))
                     .noneMatch(line -> line.substring(4).startsWith("AUTH"));
             // the stock submission block: no authentication at all in cleartext
@@ -138,8 +137,7 @@ class PostfixInteropTest {
         start(builder -> { });
 
         try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            smtp.command("EHLO client.example.test");
+            smtp.hello();
             long started = System.nanoTime();
             List<String> reply = smtp.command("AUTH PLAIN " + plain(USER, "wrong-password"));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -182,8 +180,7 @@ class PostfixInteropTest {
         start(PostfixServer.Builder::stripStartTls);
 
         try (Dialogue smtp = Dialogue.plain(postfix.port(SUBMISSION))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            assertThat(smtp.command("EHLO client.example.test"))
+            assertThat(smtp.hello())
                     .noneMatch(line -> line.endsWith("STARTTLS") || line.substring(4).startsWith("AUTH"));
             // the server still requires TLS: nothing is accepted in cleartext
             assertThat(smtp.command("MAIL FROM:<" + USER + ">")).singleElement().asString()
@@ -198,8 +195,7 @@ class PostfixInteropTest {
         start(PostfixServer.Builder::withoutSasl);
 
         try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            assertThat(smtp.command("EHLO client.example.test"))
+            assertThat(smtp.hello())
                     .noneMatch(line -> line.substring(4).startsWith("AUTH"));
             assertThat(smtp.command("AUTH PLAIN " + plain(USER, PASSWORD))).singleElement().asString()
                     .startsWith("503 5.5.1 Error: authentication not enabled");
@@ -221,16 +217,14 @@ class PostfixInteropTest {
         String expired = endpoint.issue(IntrospectionEndpoint.inactiveClaims());
 
         try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            assertThat(smtp.command("EHLO client.example.test"))
+            assertThat(smtp.hello())
                     .anyMatch(line -> line.substring(4).startsWith("AUTH ") && line.contains("XOAUTH2")
                             && line.contains("OAUTHBEARER"));
             assertThat(smtp.command("AUTH XOAUTH2 " + xoauth2(USER, valid))).singleElement().asString()
                     .startsWith("235 2.7.0 ");
         }
         try (Dialogue smtp = Dialogue.implicitTls(postfix.port(SUBMISSIONS))) {
-            assertThat(smtp.reply()).startsWith("220 ");
-            smtp.command("EHLO client.example.test");
+            smtp.hello();
             // a rejected token: Dovecot's JSON error as a 334 challenge (as Gmail does), then 535 once answered
             List<String> challenge = smtp.command("AUTH XOAUTH2 " + xoauth2(USER, expired));
             assertThat(challenge).singleElement().asString().startsWith("334 ");
@@ -318,6 +312,12 @@ class PostfixInteropTest {
                     .createSocket(socket, HOST, socket.getPort(), true);
             tls.startHandshake();
             use(tls);
+        }
+
+        /** Reads the greeting, which must be 220, and says EHLO: the EHLO reply. */
+        List<String> hello() throws IOException {
+            assertThat(reply()).startsWith("220 ");
+            return command("EHLO client.example.test");
         }
 
         /** The first line of the next reply (the greeting). */
