@@ -184,6 +184,7 @@ public final class DovecotServer extends PrivateServer<DovecotServer.Listener> {
         private URI introspectionUrl;
         private String tokenAudience;
         private String tokenScope;
+        private Path postfixAuthSocket;
 
         private Builder() {
         }
@@ -332,6 +333,22 @@ public final class DovecotServer extends PrivateServer<DovecotServer.Listener> {
             return this;
         }
 
+        /**
+         * Lets Postfix's SMTP server authenticate its clients through this Dovecot ({@code smtpd_sasl_type =
+         * dovecot}): an auth client socket at {@code socket}, for the user {@code postfix} only, as Dovecot's stock
+         * {@code conf.d/10-master.conf} suggests ("Postfix smtp-auth"). Every other setting, the failure delay
+         * included, stays as it is; Postfix's logins are logged as {@code service=smtp}. See
+         * {@link PostfixServer#saslSocket()}.
+         */
+        public Builder postfixAuthSocket(Path socket) {
+            if (!socket.isAbsolute() || socket.toString().chars().anyMatch(c -> Character.isWhitespace(c)
+                    || Character.isISOControl(c) || c == '{' || c == '}')) {
+                throw new IllegalArgumentException("an absolute path without white space or braces: " + socket);
+            }
+            this.postfixAuthSocket = socket;
+            return this;
+        }
+
         private Builder address(String address, Listener... listeners) {
             plan.bind(address, listeners);
             return this;
@@ -456,6 +473,10 @@ public final class DovecotServer extends PrivateServer<DovecotServer.Listener> {
                 // a token user has no entry in the users file: a mailbox of their own, all the same
                 conf.append("userdb {\n  driver = static\n  args = uid=").append(MAIL_USER).append(" gid=")
                         .append(MAIL_GROUP).append(" home=").append(mail).append("/%u\n}\n");
+            }
+            if (postfixAuthSocket != null) {
+                conf.append("service auth {\n  unix_listener ").append(postfixAuthSocket).append(" {\n")
+                        .append("    mode = 0660\n    user = postfix\n    group = postfix\n  }\n}\n");
             }
             if (certificates != null) {
                 Path cert = write(directory.resolve("server-chain.pem"), certificates.serverCertificateChainPem());
