@@ -51,33 +51,27 @@ class PostfixSubmissionInteropTest {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration LOG_WAIT = Duration.ofSeconds(10);
 
+    private PostfixWithDovecot servers;
     private PostfixServer postfix;
     private DovecotServer dovecot;
 
     private void start(Consumer<PostfixServer.Builder> setup) {
-        PostfixServer.Builder builder = PostfixServer.builder().tls(CERTIFICATES);
-        setup.accept(builder);
-        postfix = builder.start();
-        dovecot = DovecotServer.builder().user(USER, PASSWORD).tls(CERTIFICATES)
-                .postfixAuthSocket(postfix.saslSocket()).start();
+        servers = PostfixWithDovecot.start(CERTIFICATES, USER, PASSWORD, setup, dovecotSetup -> { });
+        postfix = servers.postfix();
+        dovecot = servers.dovecot();
     }
 
     @AfterEach
     void nothingWasSubmittedAndStop() {
+        if (servers == null) {
+            return;
+        }
         try {
-            if (postfix != null) {
-                assertThat(postfix.queueListing()).isEqualTo("Mail queue is empty");
-                assertThat(postfix.logLines()).as("what Postfix logged")
-                        .noneMatch(line -> line.contains(" mail=") || line.contains(" rcpt=")
-                                || line.contains(" data=") || line.contains("NOQUEUE") || line.contains(PASSWORD));
-            }
+            assertThat(postfix.logLines()).as("what Postfix logged")
+                    .noneMatch(line -> line.contains(" mail=") || line.contains(" rcpt=") || line.contains(" data=")
+                            || line.contains("NOQUEUE") || line.contains(PASSWORD));
         } finally {
-            if (dovecot != null) {
-                dovecot.close();
-            }
-            if (postfix != null) {
-                postfix.close();
-            }
+            servers.close();
         }
     }
 
