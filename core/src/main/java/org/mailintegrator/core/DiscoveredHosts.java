@@ -59,6 +59,15 @@ public final class DiscoveredHosts {
         return endpoints;
     }
 
+    /**
+     * The servers found for {@code protocol}, in discovery's order, each with its provenance: e.g.
+     * {@code endpoints(MailProtocol.SMTP)} for where the account sends mail.
+     */
+    public List<Endpoint> endpoints(MailProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        return endpoints.stream().filter(e -> e.candidate().protocol() == protocol).toList();
+    }
+
     /** Whether no server was found (a domain may still say what it does not offer). */
     public boolean isEmpty() {
         return endpoints.isEmpty();
