@@ -54,7 +54,10 @@ public final class DiscoveredHosts {
         return domain;
     }
 
-    /** Every server found, most preferred source first, each once. */
+    /**
+     * Every server found, each once: the incoming ones (IMAP, POP3) from the source that decided them and the
+     * outgoing ones (SMTP) from the source that decided those, each source's servers in its own order.
+     */
     public List<Endpoint> endpoints() {
         return endpoints;
     }

@@ -38,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * Finds an account's servers from its address, for {@code Integrator.builder().discovery(Discovery.standard())}.
  *
  * <p>The sources run concurrently and are decided by priority: the provider's autoconfig over HTTPS, DNS SRV
- * records (RFC 6186), the bundled snapshot of Mozilla's ISPDB, the MX records looked up in those sources, and
- * guesses ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). A source's answer wins once every higher
- * one has answered or failed; lower ones are then cancelled. Each source has its own deadline and the whole search
+ * records (RFC 6186, RFC 8314), the bundled snapshot of Mozilla's ISPDB, the MX records looked up in those sources,
+ * and guesses ({@code imap.}, {@code pop.}, {@code smtp.}, {@code mail.}, the bare domain). Incoming servers (IMAP,
+ * POP3) and outgoing ones (SMTP submission) are decided apart: each by the first source, in priority order, that
+ * names a server for it or withdraws one of its services, once every higher one has answered or failed. The search
+ * ends when the directions the integration needs ({@link DiscoveryContext#protocols()}) are decided; lower sources
+ * are then cancelled. Each source has its own deadline and the whole search
  * has one (default {@value #DEFAULT_DEADLINE_MILLIS} ms), whatever DNS and HTTP do. Every server carries its
  * {@link org.mailintegrator.core.Provenance}; the integrator gives credentials only to trusted ones, to hosts
  * within the address's domain, or to hosts the caller approves.
@@ -396,7 +399,7 @@ public final class Discovery implements HostDiscovery {
             return this;
         }
 
-        /** Does not guess names ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). */
+        /** Does not guess names ({@code imap.}, {@code pop.}, {@code smtp.}, {@code mail.}, the bare domain). */
         public Builder withoutGuesses() {
             this.guesses = false;
             return this;
