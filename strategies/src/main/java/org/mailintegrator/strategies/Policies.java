@@ -10,6 +10,7 @@ import static org.mailintegrator.core.Security.STARTTLS;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
@@ -49,52 +50,57 @@ public final class Policies {
     /** Port 25 is server-to-server relay: a submission chain tries it only when the caller's policy lists it. */
     private static final int RELAY_PORT = 25;
 
-    private static final PreferencePolicy SUBMISSION = new PreferencePolicy() {
-        @Override
-        public List<ProtocolCandidate> candidates(MailAccount account) {
-            return SUBMISSION_PORTS.candidates(account);
-        }
-
-        @Override
-        public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
-            Set<ProtocolCandidate> chain = new LinkedHashSet<>();
-            if (account.givesHost(SMTP)) {
+    private static final PreferencePolicy SUBMISSION = new WithDiscovery("Policies.submission()", SUBMISSION_PORTS,
+            (account, discovered) -> {
+                Set<ProtocolCandidate> chain = new LinkedHashSet<>();
+                if (account.givesHost(SMTP)) {
+                    chain.addAll(SUBMISSION_PORTS.candidates(account));
+                }
+                discovered.endpoints(SMTP).stream().map(Endpoint::candidate)
+                        .filter(found -> found.port() != RELAY_PORT)
+                        .map(found -> found.security() == NONE
+                                ? ProtocolCandidate.of(SMTP, STARTTLS, found.host(), found.port()) : found)
+                        .forEach(chain::add);
                 chain.addAll(SUBMISSION_PORTS.candidates(account));
-            }
-            discovered.endpoints(SMTP).stream().map(Endpoint::candidate)
-                    .filter(found -> found.port() != RELAY_PORT)
-                    .map(found -> found.security() == NONE
-                            ? ProtocolCandidate.of(SMTP, STARTTLS, found.host(), found.port()) : found)
-                    .forEach(chain::add);
-            chain.addAll(SUBMISSION_PORTS.candidates(account));
-            return List.copyOf(chain);
+                return List.copyOf(chain);
+            });
+
+    private static final PreferencePolicy DISCOVERED = new WithDiscovery("Policies.discovered()", SECURE,
+            (account, discovered) -> {
+                // the incoming servers only: discovery may also find where the account sends mail
+                List<ProtocolCandidate> incoming = discovered.endpoints().stream().map(Endpoint::candidate)
+                        .filter(candidate -> candidate.protocol().isIncoming()).distinct().toList();
+                return incoming.isEmpty() ? SECURE.candidates(account, discovered) : incoming;
+            });
+
+    /** A policy that is {@code without} when discovery did not run, and {@code with} what it found when it did. */
+    private static final class WithDiscovery implements PreferencePolicy {
+        private final String name;
+        private final PreferencePolicy without;
+        private final BiFunction<MailAccount, DiscoveredHosts, List<ProtocolCandidate>> with;
+
+        WithDiscovery(String name, PreferencePolicy without,
+                BiFunction<MailAccount, DiscoveredHosts, List<ProtocolCandidate>> with) {
+            this.name = name;
+            this.without = without;
+            this.with = with;
         }
 
-        @Override
-        public String toString() {
-            return "Policies.submission()";
-        }
-    };
-
-    private static final PreferencePolicy DISCOVERED = new PreferencePolicy() {
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account) {
-            return SECURE.candidates(account);
+            return without.candidates(account);
         }
 
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
-            // the incoming servers only: discovery may also find where the account sends mail
-            List<ProtocolCandidate> incoming = discovered.endpoints().stream().map(Endpoint::candidate)
-                    .filter(candidate -> candidate.protocol().isIncoming()).distinct().toList();
-            return incoming.isEmpty() ? SECURE.candidates(account, discovered) : incoming;
+            return with.apply(account, discovered);
         }
 
         @Override
         public String toString() {
-            return "Policies.discovered()";
+            return name;
         }
-    };
+    }
 
     private Policies() {
     }
