@@ -54,9 +54,21 @@ public final class DiscoveredHosts {
         return domain;
     }
 
-    /** Every server found, most preferred source first, each once. */
+    /**
+     * Every server found, each once: the incoming ones (IMAP, POP3) from the source that decided them and the
+     * outgoing ones (SMTP) from the source that decided those, each source's servers in its own order.
+     */
     public List<Endpoint> endpoints() {
         return endpoints;
+    }
+
+    /**
+     * The servers found for {@code protocol}, in discovery's order, each with its provenance: e.g.
+     * {@code endpoints(MailProtocol.SMTP)} for where the account sends mail.
+     */
+    public List<Endpoint> endpoints(MailProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        return endpoints.stream().filter(e -> e.candidate().protocol() == protocol).toList();
     }
 
     /** Whether no server was found (a domain may still say what it does not offer). */

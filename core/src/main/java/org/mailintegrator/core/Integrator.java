@@ -246,7 +246,8 @@ public final class Integrator {
         }
 
         /**
-         * Finds the servers from the address when the caller gives no host: typically
+         * Finds the servers from the address when the caller gives no host for a protocol the policy lists (an
+         * incoming policy needs IMAP and POP3 hosts, {@code Policies.submission()} an SMTP host): typically
          * {@code org.mailintegrator.discovery.Discovery.standard()} (artifact {@code mailintegrator-discovery}).
          * What it finds is offered to the policy ({@link PreferencePolicy#candidates(MailAccount, DiscoveredHosts)});
          * credentials go only to hosts within the address's domain, hosts from a trusted source, or hosts

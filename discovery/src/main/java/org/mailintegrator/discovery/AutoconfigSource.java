@@ -17,8 +17,8 @@ import org.mailintegrator.core.Provenance;
  * provider learns only that someone looks up its domain; placeholders in the document are filled in locally. Both
  * URLs are fetched concurrently and the first good answer in the order above wins (the first URL's answer is
  * waited for, within the deadline, before the second one's is taken), so the result does not depend on which
- * server is faster. A good answer is status 200 with a well-formed document naming at least one usable IMAP or
- * POP3 server. Redirects are not followed; bodies are capped at 1 MiB (see {@link CappedHttp}).
+ * server is faster. A good answer is status 200 with a well-formed document naming at least one usable IMAP, POP3
+ * or SMTP server. Redirects are not followed; bodies are capped at 1 MiB (see {@link CappedHttp}).
  *
  * <p>Servers from an HTTPS URL are trusted: the document comes from the domain's own web server, authenticated by
  * its certificate under the integrator's TLS context. The plain {@code http://} variants are asked only when the

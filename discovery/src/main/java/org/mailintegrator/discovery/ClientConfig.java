@@ -37,8 +37,9 @@ import org.xml.sax.SAXParseException;
 
 /**
  * A provider's document in Thunderbird's clientConfig 1.1 format, as autoconfig servers and Mozilla's ISPDB serve
- * it: the domains the provider declares, its incoming IMAP and POP3 servers in document order with the ways of
- * signing in each lists ({@code <authentication>}), and the provider's OAuth2 sign-in data ({@code <oAuth2>}).
+ * it: the domains the provider declares, its incoming IMAP and POP3 servers ({@code <incomingServer>}) and its
+ * outgoing SMTP servers ({@code <outgoingServer type="smtp">}) in document order with the ways of signing in each
+ * lists ({@code <authentication>}), and the provider's OAuth2 sign-in data ({@code <oAuth2>}).
  *
  * <p>Authentication values map as Thunderbird reads them: {@code password-cleartext}, {@code password-encrypted},
  * their old names {@code plain} and {@code secure}, and {@code NTLM} are {@link Authentication#PASSWORD};
@@ -50,7 +51,8 @@ import org.xml.sax.SAXParseException;
  *
  * <p>Parsing is defensive: documents larger than {@link #MAX_BYTES} are rejected before parsing, any DOCTYPE is
  * rejected (so no DTD, external entity or entity expansion is ever processed), and servers this library cannot use
- * (other types such as {@code exchange}, unknown socket types, ports that are not numbers) are skipped with a note
+ * (other types such as {@code exchange}, an incoming {@code smtp} or an outgoing {@code imap}, unknown socket types,
+ * ports that are not numbers) are skipped with a note
  * rather than failing the document. Host names keep their placeholders until {@link #candidates(MailAccount)} fills
  * them in for an account.
  *
@@ -61,7 +63,7 @@ final class ClientConfig {
     static final int MAX_BYTES = 1 << 20;
 
     /**
-     * An incoming server as the document names it; {@code hostname} may hold placeholders, {@code authentication}
+     * A server as the document names it; {@code hostname} may hold placeholders, {@code authentication}
      * is empty when the document lists no known way of signing in.
      */
     record Server(MailProtocol protocol, Security security, String hostname, int port,
@@ -193,7 +195,10 @@ final class ClientConfig {
         return domains;
     }
 
-    /** The usable incoming servers, in document order, host names with their placeholders. */
+    /**
+     * The usable servers, in document order (each provider's incoming servers, then its outgoing ones), host names
+     * with their placeholders.
+     */
     List<Server> servers() {
         return servers;
     }
@@ -258,7 +263,7 @@ final class ClientConfig {
             Candidates found = parse(body).candidates(account);
             notes.addAll(found.notes());
             if (found.found().isEmpty()) {
-                notes.add("no usable IMAP or POP3 server in the document");
+                notes.add("no usable IMAP, POP3 or SMTP server in the document");
                 return null;
             }
             return found;
@@ -300,7 +305,13 @@ final class ClientConfig {
                 }
             }
             for (Element incoming : children(provider, "incomingServer")) {
-                Server server = server(incoming, notes);
+                Server server = server(incoming, true, notes);
+                if (server != null) {
+                    servers.add(server);
+                }
+            }
+            for (Element outgoing : children(provider, "outgoingServer")) {
+                Server server = server(outgoing, false, notes);
                 if (server != null) {
                     servers.add(server);
                 }
@@ -336,10 +347,10 @@ final class ClientConfig {
         }
     }
 
-    /** The known ways of signing in that {@code incoming}'s {@code <authentication>} elements list. */
-    private static Set<Authentication> authentication(Element incoming) {
+    /** The known ways of signing in that {@code server}'s {@code <authentication>} elements list. */
+    private static Set<Authentication> authentication(Element server) {
         Set<Authentication> methods = EnumSet.noneOf(Authentication.class);
-        for (Element element : children(incoming, "authentication")) {
+        for (Element element : children(server, "authentication")) {
             switch (element.getTextContent().strip().toLowerCase(Locale.ROOT)) {
                 case "password-cleartext":
                 case "plain":
@@ -358,8 +369,9 @@ final class ClientConfig {
         return methods;
     }
 
-    private static @Nullable Server server(Element incoming, List<String> notes) {
-        String type = incoming.getAttribute("type").strip();
+    /** The server an {@code <incomingServer>} ({@code incoming}) or {@code <outgoingServer>} element names. */
+    private static @Nullable Server server(Element element, boolean incoming, List<String> notes) {
+        String type = element.getAttribute("type").strip();
         MailProtocol protocol;
         switch (type.toLowerCase(Locale.ROOT)) {
             case "imap":
@@ -368,14 +380,22 @@ final class ClientConfig {
             case "pop3":
                 protocol = MailProtocol.POP3;
                 break;
+            case "smtp":
+                protocol = MailProtocol.SMTP;
+                break;
             default:
-                notes.add("skipped an incoming server of type \"" + abbreviate(type) + "\": only imap and pop3 are"
-                        + " used");
-                return null;
+                protocol = null;
+                break;
         }
-        String hostname = text(incoming, "hostname");
-        String portText = text(incoming, "port");
-        String socketType = text(incoming, "socketType");
+        if (protocol == null || protocol.isIncoming() != incoming) {
+            notes.add("skipped an " + (incoming ? "incoming server of type \"" + abbreviate(type)
+                    + "\": only imap and pop3 are used" : "outgoing server of type \"" + abbreviate(type)
+                    + "\": only smtp is used"));
+            return null;
+        }
+        String hostname = text(element, "hostname");
+        String portText = text(element, "port");
+        String socketType = text(element, "socketType");
         Security security;
         switch (socketType.toUpperCase(Locale.ROOT)) {
             case "SSL":
@@ -400,7 +420,7 @@ final class ClientConfig {
                     + abbreviate(portText) + "\" is not a number");
             return null;
         }
-        return new Server(protocol, security, hostname, port, authentication(incoming));
+        return new Server(protocol, security, hostname, port, authentication(element));
     }
 
     /** The trimmed text of the first child element called {@code name}, or empty. */

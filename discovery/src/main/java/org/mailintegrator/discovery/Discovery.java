@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +25,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.MailAccount;
+import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.internal.DaemonPools;
 import org.mailintegrator.core.internal.SystemTimeline;
 import org.mailintegrator.core.internal.Timeline;
@@ -35,9 +38,12 @@ import org.slf4j.LoggerFactory;
  * Finds an account's servers from its address, for {@code Integrator.builder().discovery(Discovery.standard())}.
  *
  * <p>The sources run concurrently and are decided by priority: the provider's autoconfig over HTTPS, DNS SRV
- * records (RFC 6186), the bundled snapshot of Mozilla's ISPDB, the MX records looked up in those sources, and
- * guesses ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). A source's answer wins once every higher
- * one has answered or failed; lower ones are then cancelled. Each source has its own deadline and the whole search
+ * records (RFC 6186, RFC 8314), the bundled snapshot of Mozilla's ISPDB, the MX records looked up in those sources,
+ * and guesses ({@code imap.}, {@code pop.}, {@code smtp.}, {@code mail.}, the bare domain). Incoming servers (IMAP,
+ * POP3) and outgoing ones (SMTP submission) are decided apart: each by the first source, in priority order, that
+ * names a server for it or withdraws one of its services, once every higher one has answered or failed. The search
+ * ends when the directions the integration needs ({@link DiscoveryContext#protocols()}) are decided; lower sources
+ * are then cancelled. Each source has its own deadline and the whole search
  * has one (default {@value #DEFAULT_DEADLINE_MILLIS} ms), whatever DNS and HTTP do. Every server carries its
  * {@link org.mailintegrator.core.Provenance}; the integrator gives credentials only to trusted ones, to hosts
  * within the address's domain, or to hosts the caller approves.
@@ -132,6 +138,8 @@ public final class Discovery implements HostDiscovery {
         }
         Answer[] answers = new Answer[sources.size()];
         DiscoveredHosts.Builder found = DiscoveredHosts.builder(account.domain());
+        Set<Direction> wanted = Direction.of(context.protocols());
+        Set<Direction> decided = EnumSet.noneOf(Direction.class);
         try {
             int next = 0;
             boolean cutOff = false;
@@ -141,10 +149,23 @@ public final class Discovery implements HostDiscovery {
                     Answer answer = answers[next];
                     answer.notes().forEach(found::note);
                     Findings findings = answer.findings();
-                    if (findings != null && findings.decides()) {
-                        addFound(findings, found);
-                        found.note(sources.get(next).name() + " decided, after " + millis(timeline.nanoTime() - start)
-                                + (next + 1 < sources.size() ? "; the sources below it were not needed" : ""));
+                    Set<Direction> decides = EnumSet.noneOf(Direction.class);
+                    if (findings != null) {
+                        for (Direction direction : Direction.values()) {
+                            if (!decided.contains(direction) && findings.decides(direction::covers)) {
+                                decides.add(direction);
+                            }
+                        }
+                        addFound(findings, decides, decided.isEmpty(), found);
+                    }
+                    decided.addAll(decides);
+                    boolean done = decided.containsAll(wanted);
+                    if (!decides.isEmpty()) {
+                        found.note(sources.get(next).name() + " decided" + (decides.containsAll(wanted) ? ""
+                                : " " + Direction.describe(decides)) + ", after " + millis(timeline.nanoTime() - start)
+                                + (done && next + 1 < sources.size() ? "; the sources below it were not needed" : ""));
+                    }
+                    if (done) {
                         return built(found);
                     }
                     next++;
@@ -197,18 +218,65 @@ public final class Discovery implements HostDiscovery {
         DiscoveredHosts.Builder alone = DiscoveredHosts.builder(account.domain());
         Findings findings = answer.findings();
         if (findings != null) {
-            addFound(findings, alone);
+            addFound(findings, EnumSet.allOf(Direction.class), true, alone);
         }
         answer.notes().forEach(alone::note);
         context.sourceAnswered(source.name(), alone.build());
         return answer;
     }
 
-    /** Adds what {@code findings} found (servers, withdrawn services, OAuth2 data), not its notes, to {@code to}. */
-    private static void addFound(Findings findings, DiscoveredHosts.Builder to) {
-        findings.endpoints().forEach(to::add);
-        findings.notOffered().forEach(n -> to.notOffered(n.protocol(), n.security(), n.reason()));
-        findings.oauth2().ifPresent(signIn -> to.oauth2(signIn.provider(), signIn.provenance()));
+    /**
+     * Adds what {@code findings} found for {@code directions} (servers, withdrawn services), not its notes, to
+     * {@code to}; its OAuth2 data too when it decides a direction and {@code first} (no source decided before it).
+     */
+    private static void addFound(Findings findings, Set<Direction> directions, boolean first,
+            DiscoveredHosts.Builder to) {
+        findings.endpoints().stream().filter(e -> Direction.anyCovers(directions, e.candidate().protocol()))
+                .forEach(to::add);
+        findings.notOffered().stream().filter(n -> Direction.anyCovers(directions, n.protocol()))
+                .forEach(n -> to.notOffered(n.protocol(), n.security(), n.reason()));
+        if (first && !directions.isEmpty()) {
+            findings.oauth2().ifPresent(signIn -> to.oauth2(signIn.provider(), signIn.provenance()));
+        }
+    }
+
+    /**
+     * Where mail goes: each is decided by the first source, in priority order, that names a server for it or
+     * withdraws one of its services, so that a domain whose SRV records name only its submission server still has
+     * its incoming servers found by a lower source.
+     */
+    private enum Direction {
+        INCOMING("incoming mail"),
+        OUTGOING("outgoing mail");
+
+        private final String description;
+
+        Direction(String description) {
+            this.description = description;
+        }
+
+        boolean covers(MailProtocol protocol) {
+            return protocol.isIncoming() == (this == INCOMING);
+        }
+
+        static boolean anyCovers(Set<Direction> directions, MailProtocol protocol) {
+            return directions.stream().anyMatch(direction -> direction.covers(protocol));
+        }
+
+        /** The directions {@code protocols} belong to. */
+        static Set<Direction> of(Set<MailProtocol> protocols) {
+            Set<Direction> directions = EnumSet.noneOf(Direction.class);
+            for (Direction direction : values()) {
+                if (protocols.stream().anyMatch(direction::covers)) {
+                    directions.add(direction);
+                }
+            }
+            return directions;
+        }
+
+        static String describe(Set<Direction> directions) {
+            return String.join(" and ", directions.stream().map(direction -> direction.description).toList());
+        }
     }
 
     private static Answer answerOf(Source source, Future<Findings> future) {
@@ -331,7 +399,7 @@ public final class Discovery implements HostDiscovery {
             return this;
         }
 
-        /** Does not guess names ({@code imap.}, {@code pop.}, {@code mail.}, the bare domain). */
+        /** Does not guess names ({@code imap.}, {@code pop.}, {@code smtp.}, {@code mail.}, the bare domain). */
         public Builder withoutGuesses() {
             this.guesses = false;
             return this;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailProtocol;
@@ -76,8 +77,17 @@ final class Findings {
         return List.copyOf(notes);
     }
 
-    /** Whether the source named a server or withdrew a service: an answer that decides. */
+    /** Whether the source named a server or withdrew a service, of any protocol. */
     boolean decides() {
-        return !endpoints.isEmpty() || !notOffered.isEmpty();
+        return decides(protocol -> true);
+    }
+
+    /**
+     * Whether the source named a server or withdrew a service of a protocol {@code among} accepts: an answer that
+     * decides for those protocols.
+     */
+    boolean decides(Predicate<MailProtocol> among) {
+        return endpoints.stream().anyMatch(e -> among.test(e.candidate().protocol()))
+                || notOffered.stream().anyMatch(n -> among.test(n.protocol()));
     }
 }

@@ -2,7 +2,8 @@ package org.mailintegrator.discovery;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,17 +23,20 @@ import org.mailintegrator.core.spi.HostResolver;
 
 /**
  * Guesses the usual server names of a domain and proposes those that resolve: {@code imap.<d>}, {@code pop.<d>},
- * {@code pop3.<d>}, {@code mail.<d>} and the bare domain, each looked up with the integrator's
- * {@link HostResolver} ({@code query.context().resolver()}).
+ * {@code pop3.<d>}, {@code smtp.<d>}, {@code mail.<d>} and the bare domain, each looked up with the integrator's
+ * {@link HostResolver} ({@code query.context().resolver()}); only the names of the protocols the query asks for
+ * ({@code query.context().protocols()}).
  *
  * <p>The order of the proposals, for the names that resolve: the IMAP names first, {@code imap.<d>},
  * {@code mail.<d>}, {@code <d>}, each with IMAP over implicit TLS on 993 and then IMAP with STARTTLS on 143; then
  * the POP3 names, {@code pop.<d>}, {@code pop3.<d>}, {@code mail.<d>}, {@code <d>}, each with POP3 over implicit
- * TLS on 995 and then POP3 with STARTTLS on 110. Dedicated names come before the generic ones because a host
- * called {@code imap.} is likelier to serve IMAP than the web server at the bare domain. Nothing is proposed
- * without TLS. Every proposal is untrusted: {@code Provenance.of(GUESS, "guess <name>", false)}.
+ * TLS on 995 and then POP3 with STARTTLS on 110; then the SMTP names, {@code smtp.<d>}, {@code mail.<d>},
+ * {@code <d>}, each with SMTP submission over implicit TLS on 465 and then with STARTTLS on 587 (RFC 8314). Dedicated
+ * names come before the generic ones because a host called {@code imap.} is likelier to serve IMAP than the web
+ * server at the bare domain. Nothing is proposed without TLS. Every proposal is untrusted:
+ * {@code Provenance.of(GUESS, "guess <name>", false)}.
  *
- * <p>The five names are looked up concurrently on a small shared pool of daemon threads (a resolver may block
+ * <p>The names are looked up concurrently on a small shared pool of daemon threads (a resolver may block
  * without honouring interruption, as the JDK's does); the source waits at most the query's timeout for them, and a
  * name not resolved by then counts as not resolving. Instances are immutable and thread-safe.
  */
@@ -42,27 +46,43 @@ final class GuessSource implements Source {
     private static final ThreadPoolExecutor LOOKUPS =
             DaemonPools.fixed("mailintegrator-guess", LOOKUP_THREADS, new ArrayBlockingQueue<>(QUEUED_LOOKUPS));
 
-    /** A guessed name's prefix ({@code ""} for the bare domain) and the protocols proposed on it. */
+    /** A guessed name: its prefix ({@code ""} for the bare domain). */
     private enum Guess {
-        IMAP_HOST("imap.", MailProtocol.IMAP),
-        POP_HOST("pop.", MailProtocol.POP3),
-        POP3_HOST("pop3.", MailProtocol.POP3),
-        MAIL_HOST("mail.", MailProtocol.IMAP, MailProtocol.POP3),
-        BARE("", MailProtocol.IMAP, MailProtocol.POP3);
+        IMAP_HOST("imap."),
+        POP_HOST("pop."),
+        POP3_HOST("pop3."),
+        SMTP_HOST("smtp."),
+        MAIL_HOST("mail."),
+        BARE("");
 
         private final String prefix;
-        private final List<MailProtocol> protocols;
 
-        Guess(String prefix, MailProtocol... protocols) {
+        Guess(String prefix) {
             this.prefix = prefix;
-            this.protocols = List.of(protocols);
         }
     }
 
-    /** The names in the order they are proposed for IMAP, then for POP3. */
-    private static final List<Guess> IMAP_ORDER = List.of(Guess.IMAP_HOST, Guess.MAIL_HOST, Guess.BARE);
-    private static final List<Guess> POP3_ORDER = List.of(Guess.POP_HOST, Guess.POP3_HOST, Guess.MAIL_HOST,
-            Guess.BARE);
+    /**
+     * What is proposed for each protocol, in this order: its names in the order they are proposed, each with its
+     * implicit-TLS port and then its STARTTLS port.
+     */
+    private enum Proposal {
+        IMAP(MailProtocol.IMAP, 993, 143, Guess.IMAP_HOST, Guess.MAIL_HOST, Guess.BARE),
+        POP3(MailProtocol.POP3, 995, 110, Guess.POP_HOST, Guess.POP3_HOST, Guess.MAIL_HOST, Guess.BARE),
+        SMTP(MailProtocol.SMTP, 465, 587, Guess.SMTP_HOST, Guess.MAIL_HOST, Guess.BARE);
+
+        private final MailProtocol protocol;
+        private final int tlsPort;
+        private final int startTlsPort;
+        private final List<Guess> names;
+
+        Proposal(MailProtocol protocol, int tlsPort, int startTlsPort, Guess... names) {
+            this.protocol = protocol;
+            this.tlsPort = tlsPort;
+            this.startTlsPort = startTlsPort;
+            this.names = List.of(names);
+        }
+    }
 
     @Override
     public String name() {
@@ -73,13 +93,17 @@ final class GuessSource implements Source {
     public Findings find(Query query) throws InterruptedException {
         HostResolver resolver = query.context().resolver();
         long deadline = System.nanoTime() + query.timeout().toNanos();
-        Map<Guess, CompletableFuture<Boolean>> lookups = new LinkedHashMap<>();
-        for (Guess guess : Guess.values()) {
-            lookups.put(guess, resolves(resolver, guess.prefix + query.domain()));
+        List<Proposal> proposals = Arrays.stream(Proposal.values())
+                .filter(proposal -> query.context().protocols().contains(proposal.protocol)).toList();
+        Map<Guess, CompletableFuture<Boolean>> lookups = new EnumMap<>(Guess.class);
+        for (Proposal proposal : proposals) {
+            for (Guess guess : proposal.names) {
+                lookups.computeIfAbsent(guess, g -> resolves(resolver, g.prefix + query.domain()));
+            }
         }
 
         Findings findings = new Findings();
-        Map<Guess, Boolean> resolved = new LinkedHashMap<>();
+        Map<Guess, Boolean> resolved = new EnumMap<>(Guess.class);
         try {
             for (Map.Entry<Guess, CompletableFuture<Boolean>> lookup : lookups.entrySet()) {
                 String name = lookup.getKey().prefix + query.domain();
@@ -90,8 +114,9 @@ final class GuessSource implements Source {
             throw e;
         }
 
-        propose(MailProtocol.IMAP, IMAP_ORDER, resolved, query.domain(), findings);
-        propose(MailProtocol.POP3, POP3_ORDER, resolved, query.domain(), findings);
+        for (Proposal proposal : proposals) {
+            propose(proposal, resolved, query.domain(), findings);
+        }
         return findings;
     }
 
@@ -112,19 +137,18 @@ final class GuessSource implements Source {
         return false;
     }
 
-    private static void propose(MailProtocol protocol, List<Guess> order, Map<Guess, Boolean> resolved,
-            String domain, Findings findings) {
-        for (Guess guess : order) {
-            if (!resolved.getOrDefault(guess, false) || !guess.protocols.contains(protocol)) {
+    private static void propose(Proposal proposal, Map<Guess, Boolean> resolved, String domain,
+            Findings findings) {
+        for (Guess guess : proposal.names) {
+            if (!resolved.getOrDefault(guess, false)) {
                 continue;
             }
             String name = guess.prefix + domain;
             Provenance provenance = Provenance.of(Provenance.Kind.GUESS, "guess " + name, false);
-            int tlsPort = protocol == MailProtocol.IMAP ? 993 : 995;
-            int startTlsPort = protocol == MailProtocol.IMAP ? 143 : 110;
-            findings.add(Endpoint.of(ProtocolCandidate.of(protocol, Security.IMPLICIT_TLS, name, tlsPort), provenance));
-            findings.add(Endpoint.of(ProtocolCandidate.of(protocol, Security.STARTTLS, name, startTlsPort),
-                    provenance));
+            findings.add(Endpoint.of(ProtocolCandidate.of(proposal.protocol, Security.IMPLICIT_TLS, name,
+                    proposal.tlsPort), provenance));
+            findings.add(Endpoint.of(ProtocolCandidate.of(proposal.protocol, Security.STARTTLS, name,
+                    proposal.startTlsPort), provenance));
         }
     }
 

@@ -20,35 +20,39 @@ import org.mailintegrator.core.Security;
 
 /**
  * Finds servers in the domain's SRV records (RFC 6186, with RFC 8314's implicit-TLS labels): looks up
- * {@code _imaps._tcp}, {@code _imap._tcp}, {@code _pop3s._tcp} and {@code _pop3._tcp} under the domain
- * concurrently, each bounded by the query's timeout.
+ * {@code _imaps._tcp}, {@code _imap._tcp}, {@code _pop3s._tcp} and {@code _pop3._tcp} for incoming mail and
+ * {@code _submissions._tcp} and {@code _submission._tcp} for outgoing mail under the domain concurrently (the names
+ * of the protocols the query asks for, {@code query.context().protocols()}), each bounded by the query's timeout.
  *
  * <ul>
- *   <li>{@code _imaps} and {@code _pop3s} name implicit-TLS servers; {@code _imap} and {@code _pop3} name servers
- *       that RFC 6186 has the client use with STARTTLS, so they are proposed with {@link Security#STARTTLS} and never
- *       with {@link Security#NONE}.
+ *   <li>{@code _imaps}, {@code _pop3s} and {@code _submissions} name implicit-TLS servers; {@code _imap},
+ *       {@code _pop3} and {@code _submission} name servers that RFC 6186 has the client use with STARTTLS, so they
+ *       are proposed with {@link Security#STARTTLS} and never with {@link Security#NONE}.
  *   <li>A name whose only record has the target {@code .} says the service is deliberately not offered
- *       (RFC 2782): the source withdraws it ({@link Findings#notOffered}); for {@code _imap} and {@code _pop3} both
- *       STARTTLS and cleartext are withdrawn. A {@code .} record next to real ones is ignored.
- *   <li>Order: by priority across all four names (RFC 6186 section 3.4 and RFC 8314 section 5.1 let the priority
- *       span the services), then, at equal priority, implicit-TLS IMAP, implicit-TLS POP3, IMAP, POP3; within one
- *       name by weight, highest first, then by target and port. RFC 2782 picks among records of equal priority at
+ *       (RFC 2782): the source withdraws it ({@link Findings#notOffered}); for {@code _imap}, {@code _pop3} and
+ *       {@code _submission} both STARTTLS and cleartext are withdrawn. A {@code .} record next to real ones is
+ *       ignored.
+ *   <li>Order: by priority across the names (RFC 6186 section 3.4 and RFC 8314 section 5.1 let the priority
+ *       span the services), then, at equal priority, implicit-TLS IMAP, implicit-TLS POP3, IMAP, POP3, implicit-TLS
+ *       submission, submission; within one name by weight, highest first, then by target and port. RFC 2782 picks among records of equal priority at
  *       random, in proportion to their weights; this source gives that selection's most likely order instead, so
  *       that the same records always give the same order (records of weight 0 come last, as RFC 2782 intends).
  *   <li>Provenance: {@code Provenance.of(SRV, "_imaps._tcp.<domain>", trusted)}, trusted only when the resolver
  *       said that answer was DNSSEC-authenticated ({@link DnsClient.Answer#authenticated()}).
  * </ul>
  *
- * <p>A lookup that fails is a note; when all four fail, {@link #find} throws. Instances are immutable and
+ * <p>A lookup that fails is a note; when every one fails, {@link #find} throws. Instances are immutable and
  * thread-safe; the lookups run on dnsjava's I/O thread, not the caller's.
  */
 final class SrvSource implements Source {
-    /** The four SRV labels, in the order of preference at equal priority. */
+    /** The SRV labels, in the order of preference at equal priority. */
     enum Service {
         IMAPS("_imaps", MailProtocol.IMAP, Security.IMPLICIT_TLS, "IMAP over TLS"),
         POP3S("_pop3s", MailProtocol.POP3, Security.IMPLICIT_TLS, "POP3 over TLS"),
         IMAP("_imap", MailProtocol.IMAP, Security.STARTTLS, "IMAP"),
-        POP3("_pop3", MailProtocol.POP3, Security.STARTTLS, "POP3");
+        POP3("_pop3", MailProtocol.POP3, Security.STARTTLS, "POP3"),
+        SUBMISSIONS("_submissions", MailProtocol.SMTP, Security.IMPLICIT_TLS, "mail submission over TLS"),
+        SUBMISSION("_submission", MailProtocol.SMTP, Security.STARTTLS, "mail submission");
 
         private final String label;
         private final MailProtocol protocol;
@@ -101,7 +105,9 @@ final class SrvSource implements Source {
         Duration timeout = query.timeout();
         Map<Service, CompletableFuture<DnsClient.Answer<DnsClient.Srv>>> lookups = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
-            lookups.put(service, dns.srvAsync(service.name(domain), timeout));
+            if (query.context().protocols().contains(service.protocol)) {
+                lookups.put(service, dns.srvAsync(service.name(domain), timeout));
+            }
         }
         try {
             // each lookup ends itself at the timeout; the margin only guards against a late scheduler
@@ -139,7 +145,7 @@ final class SrvSource implements Source {
             }
             read(service, name, answer, findings, found);
         }
-        if (failures.size() == Service.values().length) {
+        if (failures.size() == lookups.size()) {
             throw new IOException("no SRV lookup for " + domain + " succeeded: " + String.join("; ", failures));
         }
         found.sort(ORDER);

@@ -91,7 +91,9 @@ class AutoconfigSourceTest {
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
                         provenance, Set.of(Authentication.PASSWORD)),
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.example.org", 995),
-                        provenance, Set.of(Authentication.PASSWORD)));
+                        provenance, Set.of(Authentication.PASSWORD)),
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.example.org", 465),
+                        provenance));
         assertThat(findings.oauth2()).isEmpty();
         assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("\"exchange\""));
         assertThat(server.requests()).singleElement()
@@ -107,7 +109,7 @@ class AutoconfigSourceTest {
 
         Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, server.uri(PATH).toString(), true);
         assertThat(findings.endpoints()).extracting(Endpoint::authentication).containsExactly(
-                Set.of(Authentication.OAUTH2), Set.of(Authentication.PASSWORD));
+                Set.of(Authentication.OAUTH2), Set.of(Authentication.PASSWORD), Set.of());
         assertThat(findings.oauth2()).hasValueSatisfying(signIn -> {
             assertThat(signIn.provider().issuer()).isEqualTo("login.example.org");
             assertThat(signIn.provider().scopes()).containsExactly("https://mail.example.org/", "offline_access");
@@ -121,7 +123,7 @@ class AutoconfigSourceTest {
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
 
-        assertThat(findings.endpoints()).hasSize(2);
+        assertThat(findings.endpoints()).hasSize(3);
         assertThat(findings.endpoints().get(0).isOAuth2Only()).isTrue();
         assertThat(findings.oauth2()).isEmpty();
         assertThat(findings.notes()).contains("autoconfig " + server.uri(PATH)
@@ -145,7 +147,7 @@ class AutoconfigSourceTest {
 
         Findings findings = source(PATH, WELL_KNOWN).find(query(Duration.ofSeconds(10)));
 
-        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> assertThat(
+        assertThat(findings.endpoints()).hasSize(3).allSatisfy(endpoint -> assertThat(
                 endpoint.provenance().origin()).isEqualTo(server.uri(WELL_KNOWN).toString()));
         assertThat(findings.notes()).first().isEqualTo("autoconfig " + server.uri(PATH) + ": HTTP 404");
     }
@@ -167,7 +169,7 @@ class AutoconfigSourceTest {
         Findings findings = source(PATH, WELL_KNOWN).find(query(Duration.ofSeconds(10)));
 
         assertThat(findings.endpoints()).extracting(endpoint -> endpoint.candidate().host())
-                .containsExactly("imap.example.org", "pop.example.org");
+                .containsExactly("imap.example.org", "pop.example.org", "smtp.example.org");
     }
 
     @Test
@@ -275,7 +277,7 @@ class AutoconfigSourceTest {
 
         Findings findings = source(PATH).find(query(Duration.ofSeconds(10)));
 
-        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> {
+        assertThat(findings.endpoints()).hasSize(3).allSatisfy(endpoint -> {
             assertThat(endpoint.provenance().isTrusted()).isFalse();
             assertThat(endpoint.provenance().origin()).startsWith("http://");
         });
@@ -370,7 +372,7 @@ class AutoconfigSourceTest {
             Findings findings = new AutoconfigSource(domain -> List.of(byName()))
                     .find(query(named.clientSslContext(), resolver, Duration.ofSeconds(10)));
 
-            assertThat(findings.endpoints()).as(findings.notes().toString()).hasSize(2).allSatisfy(endpoint ->
+            assertThat(findings.endpoints()).as(findings.notes().toString()).hasSize(3).allSatisfy(endpoint ->
                     assertThat(endpoint.provenance()).isEqualTo(
                             Provenance.of(Provenance.Kind.AUTOCONFIG, byName().toString(), true)));
             assertThat(asked).containsExactly("autoconfig.example.org");

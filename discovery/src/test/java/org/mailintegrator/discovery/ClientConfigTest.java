@@ -103,8 +103,33 @@ class ClientConfigTest {
         assertThat(config.candidates(ACCOUNT).candidates()).containsExactly(
                 ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
                 ProtocolCandidate.of(MailProtocol.POP3, Security.STARTTLS, "pop.example.org", 110),
-                ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "imap.example.org", 143));
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.NONE, "imap.example.org", 143),
+                ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.example.org", 465));
         assertThat(config.notes()).isEmpty();
+    }
+
+    @Test
+    void outgoingSmtpServersAfterTheIncomingOnesWithTheirSecurityAndPlaceholders() throws IOException {
+        ClientConfig config = parse(document(server("imap", "imap.example.org", "993", "SSL")
+                + outgoing("smtp", "smtp.%EMAILDOMAIN%", "587", "STARTTLS")
+                + outgoing("smtp", "mail.example.org", "25", "plain")
+                + outgoing("exchange", "ews.example.org", "443", "SSL")
+                + server("smtp", "smtp.example.org", "465", "SSL")));
+
+        assertThat(config.candidates(ACCOUNT).candidates()).containsExactly(
+                ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
+                ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, "smtp.example.org", 587),
+                ProtocolCandidate.of(MailProtocol.SMTP, Security.NONE, "mail.example.org", 25),
+                ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.example.org", 465));
+        assertThat(config.servers().get(1).authentication()).containsExactly(Authentication.PASSWORD);
+        assertThat(config.notes()).containsExactly(
+                "skipped an incoming server of type \"smtp\": only imap and pop3 are used",
+                "skipped an outgoing server of type \"exchange\": only smtp is used");
+    }
+
+    /** An outgoing server that signs in with a password. */
+    static String outgoing(String type, String host, String port, String socketType) {
+        return server(type, host, port, socketType).replace("incomingServer", "outgoingServer");
     }
 
     @Test
@@ -117,7 +142,8 @@ class ClientConfigTest {
         assertThat(config.servers().get(0).hostname()).isEqualTo("mail.%EMAILDOMAIN%");
         ClientConfig.Candidates found = config.candidates(ACCOUNT);
         assertThat(found.candidates()).extracting(ProtocolCandidate::host)
-                .containsExactly("mail.example.org", "alice.pop.example.org", "alice@example.org");
+                .containsExactly("mail.example.org", "alice.pop.example.org", "alice@example.org",
+                        "smtp.example.org");
     }
 
     @Test
@@ -130,7 +156,8 @@ class ClientConfigTest {
                 + server("pop3", "pop.example.org", "995", "ssl")));
 
         assertThat(config.candidates(ACCOUNT).candidates()).containsExactly(
-                ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.example.org", 995));
+                ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.example.org", 995),
+                ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.example.org", 465));
         assertThat(config.notes()).hasSize(4)
                 .anySatisfy(note -> assertThat(note).contains("\"exchange\""))
                 .anySatisfy(note -> assertThat(note).contains("\"ews\""))
@@ -149,7 +176,8 @@ class ClientConfigTest {
 
         ClientConfig.Candidates found = config.candidates(ACCOUNT);
 
-        assertThat(found.candidates()).extracting(ProtocolCandidate::host).containsExactly("pop.example.org");
+        assertThat(found.candidates()).extracting(ProtocolCandidate::host).containsExactly("pop.example.org",
+                "smtp.example.org");
         assertThat(found.notes()).hasSize(4).allSatisfy(note -> assertThat(note).startsWith("skipped IMAP"));
     }
 
@@ -171,11 +199,12 @@ class ClientConfigTest {
                 Set.of(Authentication.PASSWORD),
                 Set.of(),
                 Set.of(Authentication.OAUTH2),
+                Set.of(),
                 Set.of());
         Provenance provenance = Provenance.of(Provenance.Kind.AUTOCONFIG, "https://example.org/config", true);
         List<Endpoint> endpoints = config.candidates(ACCOUNT).endpoints(provenance);
         assertThat(endpoints).extracting(Endpoint::isOAuth2Only)
-                .containsExactly(true, false, false, false, false, true, false);
+                .containsExactly(true, false, false, false, false, true, false, false);
         assertThat(endpoints.get(0)).isEqualTo(Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP,
                 Security.IMPLICIT_TLS, "imap.example.org", 993), provenance, Set.of(Authentication.OAUTH2)));
         assertThat(config.oauth2()).isEmpty();
@@ -223,7 +252,7 @@ class ClientConfigTest {
 
         assertThat(List.of(missing, plainHttp, notAUri, badScope)).allSatisfy(config -> {
             assertThat(config.oauth2()).isEmpty();
-            assertThat(config.servers()).hasSize(1);
+            assertThat(config.servers()).hasSize(2);
             assertThat(config.notes()).singleElement().asString().startsWith("ignored the <oAuth2> element");
         });
         assertThat(missing.notes().get(0)).contains("no <scope>, <tokenURL>");

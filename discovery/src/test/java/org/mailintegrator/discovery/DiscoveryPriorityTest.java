@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -163,6 +165,34 @@ class DiscoveryPriorityTest {
         assertThat(told.answer("hanging").notes()).containsExactly("hanging: no answer within the discovery deadline");
     }
 
+    @Test
+    void eachDirectionIsDecidedByTheFirstSourceThatNamesAServerForIt() {
+        Endpoint submission = Endpoint.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS,
+                "smtp.example.com", 465), Provenance.of(Provenance.Kind.SRV, "_submissions._tcp.example.com", false));
+        Endpoint ispdbSmtp = Endpoint.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS,
+                "smtp.provider.example", 587), Provenance.of(Provenance.Kind.ISPDB, "test ISPDB", true));
+        Source srv = source("srv", query -> new Findings().add(submission));
+        Source ispdb = source("ispdb", query -> new Findings().add(endpoint("imap.provider.example",
+                Provenance.Kind.ISPDB)).add(ispdbSmtp));
+        Source guess = source("guess", query -> new Findings().add(endpoint("mail.example.com",
+                Provenance.Kind.GUESS)));
+        Discovery discovery = new Discovery(List.of(srv, ispdb, guess), Duration.ofSeconds(5));
+
+        DiscoveredHosts both = discovery.discover(ACCOUNT, context().withProtocols(EnumSet.allOf(MailProtocol.class)));
+        DiscoveredHosts incoming = discovery.discover(ACCOUNT, context());
+
+        assertThat(both.endpoints(MailProtocol.SMTP)).containsExactly(submission);
+        assertThat(both.endpoints(MailProtocol.IMAP)).extracting(e -> e.candidate().host())
+                .containsExactly("imap.provider.example");
+        assertThat(both.notes())
+                .anyMatch(note -> note.startsWith("srv decided outgoing mail, after"))
+                .anyMatch(note -> note.startsWith("ispdb decided incoming mail, after")
+                        && note.endsWith("the sources below it were not needed"));
+        assertThat(incoming.endpoints(MailProtocol.IMAP)).as("a withdrawn or found submission server does not"
+                + " decide for incoming mail").extracting(e -> e.candidate().host())
+                .containsExactly("imap.provider.example");
+    }
+
     /** What a discovery told its context, in order. */
     private static final class Told implements DiscoveryContext.SourceListener {
         final CountDownLatch lowerTold = new CountDownLatch(1);
@@ -249,7 +279,8 @@ class DiscoveryPriorityTest {
 
     private static DiscoveryContext context() {
         try {
-            return DiscoveryContext.of(SSLContext.getDefault(), HostResolver.SYSTEM);
+            return DiscoveryContext.of(SSLContext.getDefault(), HostResolver.SYSTEM)
+                    .withProtocols(Set.of(MailProtocol.IMAP, MailProtocol.POP3));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

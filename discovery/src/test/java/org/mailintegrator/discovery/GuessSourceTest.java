@@ -3,6 +3,7 @@ package org.mailintegrator.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
+import static org.mailintegrator.core.MailProtocol.SMTP;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.STARTTLS;
 
@@ -47,6 +48,26 @@ class GuessSourceTest {
                 assertThat(endpoint.provenance().isTrusted()).isFalse());
         assertThat(findings.notes()).contains("guess pop.example.test: does not resolve",
                 "guess imap.example.test: resolves");
+    }
+
+    @Test
+    void smtpIsGuessedOnSmtpMailAndTheBareDomainWith465Then587() throws Exception {
+        HostResolver resolver = names("smtp.example.test", "mail.example.test", "example.test", "imap.example.test");
+
+        Findings findings = source.find(Queries.of("example.test", resolver, TIMEOUT, Set.of(SMTP)));
+
+        assertThat(findings.endpoints()).extracting(Endpoint::candidate).containsExactly(
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "smtp.example.test", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "smtp.example.test", 587),
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "mail.example.test", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "mail.example.test", 587),
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "example.test", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "example.test", 587));
+        assertThat(findings.endpoints()).allSatisfy(endpoint ->
+                assertThat(endpoint.provenance().isTrusted()).isFalse());
+        assertThat(findings.notes()).as("only the SMTP names are looked up").containsExactly(
+                "guess smtp.example.test: resolves", "guess mail.example.test: resolves",
+                "guess example.test: resolves");
     }
 
     @Test

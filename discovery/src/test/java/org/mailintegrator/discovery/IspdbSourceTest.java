@@ -84,6 +84,8 @@ class IspdbSourceTest {
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.gmail.com", 993),
                         provenance, both),
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "pop.gmail.com", 995),
+                        provenance, both),
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.gmail.com", 465),
                         provenance, both));
         assertThat(findings.oauth2()).contains(new Findings.SignIn(GOOGLE, provenance));
         assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("googlemail.com"));
@@ -98,7 +100,9 @@ class IspdbSourceTest {
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "outlook.office365.com",
                         993), provenance, Set.of(Authentication.OAUTH2)),
                 Endpoint.of(ProtocolCandidate.of(MailProtocol.POP3, Security.IMPLICIT_TLS, "outlook.office365.com",
-                        995), provenance, Set.of(Authentication.OAUTH2)));
+                        995), provenance, Set.of(Authentication.OAUTH2)),
+                Endpoint.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, "smtp-mail.outlook.com",
+                        587), provenance, Set.of(Authentication.OAUTH2)));
         assertThat(findings.oauth2()).contains(new Findings.SignIn(MICROSOFT, provenance));
         assertThat(findings.notes()).anySatisfy(note -> assertThat(note).contains("hotmail.com",
                 "the OAuth2 sign-in data is the ispdb/office365.com.xml entry's", "outlook.office365.com"));
@@ -108,10 +112,9 @@ class IspdbSourceTest {
     void microsoft365HasItsOwnOAuth2Data() throws Exception {
         Findings findings = new IspdbSource().find(query("alice@office365.com"));
 
-        assertThat(findings.endpoints()).hasSize(2).allSatisfy(endpoint -> {
-            assertThat(endpoint.candidate().host()).isEqualTo("outlook.office365.com");
-            assertThat(endpoint.isOAuth2Only()).isTrue();
-        });
+        assertThat(findings.endpoints()).extracting(endpoint -> endpoint.candidate().host())
+                .containsExactly("outlook.office365.com", "outlook.office365.com", "smtp.office365.com");
+        assertThat(findings.endpoints()).allSatisfy(endpoint -> assertThat(endpoint.isOAuth2Only()).isTrue());
         assertThat(findings.oauth2()).hasValueSatisfying(signIn -> assertThat(signIn.provider()).isEqualTo(MICROSOFT));
         assertThat(findings.notes()).noneSatisfy(note -> assertThat(note).contains("sign-in data is the"));
     }
@@ -166,7 +169,7 @@ class IspdbSourceTest {
     @Test
     void domainsMatchCaseInsensitively() throws Exception {
         assertThat(Ispdb.bundled().lookup("GoogleMail.COM.")).isPresent();
-        assertThat(new IspdbSource().find(query("alice@GMAIL.com")).endpoints()).hasSize(2);
+        assertThat(new IspdbSource().find(query("alice@GMAIL.com")).endpoints()).hasSize(3);
     }
 
     @Test
@@ -220,7 +223,7 @@ class IspdbSourceTest {
         Findings findings = new IspdbSource(() -> ispdb, null).find(query("bob@example.net"));
 
         assertThat(ispdb.snapshotDate()).isEqualTo(LocalDate.of(2024, 5, 7));
-        assertThat(findings.endpoints()).singleElement().satisfies(endpoint -> {
+        assertThat(findings.endpoints()).first().satisfies(endpoint -> {
             assertThat(endpoint.candidate().host()).isEqualTo("mail.example.net");
             assertThat(endpoint.provenance().origin()).isEqualTo("ISPDB snapshot of 2024-05-07");
         });
@@ -251,10 +254,10 @@ class IspdbSourceTest {
         Findings known = source.find(query("alice@known.example"));
 
         URI asked = server.uri("/v1.1/example.org");
-        assertThat(live.endpoints()).singleElement().isEqualTo(Endpoint.of(
+        assertThat(live.endpoints()).first().isEqualTo(Endpoint.of(
                 ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS, "imap.example.org", 993),
                 Provenance.of(Provenance.Kind.ISPDB, asked.toString(), true), Set.of(Authentication.PASSWORD)));
-        assertThat(known.endpoints()).singleElement().satisfies(endpoint -> assertThat(
+        assertThat(known.endpoints()).first().satisfies(endpoint -> assertThat(
                 endpoint.provenance().origin()).isEqualTo("ISPDB snapshot of 2024-05-06"));
         assertThat(server.requests()).containsExactly(URI.create("/v1.1/example.org"));
     }

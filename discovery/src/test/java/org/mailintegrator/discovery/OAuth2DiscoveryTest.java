@@ -234,7 +234,9 @@ class OAuth2DiscoveryTest {
             assertThat(provenance.kind()).isEqualTo(Provenance.Kind.ISPDB);
             assertThat(provenance.isTrusted()).isTrue();
         });
-        assertThat(found.endpoints()).hasSize(2).allSatisfy(endpoint -> assertThat(endpoint.authentication())
+        assertThat(found.endpoints()).extracting(endpoint -> endpoint.candidate().protocol())
+                .containsExactly(MailProtocol.IMAP, MailProtocol.POP3, MailProtocol.SMTP);
+        assertThat(found.endpoints()).allSatisfy(endpoint -> assertThat(endpoint.authentication())
                 .containsExactly(Authentication.PASSWORD, Authentication.OAUTH2));
     }
 

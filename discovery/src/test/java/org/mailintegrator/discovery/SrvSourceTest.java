@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.POP3;
+import static org.mailintegrator.core.MailProtocol.SMTP;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
@@ -11,6 +12,7 @@ import static org.mailintegrator.core.Security.STARTTLS;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +63,40 @@ class SrvSourceTest {
         assertThat(findings.notOffered()).isEmpty();
         assertThat(findings.notes()).hasSize(4)
                 .anySatisfy(note -> assertThat(note).startsWith("_imaps._tcp.example.test: 3 usable SRV records"));
+    }
+
+    @Test
+    void submissionRecordsNameTheOutgoingServersImplicitTlsFirstWhenSmtpIsAskedFor() throws Exception {
+        dns.srv("_submission._tcp.example.test", 0, 0, 587, "smtp.example.test")
+                .srv("_submissions._tcp.example.test", 0, 0, 465, "smtp.example.test")
+                .srv("_submissions._tcp.example.test", 5, 0, 465, "backup.example.test")
+                .srv("_imaps._tcp.example.test", 0, 0, 993, "imap.example.test");
+
+        Findings outgoing = source.find(Queries.of(DOMAIN, TIMEOUT, Set.of(SMTP)));
+        Findings incoming = source.find(Queries.of(DOMAIN, TIMEOUT));
+
+        assertThat(candidates(outgoing)).containsExactly(
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "smtp.example.test", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "smtp.example.test", 587),
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "backup.example.test", 465));
+        assertThat(outgoing.endpoints().get(0).provenance())
+                .isEqualTo(Provenance.of(Provenance.Kind.SRV, "_submissions._tcp.example.test", false));
+        assertThat(outgoing.notes()).hasSize(2);
+        assertThat(candidates(incoming)).as("only the names of the protocols asked for are looked up")
+                .containsExactly(ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap.example.test", 993));
+    }
+
+    @Test
+    void aDotTargetWithdrawsSubmission() throws Exception {
+        dns.srv("_submissions._tcp.example.test", 0, 0, 0, ".")
+                .srv("_submission._tcp.example.test", 0, 0, 587, "smtp.example.test");
+
+        Findings findings = source.find(Queries.of(DOMAIN, TIMEOUT, Set.of(SMTP)));
+
+        assertThat(candidates(findings)).containsExactly(
+                ProtocolCandidate.of(SMTP, STARTTLS, "smtp.example.test", 587));
+        assertThat(findings.notOffered()).containsExactly(new Findings.NotOffered(SMTP, IMPLICIT_TLS,
+                "_submissions._tcp.example.test says mail submission over TLS is not offered (SRV target \".\")"));
     }
 
     @Test

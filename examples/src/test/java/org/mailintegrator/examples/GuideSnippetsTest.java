@@ -92,6 +92,23 @@ class GuideSnippetsTest {
         return result;
     }
 
+    /**
+     * Compiled, not run: it asks real DNS and autoconfig servers. {@code SubmissionDiscoveryTest} (discovery module)
+     * runs the same policy and discovery against servers on loopback.
+     */
+    static IntegrationResult discoverOutgoing(String pw) {
+        // snippet:discovery-outgoing
+        Integrator sending = Integrator.builder()
+                .policy(Policies.submission())             // the caller's SMTP host, what was found, then 465/587
+                .discovery(Discovery.standard())
+                .build();
+        IntegrationResult result = sending.integrate(MailAccount.builder("bob@company.com").password(pw).build());
+        result.selected();                                  // e.g. SMTP/IMPLICIT_TLS smtp.company.com:465
+        result.attempts().get(0).provenance();              // e.g. SRV _submissions._tcp.company.com
+        // end-snippet
+        return result;
+    }
+
     private static boolean askTheUser(String host, Provenance provenance) {
         return false;
     }

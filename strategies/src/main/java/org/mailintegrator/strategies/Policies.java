@@ -7,7 +7,10 @@ import static org.mailintegrator.core.Security.IMPLICIT_TLS;
 import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiFunction;
 import org.mailintegrator.core.DiscoveredHosts;
 import org.mailintegrator.core.Endpoint;
 import org.mailintegrator.core.MailAccount;
@@ -39,30 +42,65 @@ public final class Policies {
             .then(POP3, NONE, 110)
             .build();
 
-    private static final PreferencePolicy SUBMISSION = ordered()
+    private static final PreferencePolicy SUBMISSION_PORTS = ordered()
             .then(SMTP, IMPLICIT_TLS, 465)
             .then(SMTP, STARTTLS, 587)
             .build();
 
-    private static final PreferencePolicy DISCOVERED = new PreferencePolicy() {
+    /** Port 25 is server-to-server relay: a submission chain tries it only when the caller's policy lists it. */
+    private static final int RELAY_PORT = 25;
+
+    private static final PreferencePolicy SUBMISSION = new WithDiscovery("Policies.submission()", SUBMISSION_PORTS,
+            (account, discovered) -> {
+                Set<ProtocolCandidate> chain = new LinkedHashSet<>();
+                if (account.givesHost(SMTP)) {
+                    chain.addAll(SUBMISSION_PORTS.candidates(account));
+                }
+                discovered.endpoints(SMTP).stream().map(Endpoint::candidate)
+                        .filter(found -> found.port() != RELAY_PORT)
+                        .map(found -> found.security() == NONE
+                                ? ProtocolCandidate.of(SMTP, STARTTLS, found.host(), found.port()) : found)
+                        .forEach(chain::add);
+                chain.addAll(SUBMISSION_PORTS.candidates(account));
+                return List.copyOf(chain);
+            });
+
+    private static final PreferencePolicy DISCOVERED = new WithDiscovery("Policies.discovered()", SECURE,
+            (account, discovered) -> {
+                // the incoming servers only: discovery may also find where the account sends mail
+                List<ProtocolCandidate> incoming = discovered.endpoints().stream().map(Endpoint::candidate)
+                        .filter(candidate -> candidate.protocol().isIncoming()).distinct().toList();
+                return incoming.isEmpty() ? SECURE.candidates(account, discovered) : incoming;
+            });
+
+    /** A policy that is {@code without} when discovery did not run, and {@code with} what it found when it did. */
+    private static final class WithDiscovery implements PreferencePolicy {
+        private final String name;
+        private final PreferencePolicy without;
+        private final BiFunction<MailAccount, DiscoveredHosts, List<ProtocolCandidate>> with;
+
+        WithDiscovery(String name, PreferencePolicy without,
+                BiFunction<MailAccount, DiscoveredHosts, List<ProtocolCandidate>> with) {
+            this.name = name;
+            this.without = without;
+            this.with = with;
+        }
+
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account) {
-            return SECURE.candidates(account);
+            return without.candidates(account);
         }
 
         @Override
         public List<ProtocolCandidate> candidates(MailAccount account, DiscoveredHosts discovered) {
-            // the incoming servers only: discovery may also find where the account sends mail
-            List<ProtocolCandidate> incoming = discovered.endpoints().stream().map(Endpoint::candidate)
-                    .filter(candidate -> candidate.protocol().isIncoming()).distinct().toList();
-            return incoming.isEmpty() ? SECURE.candidates(account, discovered) : incoming;
+            return with.apply(account, discovered);
         }
 
         @Override
         public String toString() {
-            return "Policies.discovered()";
+            return name;
         }
-    };
+    }
 
     private Policies() {
     }
@@ -130,15 +168,22 @@ public final class Policies {
      * to server relay) is tried only by a policy that lists it, e.g.
      * {@code Policies.ordered().then(SMTP, STARTTLS, 25)}. The incoming policies never list SMTP; integrate both
      * directions at once with {@link org.mailintegrator.core.IntegrationPair}.
+     *
+     * <p>With discovery (which runs when the caller gave no SMTP host): the SMTP servers discovery found, in
+     * discovery's order, on their own ports ({@code DiscoveredHosts.endpoints(MailProtocol.SMTP)}), then the two
+     * steps above on the account's SMTP host or the address's domain. A server found without TLS (an autoconfig
+     * {@code plain} entry) is tried with STARTTLS required on its port, so that no password crosses in cleartext;
+     * a server found on port 25 is left out. A host the caller gave for SMTP comes first.
      */
     public static PreferencePolicy submission() {
         return SUBMISSION;
     }
 
     /**
-     * The servers exactly as discovery found them, in discovery's order (the deciding source's own order), with
-     * their ports and security. Without discovery (or when it found nothing) it falls back to
-     * {@link #secure()}, BlackBerry's order without cleartext.
+     * The incoming servers exactly as discovery found them, in discovery's order (the deciding source's own order),
+     * with their ports and security. Without discovery (or when it found nothing) it falls back to
+     * {@link #secure()}, BlackBerry's order without cleartext. Where the account sends mail is
+     * {@link #submission()}'s, which also takes discovered servers.
      */
     public static PreferencePolicy discovered() {
         return DISCOVERED;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailintegrator.core.MailProtocol.IMAP;
 import static org.mailintegrator.core.MailProtocol.SMTP;
 import static org.mailintegrator.core.Security.IMPLICIT_TLS;
+import static org.mailintegrator.core.Security.NONE;
 import static org.mailintegrator.core.Security.STARTTLS;
 
 import java.util.List;
@@ -37,6 +38,39 @@ class SubmissionPolicyTest {
         assertThat(Policies.submission().candidates(account.toBuilder().host("mail.example.com").build()))
                 .as("without an SMTP host, the account's host, as the incoming policies do")
                 .extracting(ProtocolCandidate::host).containsOnly("mail.example.com");
+    }
+
+    @Test
+    void withDiscoveryTheSmtpServersFoundComeInDiscoverysOrderThenTheStandardPortsOnTheDomain() {
+        Provenance srv = Provenance.of(Provenance.Kind.SRV, "_submission._tcp.example.com", false);
+        DiscoveredHosts found = DiscoveredHosts.builder("example.com")
+                .add(Endpoint.of(ProtocolCandidate.of(IMAP, IMPLICIT_TLS, "imap.example.com", 993), ISPDB))
+                .add(Endpoint.of(ProtocolCandidate.of(SMTP, STARTTLS, "smtp.provider.example", 2587), srv))
+                .add(Endpoint.of(ProtocolCandidate.of(SMTP, NONE, "plain.provider.example", 587), ISPDB))
+                .add(Endpoint.of(ProtocolCandidate.of(SMTP, STARTTLS, "relay.provider.example", 25), ISPDB))
+                .add(Endpoint.of(ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "example.com", 465), ISPDB))
+                .build();
+
+        assertThat(Policies.submission().candidates(account, found)).containsExactly(
+                ProtocolCandidate.of(SMTP, STARTTLS, "smtp.provider.example", 2587),
+                ProtocolCandidate.of(SMTP, STARTTLS, "plain.provider.example", 587),
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "example.com", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "example.com", 587));
+        assertThat(Policies.submission().candidates(account, DiscoveredHosts.none("example.com")))
+                .isEqualTo(Policies.submission().candidates(account));
+    }
+
+    @Test
+    void withDiscoveryTheSmtpHostTheCallerGaveComesFirst() {
+        MailAccount withSmtpHost = account.toBuilder().host(SMTP, "smtp.example.com").build();
+        DiscoveredHosts found = DiscoveredHosts.builder("example.com")
+                .add(Endpoint.of(ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "smtp.provider.example", 465), ISPDB))
+                .build();
+
+        assertThat(Policies.submission().candidates(withSmtpHost, found)).containsExactly(
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "smtp.example.com", 465),
+                ProtocolCandidate.of(SMTP, STARTTLS, "smtp.example.com", 587),
+                ProtocolCandidate.of(SMTP, IMPLICIT_TLS, "smtp.provider.example", 465));
     }
 
     @Test

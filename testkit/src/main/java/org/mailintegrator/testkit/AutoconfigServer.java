@@ -112,12 +112,13 @@ public final class AutoconfigServer implements AutoCloseable {
     }
 
     /**
-     * A clientConfig 1.1 document of the provider of {@code domain}, naming {@code incoming} in that order as its
-     * incoming servers: type {@code imap} or {@code pop3}, socket type {@code SSL} (implicit TLS), {@code STARTTLS}
-     * or {@code plain}, the login being the whole address. Host names may hold Thunderbird's placeholders such as
+     * A clientConfig 1.1 document of the provider of {@code domain}, naming {@code servers} in that order: IMAP and
+     * POP3 ones as its incoming servers (type {@code imap} or {@code pop3}), SMTP ones as its outgoing servers
+     * ({@code <outgoingServer type="smtp">}); socket type {@code SSL} (implicit TLS), {@code STARTTLS} or
+     * {@code plain}, the login being the whole address. Host names may hold Thunderbird's placeholders such as
      * {@code %EMAILDOMAIN%}.
      */
-    public static String clientConfig(String domain, ProtocolCandidate... incoming) {
+    public static String clientConfig(String domain, ProtocolCandidate... servers) {
         Objects.requireNonNull(domain, "domain");
         StringBuilder xml = new StringBuilder()
                 .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -125,16 +126,17 @@ public final class AutoconfigServer implements AutoCloseable {
                 .append("  <emailProvider id=\"").append(escape(domain)).append("\">\n")
                 .append("    <domain>").append(escape(domain)).append("</domain>\n")
                 .append("    <displayName>").append(escape(domain)).append("</displayName>\n");
-        for (ProtocolCandidate server : incoming) {
-            Objects.requireNonNull(server, "incoming server");
-            xml.append("    <incomingServer type=\"").append(server.protocol().name().toLowerCase(Locale.ROOT))
-                    .append("\">\n")
+        for (ProtocolCandidate server : servers) {
+            Objects.requireNonNull(server, "server");
+            String element = server.protocol().isIncoming() ? "incomingServer" : "outgoingServer";
+            xml.append("    <").append(element).append(" type=\"")
+                    .append(server.protocol().name().toLowerCase(Locale.ROOT)).append("\">\n")
                     .append("      <hostname>").append(escape(server.host())).append("</hostname>\n")
                     .append("      <port>").append(server.port()).append("</port>\n")
                     .append("      <socketType>").append(socketType(server.security())).append("</socketType>\n")
                     .append("      <username>%EMAILADDRESS%</username>\n")
                     .append("      <authentication>password-cleartext</authentication>\n")
-                    .append("    </incomingServer>\n");
+                    .append("    </").append(element).append(">\n");
         }
         return xml.append("  </emailProvider>\n").append("</clientConfig>\n").toString();
     }

@@ -2,6 +2,7 @@ package org.mailintegrator.core.internal.engine;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One use case of an integrator for one account, run end to end:
  * <ol>
- *   <li>discovery, when the integrator has one and the caller gave no host; the listener hears it;</li>
+ *   <li>discovery, when the integrator has one and the caller gave no host for a protocol the policy lists; the
+ *       listener hears it;</li>
  *   <li>the policy's chain for the account, checked (not null, not empty, no null, no duplicate) before any
  *       network I/O;</li>
  *   <li>the candidates to try: the whole chain ({@link #execute()}, {@link #enqueue()}), the one a saved result
@@ -59,6 +61,7 @@ public final class IntegrationCall {
     private List<ProtocolCandidate> chain = List.of();
     private @Nullable Credentials credentials;
     private @Nullable IOException noToken;
+    private @Nullable Set<MailProtocol> toDiscover;
 
     /** @throws NullPointerException if {@code account} is null */
     public IntegrationCall(Engine engine, MailAccount account) {
@@ -163,8 +166,41 @@ public final class IntegrationCall {
     }
 
     private boolean needsDiscovery() {
-        return engine.settings().discovery() != null
-                && !(account.givesHost(MailProtocol.IMAP) && account.givesHost(MailProtocol.POP3));
+        return !toDiscover().isEmpty();
+    }
+
+    /**
+     * The protocols discovery must find servers for: those the policy lists for the account as given whose host the
+     * caller did not give (a submission policy needs an SMTP host, an incoming one IMAP and POP3 hosts); none
+     * without a discovery. A policy that lists nothing, or throws, without what discovery finds has every protocol
+     * looked for.
+     */
+    private Set<MailProtocol> toDiscover() {
+        Set<MailProtocol> protocols = toDiscover;
+        if (protocols == null) {
+            protocols = engine.settings().discovery() == null ? Set.of() : withoutGivenHost(listedProtocols());
+            toDiscover = protocols;
+        }
+        return protocols;
+    }
+
+    private Set<MailProtocol> listedProtocols() {
+        Set<MailProtocol> listed = EnumSet.noneOf(MailProtocol.class);
+        try {
+            List<ProtocolCandidate> candidates = engine.settings().policy().candidates(account);
+            if (candidates != null) {
+                candidates.stream().filter(Objects::nonNull).forEach(candidate -> listed.add(candidate.protocol()));
+            }
+        } catch (RuntimeException e) {
+            log.debug("The policy needs what discovery finds for {}: {}", account.emailAddress(), e.toString());
+        }
+        return listed.isEmpty() ? EnumSet.allOf(MailProtocol.class) : listed;
+    }
+
+    private Set<MailProtocol> withoutGivenHost(Set<MailProtocol> protocols) {
+        Set<MailProtocol> missing = EnumSet.copyOf(protocols);
+        missing.removeIf(account::givesHost);
+        return missing;
     }
 
     /**
@@ -176,8 +212,8 @@ public final class IntegrationCall {
         if (finder == null || !needsDiscovery()) {
             return null;
         }
-        return DiscoveryEvents.discover(finder, account, engine.discoveryContext(), engine.listener(),
-                this::integration);
+        return DiscoveryEvents.discover(finder, account, engine.discoveryContext().withProtocols(toDiscover()),
+                engine.listener(), this::integration);
     }
 
     /** Step 4: whether there are credentials to send; a token source is asked once per call. */

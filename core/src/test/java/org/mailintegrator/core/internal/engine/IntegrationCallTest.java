@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,7 +88,7 @@ class IntegrationCallTest {
         PreferencePolicy fromDiscovery = new PreferencePolicy() {
             @Override
             public List<ProtocolCandidate> candidates(MailAccount account) {
-                throw new AssertionError("discovery ran: the policy is given what it found");
+                return List.of(A); // without discovery: what tells the integrator that IMAP is needed
             }
 
             @Override
@@ -202,6 +203,35 @@ class IntegrationCallTest {
         assertThat(lookedUp).containsExactly("a.example", "b.example", "c.example");
         assertThat(result.attempts()).extracting(Attempt::outcome).containsOnly(Outcome.UNKNOWN_HOST);
         assertThat(heard).endsWith("integrationEnd 3");
+    }
+
+    @Test
+    void discoveryLooksForTheProtocolsThePolicyListsWhoseHostTheCallerDidNotGive() {
+        ProtocolCandidate smtp = ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "smtp.example.com",
+                465);
+        PreferencePolicy submission = account -> List.of(ProtocolCandidate.of(MailProtocol.SMTP,
+                Security.IMPLICIT_TLS, account.host(MailProtocol.SMTP), 465));
+        List<Set<MailProtocol>> asked = Collections.synchronizedList(new ArrayList<>());
+        UnaryOperator<IntegratorSettings.Builder> discovery = settings -> settings.discovery((a, context) -> {
+            asked.add(context.protocols());
+            return DiscoveredHosts.builder("example.com").add(Endpoint.of(smtp,
+                    Provenance.of(Provenance.Kind.SRV, "_submissions._tcp.example.com", false))).build();
+        });
+        MailAccount incomingHostsOnly = MailAccount.builder("dave@example.com").password("pw")
+                .host(MailProtocol.IMAP, "imap.example.com").host(MailProtocol.POP3, "pop.example.com").build();
+        MailAccount smtpHostGiven = MailAccount.builder("dave@example.com").password("pw")
+                .host(MailProtocol.SMTP, "mail.example.com").build();
+
+        IntegrationResult found = new IntegrationCall(engine(submission, discovery), incomingHostsOnly).execute();
+        IntegrationResult given = new IntegrationCall(engine(submission, discovery), smtpHostGiven).execute();
+        IntegrationResult incoming = new IntegrationCall(engine(CHAIN, discovery), incomingHostsOnly).execute();
+
+        assertThat(asked).as("only the submission integration without an SMTP host discovers")
+                .containsExactly(Set.of(MailProtocol.SMTP));
+        assertThat(found.attempts().get(0).candidate()).isEqualTo(smtp);
+        assertThat(given.discovered()).isEmpty();
+        assertThat(given.attempts().get(0).candidate().host()).isEqualTo("mail.example.com");
+        assertThat(incoming.discovered()).isEmpty();
     }
 
     private IntegrationCall call(PreferencePolicy policy, MailAccount account) {
