@@ -171,12 +171,30 @@ public final class MailIntegratorCli implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(command);
         commandLine.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE_ERROR
                 : NOT_INTEGRATED);
+        commandLine.setParameterExceptionHandler(MailIntegratorCli::usageError);
         commandLine.setExecutionExceptionHandler((e, line, parsed) -> {
             // an unexpected failure: its message, no stack trace (which could hold a value from the command line)
             line.getErr().println("Error: " + e);
             return NOT_INTEGRATED;
         });
         return commandLine;
+    }
+
+    /**
+     * Prints a usage error without repeating what could not be read: a stray argument may be a password typed
+     * where it does not belong.
+     */
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        if (e instanceof CommandLine.UnmatchedArgumentException) {
+            err.println("Error: unknown option or extra argument (not repeated here, in case it is a password). "
+                    + "Passwords come from " + Credentials.PASSWORD_VARIABLE + ", --password-file or the console.");
+        } else {
+            err.println(e.getMessage());
+        }
+        line.usage(err);
+        return USAGE_ERROR;
     }
 
     /** The version from the jar's manifest. */
