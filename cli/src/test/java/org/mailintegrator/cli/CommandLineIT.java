@@ -198,6 +198,17 @@ class CommandLineIT {
         assertThat(completion.stdout).contains("complete -F");
     }
 
+    @Test
+    void theLauncherScriptRunsTheJarNextToIt() throws Exception {
+        Path launcher = Path.of(System.getProperty("mailintegrator.cli.jar")).resolveSibling("mailintegrator");
+        Process process = new ProcessBuilder(launcher.toString(), "--version").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(output).startsWith("mailintegrator ");
+        assertThat(Files.readString(launcher.resolveSibling("mailintegrator_completion"))).contains("complete -F");
+    }
+
     private MailServerFixture.Builder fixture() {
         return MailServerFixture.builder().user(ADDRESS, PASSWORD);
     }

@@ -1,10 +1,9 @@
 /**
- * Runnable programs that show how to use Mail Integrator; copy from them.
+ * Programs that show how to use Mail Integrator; copy from them. The command-line tool is the {@code cli} module.
  *
  * <ul>
- *   <li>{@link org.mailintegrator.examples.IntegrateAccount}: integrates a real account from the command line, or,
- *       with no arguments, runs a demo against an embedded server with IMAP stopped.</li>
  *   <li>{@link org.mailintegrator.examples.CustomPolicyExample}: a preference policy of your own, as a lambda.</li>
+ *   <li>{@link org.mailintegrator.examples.MicrometerListener}: metrics built on the integration listener.</li>
  * </ul>
  */
 @NullMarked
