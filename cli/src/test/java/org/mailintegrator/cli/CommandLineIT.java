@@ -2,7 +2,9 @@ package org.mailintegrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -209,6 +211,49 @@ class CommandLineIT {
         assertThat(Files.readString(launcher.resolveSibling("mailintegrator_completion"))).contains("complete -F");
     }
 
+    @Test
+    void theFixtureCommandStartsAServerAndPrintsTheCommandThatIntegratesIt() throws Exception {
+        Path ca = directory.resolve("fixture-ca.pem");
+        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", jar(), "fixture", "--ca-file", ca.toString(),
+                "--stop", "imaps").redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put(Credentials.PASSWORD_VARIABLE, PASSWORD);
+        Process fixture = builder.start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(fixture.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String command = lines.readLine();
+            while (command != null && !command.startsWith("mailintegrator ")) {
+                command = lines.readLine();
+            }
+            assertThat(command).as("the printed command").isNotNull();
+            List<String> arguments = List.of(command.substring("mailintegrator ".length()).split(" "));
+
+            Run run = run(Map.of(Credentials.PASSWORD_VARIABLE, PASSWORD), append(arguments, "--json"));
+
+            assertThat(run.status).as(run.stderr).isZero();
+            IntegrationResult result = IntegrationResult.fromJson(run.stdout);
+            assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.REFUSED);
+            assertThat(result.selected()).hasValueSatisfying(selected ->
+                    assertThat(selected.protocol()).isEqualTo(MailProtocol.POP3));
+        } finally {
+            fixture.destroy();
+            assertThat(fixture.waitFor(30, TimeUnit.SECONDS)).as("the fixture ends when asked to").isTrue();
+        }
+    }
+
+    private static List<String> append(List<String> arguments, String... more) {
+        List<String> all = new ArrayList<>(arguments);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String jar() {
+        return System.getProperty("mailintegrator.cli.jar");
+    }
+
     private MailServerFixture.Builder fixture() {
         return MailServerFixture.builder().user(ADDRESS, PASSWORD);
     }
@@ -229,8 +274,7 @@ class CommandLineIT {
     }
 
     private static Run run(Map<String, String> environment, List<String> arguments) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", System.getProperty("mailintegrator.cli.jar")));
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar()));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove(Credentials.PASSWORD_VARIABLE);
