@@ -16,9 +16,12 @@ import static org.mailintegrator.interop.PostfixServer.Listener.SUBMISSIONS;
 
 import jakarta.mail.Transport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +53,8 @@ class PostfixSubmissionInteropTest {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration LOG_WAIT = Duration.ofSeconds(10);
+    /** Measurements of each variant in {@link #bothDirectionsTogetherTakeNoLongerThanTheSlowerAlone()}: odd. */
+    private static final int ROUNDS = 15;
 
     private PostfixWithDovecot servers;
     private PostfixServer postfix;
@@ -178,6 +183,64 @@ class PostfixSubmissionInteropTest {
         assertThat(both.outgoing().selected()).as(both.explain()).contains(smtp(IMPLICIT_TLS, SUBMISSIONS));
         MailIntegratorAssertions.assertThat(both.outgoing()).hasOutcomesThenNotNeeded(AUTHENTICATED);
         assertThat(postfix.awaitSessions(SUBMISSIONS, 1, LOG_WAIT)).singleElement().asString().contains("auth=1 ");
+    }
+
+    /**
+     * Both directions at once take about the time of the slower alone. One integration takes some 50 to 150 ms here,
+     * so a single measurement is at the mercy of the scheduler on a busy machine: each of the three is measured
+     * {@link #ROUNDS} times, in turn within each round (the order rotating), and the medians are compared.
+     */
+    @Test
+    void bothDirectionsTogetherTakeNoLongerThanTheSlowerAlone() {
+        start(builder -> { });
+        Integrator reading = Integrator.builder().policy(RoutedPolicy.to(dovecot, Policies.blackBerry()))
+                .sslContext(CERTIFICATES.clientSslContext()).connectTimeout(CONNECT_TIMEOUT)
+                .readTimeout(READ_TIMEOUT).build();
+        Integrator sending = submission(Policies.submission());
+        MailAccount account = MailAccount.builder(USER).password(PASSWORD).host(HOST).host(SMTP, HOST).build();
+        ProtocolCandidate imaps = ProtocolCandidate.of(IMAP, IMPLICIT_TLS, HOST,
+                dovecot.port(DovecotServer.Listener.IMAPS));
+        List<Supplier<Optional<ProtocolCandidate>>> variants = List.of(
+                () -> reading.integrate(account).selected(),
+                () -> sending.integrate(account).selected(),
+                () -> {
+                    IntegrationPair both = IntegrationPair.integrate(reading, sending, account);
+                    return both.isIntegrated() ? both.outgoing().selected() : Optional.empty();
+                });
+        List<Optional<ProtocolCandidate>> expected = List.of(Optional.of(imaps),
+                Optional.of(smtp(IMPLICIT_TLS, SUBMISSIONS)), Optional.of(smtp(IMPLICIT_TLS, SUBMISSIONS)));
+        for (int variant = 0; variant < variants.size(); variant++) {
+            // the first TLS handshakes and class loading, not measured
+            assertThat(variants.get(variant).get()).isEqualTo(expected.get(variant));
+        }
+        List<List<Long>> millis = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int turn = 0; turn < variants.size(); turn++) {
+                int variant = (round + turn) % variants.size();
+                long started = System.nanoTime();
+                Optional<ProtocolCandidate> selected = variants.get(variant).get();
+                millis.get(variant).add((System.nanoTime() - started) / 1_000_000);
+                assertThat(selected).as("variant %d, round %d", variant, round).isEqualTo(expected.get(variant));
+            }
+        }
+
+        long readingAlone = median(millis.get(0));
+        long sendingAlone = median(millis.get(1));
+        long together = median(millis.get(2));
+        String measured = String.format("medians of %d rounds: IMAP alone %d ms %s, SMTP alone %d ms %s, both "
+                + "together %d ms %s", ROUNDS, readingAlone, millis.get(0), sendingAlone, millis.get(1), together,
+                millis.get(2));
+        System.out.println("PostfixSubmissionInteropTest both directions: " + measured);
+        assertThat(together).as(measured).isLessThanOrEqualTo(Math.max(readingAlone, sendingAlone) * 11 / 10);
+        int sessions = 2 * (ROUNDS + 1);
+        assertThat(postfix.awaitSessions(SUBMISSIONS, sessions, LOG_WAIT)).hasSize(sessions)
+                .allSatisfy(session -> assertThat(session).contains("auth=1 "));
+        assertThat(postfix.sessions(SUBMISSION)).as("587 is not needed").isEmpty();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
     }
 
     @Test
