@@ -169,9 +169,11 @@ public final class SubmissionBenchmark {
                 long start = System.nanoTime();
                 if (scenario.bothDirections) {
                     IntegrationPair both = IntegrationPair.integrate(reading, sending, account);
-                    return new Run(since(start), both.incoming().selected(), both.outgoing().selected(), false);
+                    long millis = since(start);
+                    return new Run(millis, both.incoming().selected(), both.outgoing().selected(), false);
                 }
-                return new Run(since(start), Optional.empty(), sending.integrate(account).selected(), false);
+                Optional<ProtocolCandidate> outgoing = sending.integrate(account).selected();
+                return new Run(since(start), Optional.empty(), outgoing, false);
             };
             Supplier<Run> naive = () -> {
                 long start = System.nanoTime();
@@ -179,7 +181,8 @@ public final class SubmissionBenchmark {
                         ? NaiveLoop.walk(readingChain, USER, PASSWORD, CONNECT_TIMEOUT, READ_TIMEOUT, tls) : null;
                 ProtocolCandidate outgoing = NaiveLoop.walk(sendingChain, USER, PASSWORD, CONNECT_TIMEOUT,
                         READ_TIMEOUT, tls);
-                return new Run(since(start), Optional.ofNullable(incoming), Optional.ofNullable(outgoing), false);
+                long millis = since(start);
+                return new Run(millis, Optional.ofNullable(incoming), Optional.ofNullable(outgoing), false);
             };
             List<Run> libraryRuns = new ArrayList<>();
             List<Run> naiveRuns = new ArrayList<>();
