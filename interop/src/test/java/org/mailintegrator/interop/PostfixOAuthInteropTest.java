@@ -204,7 +204,8 @@ class PostfixOAuthInteropTest {
     }
 
     private String issue(boolean active) {
-        String token = endpoint.issue(active ? IntrospectionEndpoint.activeClaims(USER, AUDIENCE, "openid " + MAIL_SCOPE)
+        String token = endpoint.issue(active
+                ? IntrospectionEndpoint.activeClaims(USER, AUDIENCE, "openid " + MAIL_SCOPE)
                 : IntrospectionEndpoint.inactiveClaims());
         issued.add(token);
         return token;

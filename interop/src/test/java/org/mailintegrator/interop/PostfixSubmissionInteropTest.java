@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,8 +54,9 @@ class PostfixSubmissionInteropTest {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration LOG_WAIT = Duration.ofSeconds(10);
-    /** Measurements of each variant in {@link #bothDirectionsTogetherTakeNoLongerThanTheSlowerAlone()}: odd. */
-    private static final int ROUNDS = 15;
+    /** Measured rounds in {@link #bothDirectionsTogetherTakeAboutTheSlowerAlone()}, each odd (medians). */
+    private static final int UP_ROUNDS = 15;
+    private static final int DROPPED_ROUNDS = 5;
 
     private PostfixWithDovecot servers;
     private PostfixServer postfix;
@@ -169,9 +171,7 @@ class PostfixSubmissionInteropTest {
     @Test
     void bothDirectionsTogetherSelectDovecotsImapsAndPostfixs465() {
         start(builder -> { });
-        Integrator reading = Integrator.builder().policy(RoutedPolicy.to(dovecot, Policies.blackBerry()))
-                .sslContext(CERTIFICATES.clientSslContext()).connectTimeout(CONNECT_TIMEOUT)
-                .readTimeout(READ_TIMEOUT).build();
+        Integrator reading = reading(CERTIFICATES.clientSslContext());
         MailAccount account = MailAccount.builder(USER).password(PASSWORD).host(HOST).host(SMTP, HOST).build();
 
         IntegrationPair both = IntegrationPair.integrate(reading, submission(Policies.submission()), account);
@@ -186,56 +186,82 @@ class PostfixSubmissionInteropTest {
     }
 
     /**
-     * Both directions at once take about the time of the slower alone. One integration takes some 50 to 150 ms here,
-     * so a single measurement is at the mercy of the scheduler on a busy machine: each of the three is measured
-     * {@link #ROUNDS} times, in turn within each round (the order rotating), and the medians are compared.
+     * Both directions at once take about the time of the slower alone, not the sum. Each of the three (reading
+     * alone, sending alone, both) is measured in rounds, in turn within each round (the order rotating), and the
+     * medians are compared; the first run of each is not measured (class loading), and every run makes full TLS
+     * handshakes, as a first integration does ({@link TlsSessions}).
+     *
+     * <p>The 1.1 bound is asserted where the integrations' own latency dominates, as it does off loopback: with 465
+     * dropped, sending takes the connect timeout plus 587. With everything up on loopback the integrations are 20 to
+     * 70 ms, mostly CPU on this machine's two shared cores, which two at once share: there both together must take
+     * less than the two alone one after the other (the greeting of Postfix's 465 waits some 40 ms for the client's
+     * delayed acknowledgement of the handshake, time in which the other direction goes on).
      */
     @Test
-    void bothDirectionsTogetherTakeNoLongerThanTheSlowerAlone() {
+    void bothDirectionsTogetherTakeAboutTheSlowerAlone() {
         start(builder -> { });
-        Integrator reading = Integrator.builder().policy(RoutedPolicy.to(dovecot, Policies.blackBerry()))
-                .sslContext(CERTIFICATES.clientSslContext()).connectTimeout(CONNECT_TIMEOUT)
-                .readTimeout(READ_TIMEOUT).build();
-        Integrator sending = submission(Policies.submission());
+        SSLContext readingTls = CERTIFICATES.clientSslContext();
+        SSLContext sendingTls = CERTIFICATES.clientSslContext();
+        Integrator reading = reading(readingTls);
+        Integrator sending = submission(Policies.submission(), sendingTls);
         MailAccount account = MailAccount.builder(USER).password(PASSWORD).host(HOST).host(SMTP, HOST).build();
         ProtocolCandidate imaps = ProtocolCandidate.of(IMAP, IMPLICIT_TLS, HOST,
                 dovecot.port(DovecotServer.Listener.IMAPS));
-        List<Supplier<Optional<ProtocolCandidate>>> variants = List.of(
-                () -> reading.integrate(account).selected(),
-                () -> sending.integrate(account).selected(),
-                () -> {
-                    IntegrationPair both = IntegrationPair.integrate(reading, sending, account);
-                    return both.isIntegrated() ? both.outgoing().selected() : Optional.empty();
-                });
-        List<Optional<ProtocolCandidate>> expected = List.of(Optional.of(imaps),
-                Optional.of(smtp(IMPLICIT_TLS, SUBMISSIONS)), Optional.of(smtp(IMPLICIT_TLS, SUBMISSIONS)));
-        for (int variant = 0; variant < variants.size(); variant++) {
-            // the first TLS handshakes and class loading, not measured
-            assertThat(variants.get(variant).get()).isEqualTo(expected.get(variant));
-        }
-        List<List<Long>> millis = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int turn = 0; turn < variants.size(); turn++) {
-                int variant = (round + turn) % variants.size();
-                long started = System.nanoTime();
-                Optional<ProtocolCandidate> selected = variants.get(variant).get();
-                millis.get(variant).add((System.nanoTime() - started) / 1_000_000);
-                assertThat(selected).as("variant %d, round %d", variant, round).isEqualTo(expected.get(variant));
-            }
+        Runnable firstIntegration = () -> TlsSessions.forget(readingTls, sendingTls);
+
+        List<Long> everythingUp = timeEachAloneAndTogether(reading, sending, account, firstIntegration, imaps,
+                smtp(IMPLICIT_TLS, SUBMISSIONS), UP_ROUNDS, "everything up");
+        List<Long> dropped;
+        try (LoopbackDropRule rule = LoopbackDropRule.install(HOST, postfix.port(SUBMISSIONS))) {
+            dropped = timeEachAloneAndTogether(reading, sending, account, firstIntegration, imaps,
+                    smtp(STARTTLS, SUBMISSION), DROPPED_ROUNDS, "465 dropped");
         }
 
-        long readingAlone = median(millis.get(0));
-        long sendingAlone = median(millis.get(1));
-        long together = median(millis.get(2));
-        String measured = String.format("medians of %d rounds: IMAP alone %d ms %s, SMTP alone %d ms %s, both "
-                + "together %d ms %s", ROUNDS, readingAlone, millis.get(0), sendingAlone, millis.get(1), together,
-                millis.get(2));
+        String measured = String.format("medians, IMAP alone / SMTP alone / both together: everything up %s ms, 465 "
+                + "dropped %s ms", everythingUp, dropped);
         System.out.println("PostfixSubmissionInteropTest both directions: " + measured);
-        assertThat(together).as(measured).isLessThanOrEqualTo(Math.max(readingAlone, sendingAlone) * 11 / 10);
-        int sessions = 2 * (ROUNDS + 1);
-        assertThat(postfix.awaitSessions(SUBMISSIONS, sessions, LOG_WAIT)).hasSize(sessions)
+        assertThat(everythingUp.get(2)).as(measured).isLessThan(everythingUp.get(0) + everythingUp.get(1));
+        assertThat(dropped.get(2)).as(measured).isLessThanOrEqualTo(Math.max(dropped.get(0), dropped.get(1)) * 11 / 10);
+        assertThat(postfix.awaitSessions(SUBMISSIONS, 2 * (UP_ROUNDS + 1), LOG_WAIT))
                 .allSatisfy(session -> assertThat(session).contains("auth=1 "));
-        assertThat(postfix.sessions(SUBMISSION)).as("587 is not needed").isEmpty();
+        assertThat(postfix.awaitSessions(SUBMISSION, 2 * (DROPPED_ROUNDS + 1), LOG_WAIT))
+                .allSatisfy(session -> assertThat(session).contains("auth=1 "));
+    }
+
+    /**
+     * Times reading alone, sending alone and both together, {@code rounds} times each after one unmeasured run,
+     * each run after {@code beforeEach}, checking every selection; returns the three medians, in that order.
+     */
+    private static List<Long> timeEachAloneAndTogether(Integrator reading, Integrator sending, MailAccount account,
+            Runnable beforeEach, ProtocolCandidate incoming, ProtocolCandidate outgoing, int rounds,
+            String situation) {
+        List<Supplier<List<Optional<ProtocolCandidate>>>> variants = List.of(
+                () -> List.of(reading.integrate(account).selected()),
+                () -> List.of(sending.integrate(account).selected()),
+                () -> {
+                    IntegrationPair both = IntegrationPair.integrate(reading, sending, account);
+                    return List.of(both.incoming().selected(), both.outgoing().selected());
+                });
+        List<List<Optional<ProtocolCandidate>>> expected = List.of(List.of(Optional.of(incoming)),
+                List.of(Optional.of(outgoing)), List.of(Optional.of(incoming), Optional.of(outgoing)));
+        List<List<Long>> millis = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = -1; round < rounds; round++) {
+            for (int turn = 0; turn < variants.size(); turn++) {
+                int variant = Math.floorMod(round + turn, variants.size());
+                beforeEach.run();
+                long started = System.nanoTime();
+                List<Optional<ProtocolCandidate>> selected = variants.get(variant).get();
+                long took = (System.nanoTime() - started) / 1_000_000;
+                assertThat(selected).as("%s: variant %d, round %d", situation, variant, round)
+                        .isEqualTo(expected.get(variant));
+                if (round >= 0) {
+                    millis.get(variant).add(took);
+                }
+            }
+        }
+        System.out.printf("PostfixSubmissionInteropTest both directions, %s: IMAP alone %s, SMTP alone %s, both "
+                + "together %s ms%n", situation, millis.get(0), millis.get(1), millis.get(2));
+        return millis.stream().map(PostfixSubmissionInteropTest::median).toList();
     }
 
     private static long median(List<Long> values) {
@@ -274,10 +300,19 @@ class PostfixSubmissionInteropTest {
         System.out.println("PostfixSubmissionInteropTest row 8: " + measured);
     }
 
+    /** IMAP and POP3 against Dovecot, {@link Policies#blackBerry()}: the reading half of both directions. */
+    private Integrator reading(SSLContext tls) {
+        return Integrator.builder().policy(RoutedPolicy.to(dovecot, Policies.blackBerry())).sslContext(tls)
+                .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
+    }
+
     private Integrator submission(PreferencePolicy policy) {
-        return Integrator.builder().policy(RoutedPolicy.to(postfix, policy))
-                .sslContext(CERTIFICATES.clientSslContext()).connectTimeout(CONNECT_TIMEOUT)
-                .readTimeout(READ_TIMEOUT).build();
+        return submission(policy, CERTIFICATES.clientSslContext());
+    }
+
+    private Integrator submission(PreferencePolicy policy, SSLContext tls) {
+        return Integrator.builder().policy(RoutedPolicy.to(postfix, policy)).sslContext(tls)
+                .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
     }
 
     private ProtocolCandidate smtp(org.mailintegrator.core.Security security, Listener listener) {

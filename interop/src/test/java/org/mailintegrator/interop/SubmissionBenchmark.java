@@ -10,17 +10,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import org.mailintegrator.benchmarks.NaiveLoop;
 import org.mailintegrator.core.IntegrationPair;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
 import org.mailintegrator.core.ProtocolCandidate;
+import org.mailintegrator.core.Security;
 import org.mailintegrator.interop.PostfixServer.Listener;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.TestCertificates;
@@ -38,10 +41,12 @@ import org.mailintegrator.testkit.TestCertificates;
  *   <li><b>no AUTH offered</b> (Postfix's SASL off) and <b>STARTTLS stripped, 465 stopped</b>: where the naive loop
  *   "succeeds" without signing in.</li>
  * </ol>
- * Per variant: the median (and minimum to maximum) time of {@code repetitions} runs, alternating library and naive
- * loop after one untimed run of each; what the outgoing side selected; and whether Postfix saw a signed-in session
- * there ({@code auth=1} in its {@code disconnect} line of the newest session on the selected listener), which is
- * what "verified" must mean. Same connect and read timeouts for both. The naive loop's SMTP is what a hand-written
+ * Where the table has a target, the library is also timed with the reference: 587 alone (465 dropped: within
+ * 1.1 × (T + 587 alone)), each direction alone (both directions: within 1.1 × the slower alone). Per variant: the
+ * median (and minimum to maximum) time of {@code repetitions} runs, the variants in turn after one untimed run of
+ * each, every run with full TLS handshakes, as an account's first integration has them ({@link TlsSessions});
+ * what the outgoing side selected; and whether Postfix saw a signed-in session there ({@code auth=1} in its
+ * {@code disconnect} line of the newest session on the selected listener), which is what "verified" must mean. Same connect and read timeouts for both. The naive loop's SMTP is what a hand-written
  * sender sets: {@code mail.smtp.auth}, {@code mail.smtp.starttls.enable} on 587, Jakarta Mail's defaults otherwise.
  *
  * <p>Needs root, Postfix ({@code .ci/install-postfix.sh}), Dovecot and iptables, as the interop suite does. Built
@@ -73,23 +78,42 @@ public final class SubmissionBenchmark {
 
     /** What runs, and how the servers are set up. */
     enum Scenario {
-        DROPPED_465("465 dropped by a firewall, 587 up", false, true, builder -> { }),
-        BOTH_UP("both directions, everything up", true, false, builder -> { }),
-        BOTH_DROPPED_465("both directions, 465 dropped", true, true, builder -> { }),
-        NO_AUTH("server offers no AUTH", false, false, PostfixServer.Builder::withoutSasl),
-        STARTTLS_STRIPPED("587 with STARTTLS stripped, 465 stopped", false, false,
+        DROPPED_465("465 dropped by a firewall, 587 up", false, true, Alone.WINNER, builder -> { }),
+        BOTH_UP("both directions, everything up", true, false, Alone.EACH_DIRECTION, builder -> { }),
+        BOTH_DROPPED_465("both directions, 465 dropped", true, true, Alone.EACH_DIRECTION, builder -> { }),
+        NO_AUTH("server offers no AUTH", false, false, Alone.NONE, PostfixServer.Builder::withoutSasl),
+        STARTTLS_STRIPPED("587 with STARTTLS stripped, 465 stopped", false, false, Alone.NONE,
                 builder -> builder.stripStartTls().stop(Listener.SUBMISSIONS));
 
         final String title;
         final boolean bothDirections;
         final boolean drop465;
+        final Alone alone;
         final Consumer<PostfixServer.Builder> postfixSetup;
 
-        Scenario(String title, boolean bothDirections, boolean drop465, Consumer<PostfixServer.Builder> postfixSetup) {
+        Scenario(String title, boolean bothDirections, boolean drop465, Alone alone,
+                Consumer<PostfixServer.Builder> postfixSetup) {
             this.title = title;
             this.bothDirections = bothDirections;
             this.drop465 = drop465;
+            this.alone = alone;
             this.postfixSetup = postfixSetup;
+        }
+    }
+
+    /** The reference a scenario's target compares the library with. */
+    enum Alone {
+        /** No target. */
+        NONE(""),
+        /** The library with the winner, 587, as its only candidate: the target is 1.1 × (T + that). */
+        WINNER("library, 587 alone"),
+        /** Each direction alone with the library, one after the other: the target is 1.1 × the slower. */
+        EACH_DIRECTION("library, each direction alone: the slower");
+
+        final String variant;
+
+        Alone(String variant) {
+            this.variant = variant;
         }
     }
 
@@ -145,6 +169,24 @@ public final class SubmissionBenchmark {
                     distinct(row, Run::outgoing),
                     row.runs().stream().filter(Run::verified).count() + "/" + row.runs().size());
         }
+        out.println();
+        out.println("| target | measured | |");
+        out.println("|---|---|---|");
+        for (Scenario scenario : Scenario.values()) {
+            if (scenario.alone == Alone.NONE) {
+                continue;
+            }
+            long library = row(rows, scenario, "library").median();
+            long alone = row(rows, scenario, scenario.alone.variant).median();
+            long bound = (scenario.alone == Alone.WINNER ? CONNECT_TIMEOUT.toMillis() + alone : alone) * 11 / 10;
+            String reference = scenario.alone == Alone.WINNER
+                    ? String.format(Locale.ROOT, "(%d + %d) × 1.1", CONNECT_TIMEOUT.toMillis(), alone)
+                    : String.format(Locale.ROOT, "%d × 1.1", alone);
+            out.printf(Locale.ROOT, "| %s: library ≤ 1.1 × %s | %d ms ≤ %s = %d ms (naive loop: %d ms) | %s |%n",
+                    scenario.title, scenario.alone == Alone.WINNER ? "(T + 587 alone)" : "the slower direction alone",
+                    library, reference, bound, row(rows, scenario, "naive loop").median(),
+                    library <= bound ? "met" : "not met");
+        }
         return rows;
     }
 
@@ -154,16 +196,19 @@ public final class SubmissionBenchmark {
                 LoopbackDropRule drop = scenario.drop465
                         ? LoopbackDropRule.install(HOST, servers.postfix().port(Listener.SUBMISSIONS)) : null) {
             PostfixServer postfix = servers.postfix();
+            SSLContext readingTls = CERTS.clientSslContext();
+            SSLContext sendingTls = CERTS.clientSslContext();
+            SSLContext winnerTls = CERTS.clientSslContext();
+            SSLContext naiveTls = CERTS.clientSslContext();
+            Runnable firstIntegration = () -> TlsSessions.forget(readingTls, sendingTls, winnerTls, naiveTls);
             Integrator reading = Integrator.builder().policy(RoutedPolicy.to(servers.dovecot(), Policies.blackBerry()))
-                    .sslContext(CERTS.clientSslContext()).connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT)
-                    .build();
+                    .sslContext(readingTls).connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
             Integrator sending = Integrator.builder().policy(RoutedPolicy.to(postfix, Policies.submission()))
-                    .sslContext(CERTS.clientSslContext()).connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT)
-                    .build();
+                    .sslContext(sendingTls).connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
             MailAccount account = MailAccount.builder(USER).password(PASSWORD).host(HOST).host(SMTP, HOST).build();
             List<ProtocolCandidate> readingChain = reading.policy().candidates(account);
             List<ProtocolCandidate> sendingChain = sending.policy().candidates(account);
-            SSLSocketFactory tls = CERTS.clientSslContext().getSocketFactory();
+            SSLSocketFactory tls = naiveTls.getSocketFactory();
 
             Supplier<Run> library = () -> {
                 long start = System.nanoTime();
@@ -184,24 +229,51 @@ public final class SubmissionBenchmark {
                 long millis = since(start);
                 return new Run(millis, Optional.ofNullable(incoming), Optional.ofNullable(outgoing), false);
             };
-            List<Run> libraryRuns = new ArrayList<>();
-            List<Run> naiveRuns = new ArrayList<>();
-            verified(postfix, library);
-            verified(postfix, naive);
-            for (int repetition = 0; repetition < repetitions; repetition++) {
-                libraryRuns.add(verified(postfix, library));
-                naiveRuns.add(verified(postfix, naive));
+            Map<String, Supplier<Run>> variants = new LinkedHashMap<>();
+            variants.put("library", library);
+            variants.put("naive loop", naive);
+            if (scenario.alone == Alone.WINNER) {
+                Integrator winner = Integrator.builder().policy(RoutedPolicy.to(postfix, Policies.ordered()
+                        .then(SMTP, Security.STARTTLS, 587).build())).sslContext(winnerTls)
+                        .connectTimeout(CONNECT_TIMEOUT).readTimeout(READ_TIMEOUT).build();
+                variants.put(scenario.alone.variant, () -> {
+                    long start = System.nanoTime();
+                    Optional<ProtocolCandidate> outgoing = winner.integrate(account).selected();
+                    return new Run(since(start), Optional.empty(), outgoing, false);
+                });
+            } else if (scenario.alone == Alone.EACH_DIRECTION) {
+                variants.put(scenario.alone.variant, () -> {
+                    long start = System.nanoTime();
+                    Optional<ProtocolCandidate> incoming = reading.integrate(account).selected();
+                    long readingMillis = since(start);
+                    start = System.nanoTime();
+                    Optional<ProtocolCandidate> outgoing = sending.integrate(account).selected();
+                    return new Run(Math.max(readingMillis, since(start)), incoming, outgoing, false);
+                });
             }
-            return List.of(new Row(scenario, "library", libraryRuns), new Row(scenario, "naive loop", naiveRuns));
+            Map<String, List<Run>> runs = new LinkedHashMap<>();
+            variants.forEach((variant, measured) -> {
+                verified(postfix, firstIntegration, measured);
+                runs.put(variant, new ArrayList<>());
+            });
+            for (int repetition = 0; repetition < repetitions; repetition++) {
+                variants.forEach((variant, measured) -> runs.get(variant).add(verified(postfix,
+                        firstIntegration, measured)));
+            }
+            List<Row> rows = new ArrayList<>();
+            runs.forEach((variant, measured) -> rows.add(new Row(scenario, variant, measured)));
+            return rows;
         }
     }
 
     /**
-     * Runs {@code variant}, and tells whether Postfix saw the selected listener's session sign in: the log is let
-     * settle first, so that every session it lists then is an earlier run's, and the run's own is the next one.
+     * Runs {@code variant} after {@code firstIntegration}, and tells whether Postfix saw the selected listener's
+     * session sign in: the log is let settle first, so that every session it lists then is an earlier run's, and the
+     * run's own is the next one.
      */
-    private static Run verified(PostfixServer postfix, Supplier<Run> variant) {
+    private static Run verified(PostfixServer postfix, Runnable firstIntegration, Supplier<Run> variant) {
         postfix.awaitQuietLog(QUIET, LOG_WAIT);
+        firstIntegration.run();
         int before465 = postfix.sessions(Listener.SUBMISSIONS).size();
         int before587 = postfix.sessions(Listener.SUBMISSION).size();
         Run run = variant.get();
@@ -215,6 +287,11 @@ public final class SubmissionBenchmark {
         boolean signedIn = sessions.subList(before, sessions.size()).stream()
                 .anyMatch(session -> session.contains("auth=1 "));
         return new Run(run.millis(), run.incoming(), run.outgoing(), signedIn);
+    }
+
+    private static Row row(List<Row> rows, Scenario scenario, String variant) {
+        return rows.stream().filter(row -> row.scenario() == scenario && row.variant().equals(variant)).findFirst()
+                .orElseThrow();
     }
 
     private static long since(long start) {
