@@ -46,8 +46,9 @@ import org.mailintegrator.testkit.TestCertificates;
  * median (and minimum to maximum) time of {@code repetitions} runs, the variants in turn after one untimed run of
  * each, every run with full TLS handshakes, as an account's first integration has them ({@link TlsSessions});
  * what the outgoing side selected; and whether Postfix saw a signed-in session there ({@code auth=1} in its
- * {@code disconnect} line of the newest session on the selected listener), which is what "verified" must mean. Same connect and read timeouts for both. The naive loop's SMTP is what a hand-written
- * sender sets: {@code mail.smtp.auth}, {@code mail.smtp.starttls.enable} on 587, Jakarta Mail's defaults otherwise.
+ * {@code disconnect} line of the newest session on the selected listener), which is what "verified" must mean.
+ * Same connect and read timeouts for both. The naive loop's SMTP is what a hand-written sender sets:
+ * {@code mail.smtp.auth}, {@code mail.smtp.starttls.enable} on 587, Jakarta Mail's defaults otherwise.
  *
  * <p>Needs root, Postfix ({@code .ci/install-postfix.sh}), Dovecot and iptables, as the interop suite does. Built
  * through the reactor, without installing anything:
