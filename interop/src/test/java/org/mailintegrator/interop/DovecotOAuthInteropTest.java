@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -254,7 +253,7 @@ class DovecotOAuthInteropTest {
 
             assertThat(result.isIntegrated()).as(result.toString()).isFalse();
             assertThat(outcomes(result)).as(result.toString()).containsExactly(TOKEN_REJECTED);
-            assertThat(result.attempts().get(0).detail()).doesNotContain(secretForms(token, USER));
+            assertThat(result.attempts().get(0).detail()).doesNotContain(SecretForms.of(token, USER));
         }
 
         @ParameterizedTest(name = "{0} on {1}")
@@ -332,12 +331,13 @@ class DovecotOAuthInteropTest {
             assertThat(clientLog).contains(USER);
             for (Map<MailPath, String> byPath : tokens.values()) {
                 for (String token : byPath.values()) {
-                    String[] forms = secretForms(token, USER);
+                    String[] forms = SecretForms.of(token, USER);
                     assertThat(texts).allSatisfy(text -> assertThat(text).doesNotContain(forms));
                     assertThat(trace).as("the protocol trace").doesNotContain(forms);
                     assertThat(clientLog).as("the library's log").doesNotContain(forms);
-                    assertThat(containsInBase64(trace, token)).as("the token, base64-encoded, in the trace").isFalse();
-                    assertThat(containsInBase64(clientLog, token)).as("the token, base64-encoded, in the log")
+                    assertThat(SecretForms.inBase64(trace, token)).as("the token, base64-encoded, in the trace")
+                            .isFalse();
+                    assertThat(SecretForms.inBase64(clientLog, token)).as("the token, base64-encoded, in the log")
                             .isFalse();
                 }
             }
@@ -430,7 +430,7 @@ class DovecotOAuthInteropTest {
 
             assertThat(result.isIntegrated()).as(result.toString()).isFalse();
             assertThat(outcomes(result)).as(result.toString()).containsExactly(OAUTH_REQUIRED);
-            assertThat(result.attempts().get(0).detail()).doesNotContain(secretForms(PASSWORD, USER));
+            assertThat(result.attempts().get(0).detail()).doesNotContain(SecretForms.of(PASSWORD, USER));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -454,7 +454,7 @@ class DovecotOAuthInteropTest {
                     .noneMatch(line -> line.contains("Login: user="));
             List<IntrospectionEndpoint.Request> introspections = endpoint.requests();
             assertThat(introspections.subList(introspectionsBefore, introspections.size())).isEmpty();
-            assertThat(trace).as("the protocol trace").doesNotContain(secretForms(PASSWORD, USER));
+            assertThat(trace).as("the protocol trace").doesNotContain(SecretForms.of(PASSWORD, USER));
         }
 
         @Test
@@ -546,7 +546,7 @@ class DovecotOAuthInteropTest {
             assertThat(expired.attempts().get(1).outcome()).as(expired.toString())
                     .isEqualTo(asked.contains(POP3S) ? TOKEN_REJECTED : NOT_TRIED);
             assertThat(expired.attempts()).allSatisfy(attempt ->
-                    assertThat(attempt.detail()).doesNotContain(secretForms(expiredToken, USER)));
+                    assertThat(attempt.detail()).doesNotContain(SecretForms.of(expiredToken, USER)));
         }
 
         @Test
@@ -602,47 +602,6 @@ class DovecotOAuthInteropTest {
 
     private static List<Outcome> outcomes(IntegrationResult result) {
         return result.attempts().stream().map(Attempt::outcome).toList();
-    }
-
-    /**
-     * The secret as is, in the SASL forms that carry it (PLAIN, XOAUTH2, OAUTHBEARER), and every run of Base64 that
-     * encodes it alone, at each of the three byte alignments it can have inside a longer message.
-     */
-    private static String[] secretForms(String secret, String user) {
-        Base64.Encoder base64 = Base64.getEncoder();
-        List<String> forms = new ArrayList<>();
-        forms.add(secret);
-        for (String message : List.of("\0" + user + "\0" + secret, "user=" + user + "\1auth=Bearer " + secret + "\1\1",
-                "n,a=" + user + ",\1auth=Bearer " + secret + "\1\1")) {
-            forms.add(base64.encodeToString(message.getBytes(StandardCharsets.UTF_8)));
-        }
-        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-        for (int offset = 0; offset < 3; offset++) {
-            byte[] shifted = new byte[offset + bytes.length];
-            System.arraycopy(bytes, 0, shifted, offset, bytes.length);
-            String encoded = base64.encodeToString(shifted);
-            // only the groups of four characters that encode the secret's bytes and nothing else
-            int from = offset == 0 ? 0 : 4;
-            int to = shifted.length / 3 * 4;
-            forms.add(encoded.substring(from, to));
-        }
-        return forms.toArray(String[]::new);
-    }
-
-    /** Whether a word of {@code text} that looks like Base64 decodes to something that contains {@code secret}. */
-    private static boolean containsInBase64(String text, String secret) {
-        for (String word : text.split("[\\s\"]+")) {
-            if (word.length() >= 8 && word.matches("[A-Za-z0-9+/]+={0,2}")) {
-                try {
-                    if (new String(Base64.getDecoder().decode(word), StandardCharsets.UTF_8).contains(secret)) {
-                        return true;
-                    }
-                } catch (IllegalArgumentException notBase64) {
-                    // an ordinary word
-                }
-            }
-        }
-        return false;
     }
 
     /** The file slf4j-simple writes to, as {@code simplelogger.properties} on the test class path configures it. */

@@ -186,6 +186,16 @@ public final class PostfixServer extends PrivateServer<PostfixServer.Listener> {
     }
 
     /**
+     * Waits until the log has had no change for {@code quiet} (Postfix logs through its {@code postlogd}, a little
+     * after the sessions end), bounded by {@code timeout}: for telling one client's sessions from the next one's.
+     *
+     * @throws AssertionError if the log keeps changing until the timeout
+     */
+    public void awaitQuietLog(Duration quiet, Duration timeout) {
+        log.awaitQuiet(quiet, timeout);
+    }
+
+    /**
      * The instance's mail queue as {@code postqueue -p} lists it: {@code Mail queue is empty} when no message was
      * ever accepted (nothing is delivered, so an accepted message would stay there).
      */
