@@ -23,6 +23,7 @@ import org.mailintegrator.discovery.Discovery;
 import org.mailintegrator.strategies.Policies;
 import org.mailintegrator.testkit.AutoconfigServer;
 import org.mailintegrator.testkit.Fault;
+import org.mailintegrator.testkit.HostileBehaviour;
 import org.mailintegrator.testkit.HostileMailServer;
 import org.mailintegrator.testkit.MailServerExtension;
 import org.mailintegrator.testkit.MailServerFixture;
@@ -310,6 +311,37 @@ class TestkitReadmeTest {
             assertThat(good).hasOutcomes(Outcome.AUTHENTICATED);
             assertThat(expired).hasOutcomes(Outcome.TOKEN_REJECTED).hasNoDetailContaining("ya29.expired");
             assertThat(oauth.signIns()).extracting(SignIn::mechanism).containsExactly("XOAUTH2", "XOAUTH2");
+        }
+        // end-snippet
+    }
+
+    // --- "Outgoing mail: SMTP and SMTPS"
+    @Test
+    void outgoingMail() {
+        // snippet:testkit-submission
+        try (MailServerFixture server = MailServerFixture.builder().user("alice@example.com", "secret")
+                .stopped(Service.SMTPS)                                   // 465 refuses: 587 with STARTTLS wins
+                .start()) {
+            Integrator sending = Integrator.builder()
+                    .policy(server.route(Policies.submission()))          // 465/587 -> the fixture's ports
+                    .sslContext(server.clientSslContext())
+                    .build();
+
+            IntegrationResult result = sending.integrate(server.account("alice@example.com"));
+
+            assertThat(result).attempt(1).hasOutcome(Outcome.REFUSED);
+            assertThat(result).attempt(2).hasOutcome(Outcome.AUTHENTICATED);
+            assertThat(server).submittedNoMessage().neverReceivedInCleartext("secret");
+        }
+        try (HostileMailServer open = HostileMailServer.builder(Service.SMTPS, HostileBehaviour.AUTH_NOT_OFFERED)
+                .user("alice@example.com", "secret").start()) {
+            IntegrationResult result = Integrator.builder()
+                    .policy(account -> List.of(open.candidate(Security.IMPLICIT_TLS)))
+                    .sslContext(open.clientSslContext()).build()
+                    .integrate(open.account("alice@example.com"));
+
+            assertThat(result).attempt(1).hasOutcome(Outcome.AUTH_NOT_OFFERED);   // never "verified"
+            assertThat(open).submittedNoMessage();
         }
         // end-snippet
     }

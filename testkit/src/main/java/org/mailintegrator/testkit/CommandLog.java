@@ -54,7 +54,8 @@ final class CommandLog {
 
     /**
      * Whether {@code line} is a login command: IMAP {@code LOGIN} or {@code AUTHENTICATE} (after a tag), POP3
-     * {@code PASS}, or {@code APOP} or {@code AUTH} with an argument. A SASL continuation (one base64 word) is not.
+     * {@code PASS}, or {@code APOP} or {@code AUTH} with an argument, SMTP {@code AUTH}. A SASL continuation (one
+     * base64 word) is not.
      */
     static boolean isLogin(MailProtocol protocol, String line) {
         String[] words = line.trim().split(" +", 3);
@@ -68,6 +69,9 @@ final class CommandLog {
         if (protocol == MailProtocol.POP3) {
             String command = words[0].toUpperCase(Locale.ROOT);
             return command.equals("PASS") || words.length > 1 && (command.equals("APOP") || command.equals("AUTH"));
+        }
+        if (protocol == MailProtocol.SMTP) {
+            return words.length > 1 && words[0].equalsIgnoreCase("AUTH");
         }
         return false;
     }

@@ -38,6 +38,9 @@ import org.mailintegrator.core.MailProtocol;
  * the GreenMail backend, records what the client sent, and applies the service's {@link Fault}. The port stays the
  * same across faults.
  *
+ * <p>On SMTP it answers {@code MAIL} before a successful {@code AUTH} with {@code 530 5.7.0}, as a submission
+ * server does (GreenMail would accept it).
+ *
  * <p>On POP3 it also answers an {@code AUTH PLAIN} or {@code AUTH XOAUTH2} whose credentials GreenMail would reject,
  * with {@code -ERR [AUTH]}: GreenMail logs each such rejection as an error with a stack trace, although a rejected
  * login is what many tests ask for. Credentials it would accept go to GreenMail, which signs the user in.
@@ -46,8 +49,8 @@ final class FrontDoor implements Closeable {
     private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
     /** How long a connection waits for GreenMail to end its session once the client has left. */
     private static final long BACKEND_END_MILLIS = 2_000;
-    /** The longest POP3 command line read: an {@code AUTH XOAUTH2} line carries a whole access token. */
-    private static final int MAX_POP3_LINE = 65_536;
+    /** The longest POP3 or SMTP command line read: an {@code AUTH XOAUTH2} line carries a whole access token. */
+    private static final int MAX_COMMAND_LINE = 65_536;
     private static final byte[] GARBAGE =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -217,6 +220,8 @@ final class FrontDoor implements Closeable {
         private final @Nullable Fault fault;
         private final Duration delay;
         private final Object clientWrites = new Object();
+        /** On SMTP: whether the server has answered an {@code AUTH} with 235 (seen by the relay of its answers). */
+        private volatile boolean signedIn;
         private Socket client;
         private @Nullable ClientStream fromClient;
         private @Nullable OutputStream toClient;
@@ -267,6 +272,8 @@ final class FrontDoor implements Closeable {
             Future<?> answers = workers.submit(() -> relayAnswers(fromServer, answersTo, toClose));
             if (service.protocol() == MailProtocol.POP3) {
                 pop3Commands(toServer);
+            } else if (service.protocol() == MailProtocol.SMTP) {
+                smtpCommands(toServer);
             } else if (kind == Fault.Kind.RESET) {
                 pumpWholeLines(fromClient, toServer);
             } else {
@@ -283,9 +290,13 @@ final class FrontDoor implements Closeable {
         private void relayAnswers(InputStream fromServer, OutputStream to, Socket toClose) {
             byte[] buffer = new byte[8192];
             boolean clientGone = false;
+            StringBuilder replyStart = new StringBuilder();
             try {
                 int n;
                 while ((n = fromServer.read(buffer)) >= 0) {
+                    if (service.protocol() == MailProtocol.SMTP) {
+                        noticeSignIn(buffer, n, replyStart);
+                    }
                     if (clientGone) {
                         continue;
                     }
@@ -304,6 +315,39 @@ final class FrontDoor implements Closeable {
                 // the backend closed, or the fixture is closing
             } finally {
                 closeQuietly(toClose);
+            }
+        }
+
+        /** Notes an SMTP reply line that starts with 235 (authentication succeeded); keeps each line's start. */
+        private void noticeSignIn(byte[] buffer, int n, StringBuilder replyStart) {
+            for (int i = 0; i < n; i++) {
+                if (buffer[i] == '\n') {
+                    if (replyStart.toString().startsWith("235")) {
+                        signedIn = true;
+                    }
+                    replyStart.setLength(0);
+                } else if (replyStart.length() < 4) {
+                    replyStart.append((char) buffer[i]);
+                }
+            }
+        }
+
+        /**
+         * Relays an SMTP client's commands to GreenMail line by line until either side ends, answering {@code MAIL}
+         * before a successful sign-in with 530 itself.
+         */
+        private void smtpCommands(OutputStream toServer) {
+            try {
+                String line;
+                while ((line = fromClient().readLine(MAX_COMMAND_LINE)) != null) {
+                    if (!signedIn && line.regionMatches(true, 0, "MAIL", 0, 4)) {
+                        send(toClient(), "530 5.7.0 Authentication required\r\n");
+                    } else {
+                        send(toServer, line + "\r\n");
+                    }
+                }
+            } catch (IOException ended) {
+                // one side closed, a line was too long, or the fault reset the client: the caller ends the other
             }
         }
 
@@ -329,6 +373,7 @@ final class FrontDoor implements Closeable {
          */
         private boolean negotiate(InputStream fromServer, OutputStream toServer, boolean stallTls) throws IOException {
             boolean imap = service.protocol() == MailProtocol.IMAP;
+            boolean smtp = service.protocol() == MailProtocol.SMTP;
             String greeting = readServerLine(fromServer);
             if (greeting == null) {
                 return false;
@@ -343,13 +388,14 @@ final class FrontDoor implements Closeable {
                 String[] words = line.trim().split(" ");
                 String tag = imap ? words[0] : "";
                 String command = (imap ? (words.length > 1 ? words[1] : "") : words[0]).toUpperCase(Locale.ROOT);
-                boolean asksTls = command.equals(imap ? "STARTTLS" : "STLS");
+                boolean asksTls = command.equals(imap || smtp ? "STARTTLS" : "STLS");
                 if (asksTls && mode == StartTls.REFUSED) {
-                    send(toClient(),
-                            imap ? tag + " NO STARTTLS is not available now\r\n" : "-ERR STLS not available\r\n");
+                    send(toClient(), imap ? tag + " NO STARTTLS is not available now\r\n"
+                            : smtp ? "454 4.7.0 TLS not available due to temporary reason\r\n"
+                            : "-ERR STLS not available\r\n");
                 } else if (asksTls && mode == StartTls.OFFERED) {
-                    send(toClient(),
-                            imap ? tag + " OK Begin TLS negotiation now\r\n" : "+OK Begin TLS negotiation\r\n");
+                    send(toClient(), imap ? tag + " OK Begin TLS negotiation now\r\n"
+                            : smtp ? "220 2.0.0 Ready to start TLS\r\n" : "+OK Begin TLS negotiation\r\n");
                     if (stallTls) {
                         drain(raw.getInputStream());
                         return false;
@@ -359,6 +405,11 @@ final class FrontDoor implements Closeable {
                     fromClient = new ClientStream(client.getInputStream(), service, true, log, budget, this::reset);
                     toClient = client.getOutputStream();
                     return true;
+                } else if (smtp && command.equals("MAIL")) {
+                    send(toClient(), "530 5.7.0 Authentication required\r\n");
+                } else if (smtp && command.equals("EHLO")) {
+                    send(toServer, line + "\r\n");
+                    relayEhlo(fromServer, mode != StartTls.NOT_OFFERED);
                 } else if (command.equals(imap ? "CAPABILITY" : "CAPA")) {
                     send(toServer, line + "\r\n");
                     relayCapabilities(fromServer, imap, tag, mode != StartTls.NOT_OFFERED);
@@ -375,7 +426,7 @@ final class FrontDoor implements Closeable {
         private void pop3Commands(OutputStream toServer) {
             try {
                 String line;
-                while ((line = fromClient().readLine(MAX_POP3_LINE)) != null) {
+                while ((line = fromClient().readLine(MAX_COMMAND_LINE)) != null) {
                     if (!forward(line, toServer)) {
                         return;
                     }
@@ -400,7 +451,7 @@ final class FrontDoor implements Closeable {
             String response = words.length == 3 ? words[2] : null;
             if (response == null) {
                 send(toClient(), "+ \r\n");
-                response = fromClient().readLine(MAX_POP3_LINE);
+                response = fromClient().readLine(MAX_COMMAND_LINE);
                 if (response == null) {
                     return false;
                 }
@@ -414,6 +465,25 @@ final class FrontDoor implements Closeable {
                 send(toClient(), "-ERR [AUTH] Authentication failed.\r\n");
             }
             return true;
+        }
+
+        /** Relays GreenMail's EHLO reply, with {@code STARTTLS} added as its last extension when advertised. */
+        private void relayEhlo(InputStream fromServer, boolean advertise) throws IOException {
+            StringBuilder answer = new StringBuilder();
+            String line;
+            while ((line = readServerLine(fromServer)) != null) {
+                boolean last = line.length() < 4 || line.charAt(3) == ' ';
+                if (last && advertise && line.startsWith("250")) {
+                    answer.append("250-").append(line.substring(Math.min(4, line.length()))).append("\r\n")
+                            .append("250 STARTTLS\r\n");
+                } else {
+                    answer.append(line).append("\r\n");
+                }
+                if (last) {
+                    break;
+                }
+            }
+            send(toClient(), answer.toString());
         }
 
         private void relayCapabilities(InputStream fromServer, boolean imap, String tag, boolean advertise)

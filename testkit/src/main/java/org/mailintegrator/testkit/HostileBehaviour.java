@@ -1,6 +1,7 @@
 package org.mailintegrator.testkit;
 
 import static org.mailintegrator.testkit.Steps.isImap;
+import static org.mailintegrator.testkit.Steps.isSmtp;
 import static org.mailintegrator.testkit.Steps.okPrefix;
 import static org.mailintegrator.testkit.Steps.withoutStartTls;
 
@@ -8,7 +9,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.mailintegrator.core.MailProtocol;
 
 /**
@@ -41,6 +44,7 @@ public enum HostileBehaviour implements ServerBehaviour {
         @Override
         public Step startTls(Connection connection, Command command) throws IOException {
             connection.sendLine(isImap(connection) ? command.tag() + " NO STARTTLS is not available now"
+                    : isSmtp(connection) ? "454 4.7.0 TLS not available due to temporary reason"
                     : "-ERR STLS not available now");
             return Step.ANSWERED;
         }
@@ -254,27 +258,35 @@ public enum HostileBehaviour implements ServerBehaviour {
      * Passwords are refused because the provider accepts only OAuth2, in words that say so (Microsoft's, as its SMTP
      * servers say them once basic authentication is off): IMAP {@code NO [AUTHENTICATIONFAILED] Basic authentication
      * is disabled}, POP3 {@code -ERR Basic authentication is disabled}. Not a wrong password. Microsoft's IMAP and
-     * POP3 servers say less: {@link ProviderBehaviour#MICROSOFT_BASIC_AUTH_DISABLED}. See
+     * POP3 servers say less: {@link ProviderBehaviour#MICROSOFT_BASIC_AUTH_DISABLED}. SMTP: Microsoft's
+     * {@code 535 5.7.139 ... SmtpClientAuthentication is disabled for the Tenant}. See
      * {@link OAuthServerBehaviour} for a server that also takes tokens.
      */
     BASIC_AUTH_DISABLED(Steps.refusing("[AUTHENTICATIONFAILED] Basic authentication is disabled",
-            "-ERR Basic authentication is disabled")),
+            "-ERR Basic authentication is disabled",
+            "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit"
+                    + " https://aka.ms/smtp_auth_disabled for more information.")),
     /**
      * The account password is refused because the provider wants an app password, in Gmail's words: IMAP
      * {@code NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833
-     * (Failure)}, POP3 {@code -ERR [AUTH] Application-specific password required: ...}.
+     * (Failure)}, POP3 {@code -ERR [AUTH] Application-specific password required: ...}, SMTP
+     * {@code 534 5.7.9 Application-specific password required}.
      */
     APP_PASSWORD_REQUIRED(Steps.refusing("[ALERT] Application-specific password required:"
             + " https://support.google.com/accounts/answer/185833 (Failure)",
-            "-ERR [AUTH] Application-specific password required: https://support.google.com/accounts/answer/185833")),
+            "-ERR [AUTH] Application-specific password required: https://support.google.com/accounts/answer/185833",
+            "534-5.7.9 Application-specific password required. Learn more at\r\n"
+                    + "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor")),
     /**
      * The server is up but cannot serve the account now, and says so at every login, in Dovecot's words: IMAP
      * {@code NO [UNAVAILABLE] Maximum number of connections from user+IP exceeded}, POP3
-     * {@code -ERR [IN-USE] Unable to lock maildrop}. Not a wrong password.
+     * {@code -ERR [IN-USE] Unable to lock maildrop}, SMTP {@code 454 4.7.0 Temporary authentication failure}. Not a
+     * wrong password.
      */
     BUSY(Steps.refusing("[UNAVAILABLE] Maximum number of connections from user+IP exceeded"
             + " (mail_max_userip_connections=10)",
-            "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session")),
+            "-ERR [IN-USE] Unable to lock maildrop: the mailbox is in use by another session",
+            "454 4.7.0 Temporary authentication failure: too many connections, try again later")),
     /**
      * The account already has as many connections as the server allows it, and the server says so by its code at
      * every login: IMAP {@code NO [UNAVAILABLE] Too many connections} (RFC 5530), POP3 {@code -ERR [SYS/TEMP] Too
@@ -448,7 +460,66 @@ public enum HostileBehaviour implements ServerBehaviour {
             connection.trickle(okPrefix(connection) + " HostileMailServer trickles");
             return Step.CLOSE;
         }
+    },
+    /**
+     * SMTP only: the server offers no {@code AUTH} at all, as an open relay or a port-25 server does; Jakarta Mail
+     * alone would "connect" to it and fail at the first message with {@code 554 5.7.1 Relay access denied}.
+     */
+    AUTH_NOT_OFFERED(Steps.only(MailProtocol.SMTP)) {
+        @Override
+        public List<String> capabilities(Connection connection, List<String> standard) {
+            return standard.stream().filter(name -> !name.startsWith("AUTH")).toList();
+        }
+    },
+    /**
+     * SMTP only: before TLS, {@code AUTH} is answered {@code 530 5.7.0 Must issue a STARTTLS command first}, as
+     * Postfix's submission service says it; over TLS the login goes on.
+     */
+    STARTTLS_FIRST(Steps.only(MailProtocol.SMTP)) {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            if (connection.overTls()) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine("530 5.7.0 Must issue a STARTTLS command first");
+            return Step.ANSWERED;
+        }
+    },
+    /** SMTP only: the greeting is {@code 421 4.7.0 Too many connections}, then the server closes. Busy. */
+    BUSY_GREETING(Steps.only(MailProtocol.SMTP)) {
+        @Override
+        public Step greet(Connection connection) throws IOException {
+            connection.sendLine("421 4.7.0 hostile.test Error: too many connections from your address");
+            return Step.CLOSE;
+        }
+    },
+    /**
+     * SMTP only: an access token is refused the way Gmail does it: {@code AUTH XOAUTH2} is answered with a
+     * {@code 334} challenge carrying base64 JSON ({@code {"status":"401",...}}), and the client's empty response with
+     * {@code 535 5.7.8 Username and Password not accepted}. Not a wrong password: a token to renew.
+     */
+    TOKEN_CHALLENGE(Steps.only(MailProtocol.SMTP)) {
+        @Override
+        public Step login(Connection connection, Login login) throws IOException {
+            if (!login.command().arguments().get(0).equalsIgnoreCase("XOAUTH2")
+                    && !login.command().arguments().get(0).equalsIgnoreCase("OAUTHBEARER")) {
+                return Step.DEFAULT;
+            }
+            connection.sendLine("334 " + java.util.Base64.getEncoder().encodeToString(("{\"status\":\"401\","
+                    + "\"schemes\":\"Bearer\",\"scope\":\"https://mail.google.com/\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
+            // the client's (empty) answer to the challenge
+            ((HostileSession) connection).readLine();
+            connection.sendLine("535-5.7.8 Username and Password not accepted. For more information, go to\r\n"
+                    + "535 5.7.8  https://support.google.com/mail/?p=BadCredentials");
+            return Step.ANSWERED;
+        }
     };
+
+    /** The behaviours an SMTP submission server shows; the others are IMAP and POP3 ones. */
+    private static final Set<HostileBehaviour> SMTP = EnumSet.of(HONEST, STARTTLS_STRIPPED, STARTTLS_REFUSED,
+            BASIC_AUTH_DISABLED, APP_PASSWORD_REQUIRED, BUSY, GARBAGE_BANNER, ENDLESS_LINE, TRICKLER, AUTH_NOT_OFFERED,
+            STARTTLS_FIRST, BUSY_GREETING, TOKEN_CHALLENGE);
 
     private static final byte[] BINARY = {0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 0x16, 0x03, 0x01, '\r', '\n'};
     /** What {@link #STARTTLS_JUNK} answers a TLS client hello with. */
@@ -482,12 +553,14 @@ public enum HostileBehaviour implements ServerBehaviour {
     }
 
     /**
-     * Whether this behaviour exists in {@code protocol}: every behaviour exists in both protocols but those said to
-     * be IMAP only or POP3 only.
+     * Whether this behaviour exists in {@code protocol}: every behaviour exists in IMAP and POP3 but those said to be
+     * IMAP only or POP3 only; SMTP has {@code HONEST}, the STARTTLS stripping and refusal, the refusals that have an
+     * SMTP reply ({@code BASIC_AUTH_DISABLED}, {@code APP_PASSWORD_REQUIRED}, {@code BUSY}), the banner and greeting
+     * bombs, and the SMTP-only behaviours.
      */
     @Override
     public boolean appliesTo(MailProtocol protocol) {
-        return steps.appliesTo(protocol);
+        return steps.appliesTo(protocol) && (protocol != MailProtocol.SMTP || SMTP.contains(this));
     }
 
     @Override

@@ -21,7 +21,7 @@ import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 
 /**
- * A scripted IMAP or POP3 server on a free loopback port that misbehaves in one chosen way (one of the
+ * A scripted IMAP, POP3 or SMTP submission server on a free loopback port that misbehaves in one chosen way (one of the
  * {@link HostileBehaviour}s, or a {@link ServerBehaviour} of the test's own), to prove that a client survives it: that it ends with the right outcome, in bounded
  * time, and that its password went nowhere it should not. The server records every line it received and whether it
  * came over TLS, so that a test asserts what the server got, not only what the client says.
@@ -100,7 +100,7 @@ public final class HostileMailServer implements AutoCloseable {
     }
 
     /**
-     * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP or POP3) that misbehaves as
+     * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP, POP3 or SMTP) that misbehaves as
      * the built-in {@code behaviour} says. Same as {@link #builder(Service, ServerBehaviour)}.
      *
      * @throws IllegalArgumentException if the behaviour does not exist in the service's protocol
@@ -110,7 +110,7 @@ public final class HostileMailServer implements AutoCloseable {
     }
 
     /**
-     * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP or POP3) that misbehaves as
+     * Starts a builder for a server of {@code service} (cleartext or implicit TLS, IMAP, POP3 or SMTP) that misbehaves as
      * {@code behaviour} says: a {@link HostileBehaviour}, a {@link ProviderBehaviour}, or a behaviour of the caller's
      * own.
      *
@@ -296,8 +296,11 @@ public final class HostileMailServer implements AutoCloseable {
 
     private void serve(Socket client) {
         try {
-            HostileSession session = service.protocol() == MailProtocol.IMAP
-                    ? new HostileImapSession(this, client) : new HostilePop3Session(this, client);
+            HostileSession session = switch (service.protocol()) {
+                case IMAP -> new HostileImapSession(this, client);
+                case POP3 -> new HostilePop3Session(this, client);
+                case SMTP -> new HostileSmtpSession(this, client);
+            };
             session.run();
         } catch (IOException | RuntimeException connectionEnded) {
             // the client went away, the behaviour ended the connection, or the server is closing

@@ -36,4 +36,14 @@ public final class MailIntegratorAssertions {
     public static AttemptAssert assertThat(Attempt actual) {
         return AttemptAssert.assertThat(actual);
     }
+
+    /** Starts assertions on what a fixture's services received, e.g. {@code submittedNoMessage()}. */
+    public static ServerAssert assertThat(MailServerFixture actual) {
+        return new ServerAssert(actual.received(), "the fixture " + actual);
+    }
+
+    /** Starts assertions on what a hostile server received, e.g. {@code submittedNoMessage()}. */
+    public static ServerAssert assertThat(HostileMailServer actual) {
+        return new ServerAssert(actual.received(), "the server " + actual);
+    }
 }

@@ -79,7 +79,8 @@ public final class MailServerFixture implements AutoCloseable {
         InetAddress address = resolve(builder.host);
         ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP);
         ServerSetup pop3 = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3);
-        this.greenMail = new GreenMail(new ServerSetup[] {imap, pop3});
+        ServerSetup smtp = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        this.greenMail = new GreenMail(new ServerSetup[] {imap, pop3, smtp});
         int id = FIXTURES.incrementAndGet();
         this.workers = Executors.newCachedThreadPool(daemonThreads("testkit-" + id + "-connection-",
                 workerThreads));
@@ -88,16 +89,21 @@ public final class MailServerFixture implements AutoCloseable {
             greenMail.start();
             backendThreadPrefixes.add(greenMail.getImap().getName() + "<-");
             backendThreadPrefixes.add(greenMail.getPop3().getName() + "<-");
+            backendThreadPrefixes.add(greenMail.getSmtp().getName() + "<-");
             users.forEach((login, password) -> greenMail.setUser(login, login, password));
             builder.messages.forEach(message -> message.deliverTo(greenMail));
             InetSocketAddress imapBackend = new InetSocketAddress("127.0.0.1", greenMail.getImap().getPort());
             InetSocketAddress pop3Backend = new InetSocketAddress("127.0.0.1", greenMail.getPop3().getPort());
+            InetSocketAddress smtpBackend = new InetSocketAddress("127.0.0.1", greenMail.getSmtp().getPort());
             SSLContext serverTls = certificates.serverSslContext();
             // a test server sees thousands of short connections: keep its TLS session cache small
             serverTls.getServerSessionContext().setSessionCacheSize(SESSION_CACHE_SIZE);
             for (Service service : Service.values()) {
-                InetSocketAddress backend = service.protocol() == org.mailintegrator.core.MailProtocol.IMAP
-                        ? imapBackend : pop3Backend;
+                InetSocketAddress backend = switch (service.protocol()) {
+                    case IMAP -> imapBackend;
+                    case POP3 -> pop3Backend;
+                    case SMTP -> smtpBackend;
+                };
                 FrontDoor door = new FrontDoor(service, address, backend, serverTls, workers, log, initialStartTls,
                         users);
                 doors.put(service, door);
@@ -111,7 +117,7 @@ public final class MailServerFixture implements AutoCloseable {
         }
     }
 
-    /** Starts a builder: all four services up, no users, on 127.0.0.1, with a new CA. */
+    /** Starts a builder: all six services up (IMAP, IMAPS, POP3, POP3S, SMTP, SMTPS), no users, on 127.0.0.1, with a new CA. */
     public static Builder builder() {
         return new Builder();
     }

@@ -11,7 +11,7 @@ import org.mailintegrator.core.Security;
  * <p>{@link #IMAP} and {@link #POP3} are the <em>cleartext</em> services (ports 143 and 110), where a client upgrades
  * with STARTTLS/STLS; they do not mean "IMAP" or "POP3" in general: a {@link Security#STARTTLS} candidate talks to
  * them too ({@link #speaking(MailProtocol, Security)}). The implicit TLS services are {@link #IMAPS} and
- * {@link #POP3S}. The names stay as they are, because an enum constant cannot have an alias that a {@code switch},
+ * {@link #POP3S}; {@link #SMTP} and {@link #SMTPS} are the submission services (587 and 465). The names stay as they are, because an enum constant cannot have an alias that a {@code switch},
  * {@link #valueOf(String)} or JUnit's {@code @EnumSource(names = ...)} would accept; {@link #toString()} spells the
  * meaning out in messages and test names.
  *
@@ -33,7 +33,15 @@ public enum Service {
      */
     POP3(MailProtocol.POP3, Security.NONE, 110),
     /** POP3 over implicit TLS, standing in for port 995. */
-    POP3S(MailProtocol.POP3, Security.IMPLICIT_TLS, 995);
+    POP3S(MailProtocol.POP3, Security.IMPLICIT_TLS, 995),
+    /**
+     * SMTP submission that starts without TLS, standing in for port 587 (and 25): it serves both
+     * {@link Security#NONE} and {@link Security#STARTTLS} candidates (a {@link MailServerFixture} offers STARTTLS here
+     * unless told otherwise). Implicit TLS is {@link #SMTPS}.
+     */
+    SMTP(MailProtocol.SMTP, Security.NONE, 587),
+    /** SMTP submission over implicit TLS, standing in for port 465. */
+    SMTPS(MailProtocol.SMTP, Security.IMPLICIT_TLS, 465);
 
     private final MailProtocol protocol;
     private final Security security;
@@ -55,7 +63,7 @@ public enum Service {
         return security;
     }
 
-    /** The IANA port this service stands in for: 143, 993, 110 or 995. */
+    /** The IANA port this service stands in for: 143, 993, 110, 995, 587 or 465. */
     public int standardPort() {
         return standardPort;
     }
@@ -80,20 +88,23 @@ public enum Service {
      */
     @Override
     public String toString() {
-        String start = isTls() ? "implicit TLS" : protocol == MailProtocol.IMAP ? "cleartext or STARTTLS"
-                : "cleartext or STLS";
+        String start = isTls() ? "implicit TLS" : protocol == MailProtocol.POP3 ? "cleartext or STLS"
+                : "cleartext or STARTTLS";
         return name() + " (" + start + ", as on port " + standardPort + ")";
     }
 
     /**
      * The service a client of {@code protocol} with {@code security} talks to: implicit TLS goes to
-     * {@link #IMAPS} or {@link #POP3S}; cleartext and STARTTLS go to {@link #IMAP} or {@link #POP3}, which offer
-     * STARTTLS/STLS.
+     * {@link #IMAPS}, {@link #POP3S} or {@link #SMTPS}; cleartext and STARTTLS go to {@link #IMAP}, {@link #POP3} or
+     * {@link #SMTP}, which offer STARTTLS/STLS.
      */
     public static Service speaking(MailProtocol protocol, Security security) {
         boolean tls = security == Security.IMPLICIT_TLS;
         if (protocol == MailProtocol.IMAP) {
             return tls ? IMAPS : IMAP;
+        }
+        if (protocol == MailProtocol.SMTP) {
+            return tls ? SMTPS : SMTP;
         }
         return tls ? POP3S : POP3;
     }

@@ -20,14 +20,34 @@ final class Steps {
     private final @Nullable MailProtocol only;
     private final @Nullable String imapRefusal;
     private final @Nullable String pop3Refusal;
+    private final @Nullable String smtpRefusal;
     private final boolean beforeTlsOnly;
 
     private Steps(@Nullable MailProtocol only, @Nullable String imapRefusal, @Nullable String pop3Refusal,
             boolean beforeTlsOnly) {
+        this(only, imapRefusal, pop3Refusal, null, beforeTlsOnly);
+    }
+
+    private Steps(@Nullable MailProtocol only, @Nullable String imapRefusal, @Nullable String pop3Refusal,
+            @Nullable String smtpRefusal, boolean beforeTlsOnly) {
         this.only = only;
         this.imapRefusal = imapRefusal;
         this.pop3Refusal = pop3Refusal;
+        this.smtpRefusal = smtpRefusal;
         this.beforeTlsOnly = beforeTlsOnly;
+    }
+
+    /**
+     * Every login refused: IMAP {@code <tag> NO <imapText>}, POP3 {@code pop3Answer} and SMTP {@code smtpAnswer}
+     * (its reply lines, CRLF between them) as they are.
+     */
+    static Steps refusing(String imapText, String pop3Answer, String smtpAnswer) {
+        return new Steps(null, imapText, pop3Answer, smtpAnswer, false);
+    }
+
+    /** SMTP only, every {@code AUTH} answered {@code smtpAnswer}. */
+    static Steps smtpRefusing(String smtpAnswer) {
+        return new Steps(MailProtocol.SMTP, null, null, smtpAnswer, false);
     }
 
     /** A behaviour that exists in {@code protocol} only. */
@@ -60,7 +80,9 @@ final class Steps {
     }
 
     Step login(Connection connection, Login login) throws IOException {
-        String refusal = isImap(connection) ? imapRefusal : pop3Refusal;
+        MailProtocol protocol = connection.service().protocol();
+        String refusal = protocol == MailProtocol.IMAP ? imapRefusal
+                : protocol == MailProtocol.SMTP ? smtpRefusal : pop3Refusal;
         if (refusal == null || beforeTlsOnly && connection.overTls()) {
             return Step.DEFAULT;
         }
@@ -72,9 +94,13 @@ final class Steps {
         return connection.service().protocol() == MailProtocol.IMAP;
     }
 
-    /** The start of a positive answer: {@code * OK} (IMAP) or {@code +OK} (POP3). */
+    /** The start of a positive answer: {@code * OK} (IMAP), {@code +OK} (POP3) or {@code 220} (an SMTP greeting). */
     static String okPrefix(Connection connection) {
-        return isImap(connection) ? "* OK" : "+OK";
+        return isImap(connection) ? "* OK" : isSmtp(connection) ? "220" : "+OK";
+    }
+
+    static boolean isSmtp(Connection connection) {
+        return connection.service().protocol() == MailProtocol.SMTP;
     }
 
     static List<String> withoutStartTls(List<String> capabilities) {

@@ -110,8 +110,12 @@ class HostileMailServerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PREAUTH").hasMessageContaining("POP3");
         assertThatThrownBy(() -> HostileMailServer.builder(Service.IMAP, HostileBehaviour.PLAINTEXT_AUTH_DISALLOWED))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(List.of(HostileBehaviour.values()))
-                .allMatch(behaviour -> behaviour.appliesTo(MailProtocol.IMAP) || behaviour.appliesTo(MailProtocol.POP3));
+        assertThatThrownBy(() -> HostileMailServer.builder(Service.SMTP, HostileBehaviour.PREAUTH))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SMTP");
+        assertThatThrownBy(() -> HostileMailServer.builder(Service.IMAPS, HostileBehaviour.AUTH_NOT_OFFERED))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(List.of(HostileBehaviour.values())).allMatch(behaviour -> behaviour.appliesTo(MailProtocol.IMAP)
+                || behaviour.appliesTo(MailProtocol.POP3) || behaviour.appliesTo(MailProtocol.SMTP));
     }
 
     @Test

@@ -49,7 +49,8 @@ class IntegratorOutcomesTest {
     @ParameterizedTest
     @EnumSource(Service.class)
     void wrongPasswordIsAuthFailed(Service service) {
-        IntegrationResult result = integrator(server.get().clientSslContext())
+        IntegrationResult result = integrator(server.get().clientSslContext(),
+                List.of(candidate(service.protocol(), service.security(), service)))
                 .integrate(account().toBuilder().password("wrong-password").build());
 
         Attempt attempt = attemptOn(result, service);
@@ -276,12 +277,16 @@ class IntegratorOutcomesTest {
     }
 
     private static Integrator integrator(SSLContext trust) {
+        return integrator(trust, List.of(
+                candidate(IMAP, IMPLICIT_TLS, Service.IMAPS),
+                candidate(POP3, IMPLICIT_TLS, Service.POP3S),
+                candidate(IMAP, NONE, Service.IMAP),
+                candidate(POP3, NONE, Service.POP3)));
+    }
+
+    private static Integrator integrator(SSLContext trust, List<ProtocolCandidate> candidates) {
         return Integrator.builder()
-                .policy(account -> List.of(
-                        candidate(IMAP, IMPLICIT_TLS, Service.IMAPS),
-                        candidate(POP3, IMPLICIT_TLS, Service.POP3S),
-                        candidate(IMAP, NONE, Service.IMAP),
-                        candidate(POP3, NONE, Service.POP3)))
+                .policy(account -> candidates)
                 .sslContext(trust)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .readTimeout(READ_TIMEOUT)

@@ -3,19 +3,20 @@ package org.mailintegrator.testkit.submission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.icegreen.greenmail.configuration.GreenMailConfiguration;
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Transport;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
+import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.Explanation;
 import org.mailintegrator.core.IntegrationPair;
 import org.mailintegrator.core.IntegrationResult;
@@ -26,332 +27,388 @@ import org.mailintegrator.core.Outcome;
 import org.mailintegrator.core.ProtocolCandidate;
 import org.mailintegrator.core.Security;
 import org.mailintegrator.core.jakarta.JakartaMail;
+import org.mailintegrator.core.PreferencePolicy;
+import org.mailintegrator.testkit.Fault;
+import org.mailintegrator.testkit.HostileBehaviour;
+import org.mailintegrator.testkit.HostileMailServer;
+import org.mailintegrator.testkit.MailIntegratorAssertions;
 import org.mailintegrator.testkit.MailServerFixture;
+import org.mailintegrator.testkit.ReceivedCommand;
 import org.mailintegrator.testkit.Service;
+import org.mailintegrator.testkit.StartTls;
 import org.mailintegrator.testkit.TestCertificates;
-import org.mailintegrator.testkit.submission.ScriptedSubmissionServer.Received;
-import org.mailintegrator.testkit.submission.ScriptedSubmissionServer.Script;
 
 /**
- * SMTP submission through the engine against servers on real sockets with real TLS: the rows of the outgoing table
- * that a test on one machine can show. Whatever happens, no {@code MAIL}, {@code RCPT} or {@code DATA} reaches a
- * server: the library verifies a submission server by signing in, never by sending.
+ * SMTP submission through the engine against the testkit's servers, on real sockets with real TLS: the fixture's
+ * {@link Service#SMTPS} (465) and {@link Service#SMTP} (587, STARTTLS) in front of GreenMail, and the hostile SMTP
+ * behaviours. These are the rows of the outgoing table that a test on one machine can show. Whatever happens, no
+ * {@code MAIL}, {@code RCPT} or {@code DATA} reaches a server: the library verifies a submission server by signing
+ * in, never by sending.
  */
 @Timeout(value = 60, threadMode = ThreadMode.SEPARATE_THREAD)
 class SubmissionTest {
     private static final String ADDRESS = "alice@example.test";
     private static final String PASSWORD = "submission-Secret-1";
-    private static final TestCertificates CERTIFICATES = TestCertificates.forHosts("127.0.0.1", "localhost");
 
-    private final List<ScriptedSubmissionServer> servers = new java.util.ArrayList<>();
+    /** {@code Policies.submission()}'s order (the strategies module is not a dependency of the testkit). */
+    private static final PreferencePolicy SUBMISSION = account -> List.of(
+            ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, account.host(MailProtocol.SMTP), 465),
+            ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, account.host(MailProtocol.SMTP), 587));
 
-    @AfterEach
-    void stopServers() throws IOException {
-        for (ScriptedSubmissionServer server : servers) {
-            server.close();
-        }
+    private static MailServerFixture.Builder fixture() {
+        return MailServerFixture.builder().user(ADDRESS, PASSWORD);
     }
 
-    private ScriptedSubmissionServer start(Script script) throws IOException {
-        ScriptedSubmissionServer server = new ScriptedSubmissionServer(script, CERTIFICATES, ADDRESS, PASSWORD);
-        servers.add(server);
-        return server;
+    /** {@link #SUBMISSION}, routed to the fixture's SMTPS and SMTP services. */
+    private static Integrator submission(MailServerFixture server) {
+        return Integrator.builder().sslContext(server.clientSslContext())
+                .policy(server.route(SUBMISSION)).build();
     }
 
-    private static MailAccount account(String password) {
-        return MailAccount.builder(ADDRESS).password(password).host(MailProtocol.SMTP, "127.0.0.1").build();
+    private static MailAccount account(MailServerFixture server, String password) {
+        return server.account(ADDRESS).toBuilder().password(password).build();
     }
 
-    /** {@code Policies.submission()}'s order, on the scripted servers' ports (465 and 587 need root). */
-    private static Integrator submission(int implicitTlsPort, int startTlsPort) {
-        return Integrator.builder().sslContext(CERTIFICATES.clientSslContext()).policy(account -> List.of(
-                ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, account.host(MailProtocol.SMTP),
-                        implicitTlsPort),
-                ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, account.host(MailProtocol.SMTP),
-                        startTlsPort))).build();
+    private static List<String> verbs(List<ReceivedCommand> received) {
+        return received.stream().map(command -> command.line().split(" ", 2)[0].toUpperCase(Locale.ROOT)).toList();
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        }
-    }
-
-    private void assertNothingSubmitted() {
-        for (ScriptedSubmissionServer server : servers) {
-            assertThat(server.verbs()).as("what reached port %d", server.port())
-                    .doesNotContain("MAIL", "RCPT", "DATA", "BDAT");
-        }
-    }
-
-    private static ProtocolCandidate candidate(IntegrationResult result, int index) {
-        return result.chain().get(index);
+    private static Integrator only(HostileMailServer server, Security security) {
+        return Integrator.builder().sslContext(server.clientSslContext()).busyRetryWindow(Duration.ZERO)
+                .policy(account -> List.of(server.candidate(security))).build();
     }
 
     @Test
-    void both465And587UpSelects465() throws IOException {
-        ScriptedSubmissionServer smtps = start(Script.overTls());
-        ScriptedSubmissionServer submission = start(Script.startTls());
+    void both465And587UpSelects465() {
+        try (MailServerFixture server = fixture().start()) {
+            IntegrationResult result = submission(server).integrate(account(server, PASSWORD));
 
-        IntegrationResult result = submission(smtps.port(), submission.port()).integrate(account(PASSWORD));
-
-        assertThat(result.selected()).contains(candidate(result, 0));
-        assertThat(result.attempt(candidate(result, 0)).orElseThrow().detail())
-                .contains("accepted the credentials of " + ADDRESS);
-        assertThat(smtps.verbs()).containsSubsequence("EHLO", "AUTH", "QUIT");
-        assertThat(smtps.received().get(0).line()).as("a neutral EHLO name").isEqualTo("EHLO [127.0.0.1]");
-        assertThat(result.explain()).startsWith(ADDRESS + " sends mail through SMTP over TLS (127.0.0.1:"
-                + smtps.port() + ").");
-        assertNothingSubmitted();
+            assertThat(result.selected().orElseThrow().port()).isEqualTo(server.port(Service.SMTPS));
+            assertThat(result.attempts().get(0).detail()).contains("accepted the credentials of " + ADDRESS);
+            assertThat(verbs(server.received(Service.SMTPS))).containsExactly("EHLO", "AUTH", "QUIT");
+            assertThat(server.received(Service.SMTPS).get(0).line()).as("a neutral EHLO name")
+                    .isEqualTo("EHLO [127.0.0.1]");
+            assertThat(result.explain()).startsWith(ADDRESS + " sends mail through SMTP over TLS (127.0.0.1:"
+                    + server.port(Service.SMTPS) + ").");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage().neverReceivedInCleartext(PASSWORD);
+        }
     }
 
     @Test
-    void a465ThatRefusesFallsBackTo587WithStartTlsAndEhloAgain() throws IOException {
-        ScriptedSubmissionServer submission = start(Script.startTls());
-        int refused = closedPort();
+    void a465ThatRefusesFallsBackTo587WithStartTlsAndEhloAgain() {
+        try (MailServerFixture server = fixture().stopped(Service.SMTPS).start()) {
+            IntegrationResult result = submission(server).integrate(account(server, PASSWORD));
 
-        IntegrationResult result = submission(refused, submission.port()).integrate(account(PASSWORD));
-
-        assertThat(result.selected()).contains(candidate(result, 1));
-        assertThat(result.attempt(candidate(result, 0)).orElseThrow().outcome()).isEqualTo(Outcome.REFUSED);
-        assertThat(submission.verbs()).containsExactly("EHLO", "STARTTLS", "EHLO", "AUTH", "QUIT");
-        assertThat(submission.received()).filteredOn(line -> line.line().startsWith("AUTH"))
-                .allMatch(Received::overTls, "the credentials go only over TLS");
-        assertNothingSubmitted();
+            assertThat(result.selected().orElseThrow().port()).isEqualTo(server.port(Service.SMTP));
+            assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.REFUSED);
+            assertThat(verbs(server.received(Service.SMTP))).containsExactly("EHLO", "STARTTLS", "EHLO", "AUTH",
+                    "QUIT");
+            assertThat(server.received(Service.SMTP)).filteredOn(line -> line.line().startsWith("AUTH"))
+                    .allMatch(ReceivedCommand::overTls, "the credentials go only over TLS");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage().neverReceivedInCleartext(PASSWORD);
+        }
     }
 
     @Test
-    void theCertificateIsCheckedAgainstTheHostNameOnBothKindsOfTls() throws IOException {
-        TestCertificates forTheName = TestCertificates.forHosts("localhost");
-        TestCertificates forAnother = TestCertificates.forHosts("smtp.elsewhere.test");
-        for (TestCertificates certificates : List.of(forTheName, forAnother)) {
-            ScriptedSubmissionServer smtps = new ScriptedSubmissionServer(Script.overTls(), certificates, ADDRESS,
-                    PASSWORD);
-            ScriptedSubmissionServer submission = new ScriptedSubmissionServer(Script.startTls(), certificates,
-                    ADDRESS, PASSWORD);
-            servers.add(smtps);
-            servers.add(submission);
-            MailAccount account = MailAccount.builder(ADDRESS).password(PASSWORD).host(MailProtocol.SMTP, "localhost")
-                    .build();
-            for (ProtocolCandidate candidate : List.of(
-                    ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "localhost", smtps.port()),
-                    ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, "localhost", submission.port()))) {
-                IntegrationResult result = Integrator.builder().sslContext(certificates.clientSslContext())
-                        .policy(any -> List.of(candidate)).build().integrate(account);
+    void a465DroppedByAFirewallFallsBackTo587WithinTheConnectTimeoutAndTheWinnersOwnTime() {
+        Duration connectTimeout = Duration.ofSeconds(1);
+        try (MailServerFixture server = fixture().fault(Service.SMTPS, Fault.DROP).start()) {
+            ProtocolCandidate startTls = ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS, server.host(),
+                    server.port(Service.SMTP));
+            Integrator alone = Integrator.builder().sslContext(server.clientSslContext())
+                    .policy(account -> List.of(startTls)).build();
+            Integrator both = Integrator.builder().sslContext(server.clientSslContext())
+                    .connectTimeout(connectTimeout).policy(server.route(SUBMISSION)).build();
+            MailAccount account = account(server, PASSWORD);
+            alone.integrate(account);   // warm: the first TLS handshake of a JVM costs more than the others
 
-                assertThat(result.attempts().get(0).outcome()).as("%s, certificate for %s: %s", candidate,
-                        certificates.serverNames(), result.explain()).isEqualTo(certificates == forTheName
-                                ? Outcome.AUTHENTICATED : Outcome.TLS_FAILED);
+            Duration winnerAlone = alone.integrate(account).elapsed();
+            IntegrationResult result = both.integrate(account);
+
+            assertThat(result.selected()).contains(startTls);
+            assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.TIMED_OUT);
+            assertThat(result.elapsed()).as("winner alone %d ms", winnerAlone.toMillis())
+                    .isLessThanOrEqualTo(connectTimeout.plus(winnerAlone).multipliedBy(11).dividedBy(10));
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+        }
+    }
+
+    @Test
+    void theCertificateIsCheckedAgainstTheHostNameOnBothKindsOfTls() {
+        for (TestCertificates certificates : List.of(TestCertificates.forHosts("localhost"),
+                TestCertificates.forHosts("smtp.elsewhere.test"))) {
+            boolean matches = certificates.serverNames().contains("localhost");
+            try (MailServerFixture server = fixture().certificates(certificates).start()) {
+                for (Service service : List.of(Service.SMTPS, Service.SMTP)) {
+                    ProtocolCandidate candidate = ProtocolCandidate.of(MailProtocol.SMTP,
+                            service == Service.SMTPS ? Security.IMPLICIT_TLS : Security.STARTTLS, "localhost",
+                            server.port(service));
+                    IntegrationResult result = Integrator.builder().sslContext(server.clientSslContext())
+                            .policy(any -> List.of(candidate)).build().integrate(account(server, PASSWORD));
+
+                    assertThat(result.attempts().get(0).outcome()).as("%s, certificate for %s: %s", candidate,
+                            certificates.serverNames(), result.explain())
+                            .isEqualTo(matches ? Outcome.AUTHENTICATED : Outcome.TLS_FAILED);
+                }
+                MailIntegratorAssertions.assertThat(server).submittedNoMessage().neverReceivedInCleartext(PASSWORD);
             }
-            assertThat(submission.received()).filteredOn(line -> line.line().startsWith("AUTH"))
-                    .allMatch(Received::overTls);
         }
-        assertNothingSubmitted();
     }
 
     @Test
-    void aServerThatOffersNoAuthIsNotVerified() throws IOException {
-        ScriptedSubmissionServer smtps = start(Script.overTls().withoutAuth());
-        ScriptedSubmissionServer submission = start(Script.startTls().withoutAuth());
+    void aServerThatOffersNoAuthIsNotVerified() {
+        try (HostileMailServer smtps = HostileMailServer.builder(Service.SMTPS, HostileBehaviour.AUTH_NOT_OFFERED)
+                        .user(ADDRESS, PASSWORD).start();
+                HostileMailServer submission = HostileMailServer.builder(Service.SMTP,
+                        HostileBehaviour.AUTH_NOT_OFFERED).certificates(smtps.certificates()).user(ADDRESS, PASSWORD)
+                        .start()) {
+            IntegrationResult result = Integrator.builder().sslContext(smtps.clientSslContext())
+                    .policy(account -> List.of(smtps.candidate(Security.IMPLICIT_TLS),
+                            submission.candidate(Security.STARTTLS))).build().integrate(smtps.account(ADDRESS));
 
-        IntegrationResult result = submission(smtps.port(), submission.port()).integrate(account(PASSWORD));
-
-        assertThat(result.isIntegrated()).isFalse();
-        assertThat(result.attempts()).extracting(a -> a.outcome())
-                .containsExactly(Outcome.AUTH_NOT_OFFERED, Outcome.AUTH_NOT_OFFERED);
-        assertThat(result.attempts().get(0).detail()).contains("offered no way to sign in");
-        assertThat(result.explain()).contains("cannot send mail", "would take mail without knowing who sends it");
-        assertThat(smtps.verbs()).containsExactly("EHLO", "QUIT");
-        assertThat(submission.verbs()).containsExactly("EHLO", "STARTTLS", "EHLO", "QUIT");
-        assertThat(submission.received()).noneMatch(line -> line.line().contains(PASSWORD));
-        assertNothingSubmitted();
+            assertThat(result.isIntegrated()).isFalse();
+            assertThat(result.attempts()).extracting(Attempt::outcome)
+                    .containsExactly(Outcome.AUTH_NOT_OFFERED, Outcome.AUTH_NOT_OFFERED);
+            assertThat(result.attempts().get(0).detail()).contains("offered no way to sign in");
+            assertThat(result.explain()).contains("cannot send mail", "would take mail without knowing who sends it");
+            assertThat(verbs(smtps.received())).containsExactly("EHLO", "QUIT");
+            assertThat(verbs(submission.received())).containsExactly("EHLO", "STARTTLS", "EHLO", "QUIT");
+            assertThat(smtps.logins() + submission.logins()).isZero();
+            MailIntegratorAssertions.assertThat(smtps).submittedNoMessage();
+            MailIntegratorAssertions.assertThat(submission).submittedNoMessage();
+        }
     }
 
     @Test
-    void aWrongPasswordIsAuthFailedOnEachCandidate() throws IOException {
-        ScriptedSubmissionServer smtps = start(Script.overTls());
-        ScriptedSubmissionServer submission = start(Script.startTls());
+    void aWrongPasswordIsAuthFailedOnEachCandidate() {
+        try (MailServerFixture server = fixture().start()) {
+            IntegrationResult result = submission(server).integrate(account(server, "wrong-Password"));
 
-        IntegrationResult result = submission(smtps.port(), submission.port()).integrate(account("wrong-Password"));
-
-        assertThat(result.isIntegrated()).isFalse();
-        assertThat(result.attempts()).extracting(a -> a.outcome())
-                .containsExactly(Outcome.AUTH_FAILED, Outcome.AUTH_FAILED);
-        assertThat(result.attempts().get(0).detail()).contains("535 5.7.8", "reply code 535 5.7.8, RFC 4954")
-                .doesNotContain("wrong-Password");
-        assertNothingSubmitted();
+            assertThat(result.isIntegrated()).isFalse();
+            assertThat(result.attempts()).extracting(Attempt::outcome)
+                    .containsExactly(Outcome.AUTH_FAILED, Outcome.AUTH_FAILED);
+            assertThat(result.attempts().get(0).detail()).contains("535").doesNotContain("wrong-Password");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+        }
     }
 
     @Test
-    void startTlsStrippedWith465DownSendsNoPassword() throws IOException {
-        ScriptedSubmissionServer stripped = start(Script.startTls().withoutStartTls().authBeforeTls());
-        int refused = closedPort();
+    void startTlsStrippedWith465DownSendsNoPassword() {
+        try (MailServerFixture server = fixture().stopped(Service.SMTPS).startTls(StartTls.NOT_OFFERED).start()) {
+            IntegrationResult result = submission(server).integrate(account(server, PASSWORD));
 
-        IntegrationResult result = submission(refused, stripped.port()).integrate(account(PASSWORD));
-
-        assertThat(result.isIntegrated()).isFalse();
-        assertThat(result.attempts()).extracting(a -> a.outcome()).containsExactly(Outcome.REFUSED,
-                Outcome.TLS_FAILED);
-        assertThat(Explanation.Cause.of(result.attempts().get(1))).isEqualTo(Explanation.Cause.STARTTLS_NOT_OFFERED);
-        assertThat(stripped.verbs()).doesNotContain("AUTH");
-        assertThat(stripped.received()).noneMatch(line -> line.line().contains(PASSWORD)
-                || line.line().contains(java.util.Base64.getEncoder().encodeToString(
-                        ("\0" + ADDRESS + "\0" + PASSWORD).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        assertNothingSubmitted();
+            assertThat(result.isIntegrated()).isFalse();
+            assertThat(result.attempts()).extracting(Attempt::outcome).containsExactly(Outcome.REFUSED,
+                    Outcome.TLS_FAILED);
+            assertThat(Explanation.Cause.of(result.attempts().get(1)))
+                    .isEqualTo(Explanation.Cause.STARTTLS_NOT_OFFERED);
+            assertThat(server.logins()).isZero();
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage().neverReceivedInCleartext(PASSWORD);
+        }
     }
 
     @Test
-    void anAcceptedTokenSelects465AndARejectedOneIsNotAWrongPassword() throws IOException {
-        ScriptedSubmissionServer smtps = start(Script.overTls().withAuth("PLAIN LOGIN XOAUTH2 OAUTHBEARER"));
-        int refused = closedPort();
-        MailAccount good = MailAccount.builder(ADDRESS).accessToken(PASSWORD).host(MailProtocol.SMTP, "127.0.0.1")
-                .build();
-        MailAccount expired = MailAccount.builder(ADDRESS).accessToken("expired-Token-1")
-                .host(MailProtocol.SMTP, "127.0.0.1").build();
+    void anAcceptedTokenSelects465AndARejectedOneIsNotAWrongPassword() {
+        String token = "ya29.submission-Token-1";
+        try (MailServerFixture server = MailServerFixture.builder().user(ADDRESS, token).start();
+                HostileMailServer gmail = HostileMailServer.builder(Service.SMTPS, HostileBehaviour.TOKEN_CHALLENGE)
+                        .user(ADDRESS, token).start()) {
+            IntegrationResult accepted = submission(server).integrate(MailAccount.builder(ADDRESS).accessToken(token)
+                    .host(server.host()).build());
+            IntegrationResult rejected = only(gmail, Security.IMPLICIT_TLS).integrate(MailAccount.builder(ADDRESS)
+                    .accessToken("expired-Token-1").host(gmail.host()).build());
 
-        IntegrationResult accepted = submission(smtps.port(), refused).integrate(good);
-        IntegrationResult rejected = submission(smtps.port(), refused).integrate(expired);
-
-        assertThat(accepted.selected()).contains(candidate(accepted, 0));
-        assertThat(rejected.attempts().get(0).outcome()).isEqualTo(Outcome.TOKEN_REJECTED);
-        assertThat(rejected.attempts().get(0).detail()).contains("OAUTHBEARER", "status 400")
-                .doesNotContain("expired-Token-1");
-        assertThat(smtps.received()).filteredOn(line -> line.line().startsWith("AUTH"))
-                .allMatch(line -> line.line().startsWith("AUTH OAUTHBEARER "), "the standard mechanism first");
-        assertNothingSubmitted();
+            assertThat(accepted.selected().orElseThrow().port()).isEqualTo(server.port(Service.SMTPS));
+            assertThat(rejected.attempts().get(0).outcome()).as(rejected.explain()).isEqualTo(Outcome.TOKEN_REJECTED);
+            assertThat(rejected.attempts().get(0).detail()).contains("status 401").doesNotContain("expired-Token-1");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+            MailIntegratorAssertions.assertThat(gmail).submittedNoMessage();
+        }
     }
 
     @Test
-    void aBusyGreetingIsBusy() throws IOException {
-        ScriptedSubmissionServer busy = start(Script.overTls().greeting("421 4.7.0 smtp.example.test Error: "
-                + "too many connections"));
-        int refused = closedPort();
+    void providersRepliesAreClassifiedByRule() {
+        record Row(HostileBehaviour behaviour, Outcome outcome, Explanation.Cause cause, String detail) {
+        }
+        List<Row> rows = List.of(
+                new Row(HostileBehaviour.BUSY_GREETING, Outcome.BUSY, Explanation.Cause.BUSY, "421 4.7.0"),
+                new Row(HostileBehaviour.BUSY, Outcome.BUSY, Explanation.Cause.BUSY, "454 4.7.0"),
+                new Row(HostileBehaviour.APP_PASSWORD_REQUIRED, Outcome.APP_PASSWORD_REQUIRED,
+                        Explanation.Cause.APP_PASSWORD_REQUIRED, "5.7.9"),
+                new Row(HostileBehaviour.BASIC_AUTH_DISABLED, Outcome.SERVICE_DISABLED,
+                        Explanation.Cause.SERVICE_DISABLED, "5.7.139"));
+        for (Row row : rows) {
+            try (HostileMailServer server = HostileMailServer.builder(Service.SMTPS, row.behaviour())
+                    .user(ADDRESS, PASSWORD).start()) {
+                Attempt attempt = only(server, Security.IMPLICIT_TLS).integrate(server.account(ADDRESS)).attempts()
+                        .get(0);
 
-        IntegrationResult result = Integrator.builder().sslContext(CERTIFICATES.clientSslContext())
-                .busyRetryWindow(java.time.Duration.ZERO)
-                .policy(account -> List.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS,
-                        "127.0.0.1", busy.port()), ProtocolCandidate.of(MailProtocol.SMTP, Security.STARTTLS,
-                        "127.0.0.1", refused))).build().integrate(account(PASSWORD));
-
-        assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.BUSY);
-        assertThat(result.attempts().get(0).detail()).contains("reply code 421 4.7.0");
-        assertNothingSubmitted();
+                assertThat(attempt.outcome()).as("%s: %s", row.behaviour(), attempt.detail()).isEqualTo(row.outcome());
+                assertThat(Explanation.Cause.of(attempt)).as(row.behaviour().name()).isEqualTo(row.cause());
+                assertThat(attempt.detail()).contains(row.detail()).doesNotContain(PASSWORD);
+                MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+            }
+        }
     }
 
     @Test
-    void aCleartextCandidateThatMustStartTlsFirstIsTlsRequired() throws IOException {
-        ScriptedSubmissionServer server = start(Script.startTls().authBeforeTls()
-                .answeringAuth("530 5.7.0 Must issue a STARTTLS command first"));
+    void aCleartextCandidateThatMustStartTlsFirstIsTlsRequired() {
+        try (HostileMailServer server = HostileMailServer.builder(Service.SMTP, HostileBehaviour.STARTTLS_FIRST)
+                .user(ADDRESS, PASSWORD).start()) {
+            IntegrationResult result = only(server, Security.NONE).integrate(server.account(ADDRESS));
 
-        IntegrationResult result = Integrator.builder().policy(account -> List.of(ProtocolCandidate.of(
-                MailProtocol.SMTP, Security.NONE, "127.0.0.1", server.port()))).build().integrate(account(PASSWORD));
+            assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.TLS_REQUIRED);
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+        }
+    }
 
-        assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.TLS_REQUIRED);
-        assertNothingSubmitted();
+    @Test
+    void hostileSubmissionServersEndInAnOutcomeNeverAHang() {
+        for (HostileBehaviour behaviour : List.of(HostileBehaviour.ENDLESS_LINE, HostileBehaviour.GARBAGE_BANNER,
+                HostileBehaviour.TRICKLER, HostileBehaviour.STARTTLS_REFUSED, HostileBehaviour.STARTTLS_STRIPPED)) {
+            Service service = behaviour.name().startsWith("STARTTLS") ? Service.SMTP : Service.SMTPS;
+            try (HostileMailServer server = HostileMailServer.builder(service, behaviour).user(ADDRESS, PASSWORD)
+                    .start()) {
+                IntegrationResult result = Integrator.builder().sslContext(server.clientSslContext())
+                        .readTimeout(Duration.ofSeconds(2)).attemptTimeout(Duration.ofSeconds(5))
+                        .busyRetryWindow(Duration.ZERO)
+                        .policy(account -> List.of(server.candidate(service == Service.SMTPS ? Security.IMPLICIT_TLS
+                                : Security.STARTTLS))).build().integrate(server.account(ADDRESS));
+
+                assertThat(result.isIntegrated()).as(behaviour.name()).isFalse();
+                assertThat(result.attempts().get(0).outcome()).as(behaviour.name())
+                        .isEqualTo(expectedFor(behaviour));
+                MailIntegratorAssertions.assertThat(server).submittedNoMessage().neverReceivedInCleartext(PASSWORD);
+            }
+        }
+    }
+
+    private static Outcome expectedFor(HostileBehaviour behaviour) {
+        return switch (behaviour) {
+            case ENDLESS_LINE, GARBAGE_BANNER -> Outcome.PROTOCOL_ERROR;
+            case TRICKLER -> Outcome.TIMED_OUT;
+            // 454 4.7.0 to STARTTLS is a temporary refusal, retried like a busy server
+            case STARTTLS_REFUSED -> Outcome.BUSY;
+            default -> Outcome.TLS_FAILED;
+        };
+    }
+
+    @Test
+    void aClientThatSendsMailBeforeSigningInIsRefusedAndTheAssertionSeesIt() throws IOException {
+        try (MailServerFixture server = fixture().start();
+                Socket socket = new Socket(server.host(), server.port(Service.SMTP))) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            OutputStream out = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("220");
+            out.write("EHLO naive.test\r\n".getBytes(StandardCharsets.US_ASCII));
+            String line;
+            StringBuilder ehlo = new StringBuilder();
+            do {
+                line = in.readLine();
+                ehlo.append(line).append('\n');
+            } while (line != null && line.charAt(3) == '-');
+            out.write("MAIL FROM:<alice@example.test>\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(ehlo.toString()).contains("250 STARTTLS");
+            assertThat(in.readLine()).isEqualTo("530 5.7.0 Authentication required");
+            assertThatThrownBy(() -> MailIntegratorAssertions.assertThat(server).submittedNoMessage())
+                    .isInstanceOf(AssertionError.class).hasMessageContaining("[MAIL]");
+        }
     }
 
     @Test
     void openTransportGivesASignedInTransportForTheSelectedCandidateOnly() throws Exception {
-        ScriptedSubmissionServer smtps = start(Script.overTls());
-        Integrator integrator = submission(smtps.port(), closedPort());
-        MailAccount account = account(PASSWORD);
-        IntegrationResult result = integrator.integrate(account);
-        int before = smtps.verbs().size();
+        try (MailServerFixture server = fixture().start()) {
+            Integrator integrator = submission(server);
+            MailAccount account = account(server, PASSWORD);
+            IntegrationResult result = integrator.integrate(account);
+            int before = server.received(Service.SMTPS).size();
 
-        try (Transport transport = JakartaMail.openTransport(integrator, account, result)) {
-            assertThat(smtps.verbs().subList(before, smtps.verbs().size())).containsExactly("EHLO", "AUTH");
-            assertThat(transport.isConnected()).as("Angus asks the server with NOOP").isTrue();
+            try (Transport transport = JakartaMail.openTransport(integrator, account, result)) {
+                List<String> verbs = verbs(server.received(Service.SMTPS));
+                assertThat(verbs.subList(before, verbs.size())).startsWith("EHLO", "AUTH");
+                assertThat(transport.isConnected()).as("Angus asks the server with NOOP").isTrue();
+            }
+
+            server.stop(Service.SMTPS);
+            server.stop(Service.SMTP);
+            IntegrationResult nothing = integrator.integrate(account);
+            assertThatThrownBy(() -> JakartaMail.openTransport(integrator, account, nothing))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("selected no candidate");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
         }
-
-        IntegrationResult nothing = submission(closedPort(), closedPort()).integrate(account);
-        assertThatThrownBy(() -> JakartaMail.openTransport(integrator, account, nothing))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("selected no candidate");
-        assertNothingSubmitted();
     }
 
     @Test
-    void openTransportFailsOnAServerThatOffersNoAuthInsteadOfAtTheFirstMessage() throws Exception {
-        ScriptedSubmissionServer open = start(Script.overTls().withoutAuth());
-        ProtocolCandidate smtps = ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS, "127.0.0.1",
-                open.port());
-        Integrator integrator = Integrator.builder().sslContext(CERTIFICATES.clientSslContext())
-                .policy(account -> List.of(smtps)).build();
-        IntegrationResult claimed = IntegrationResult.of(ADDRESS, List.of(org.mailintegrator.core.Attempt.of(smtps,
-                Outcome.AUTHENTICATED, java.time.Duration.ZERO, "by hand")), java.time.Duration.ZERO);
+    void openTransportFailsOnAServerThatOffersNoAuthInsteadOfAtTheFirstMessage() {
+        try (HostileMailServer open = HostileMailServer.builder(Service.SMTPS, HostileBehaviour.AUTH_NOT_OFFERED)
+                .user(ADDRESS, PASSWORD).start()) {
+            ProtocolCandidate smtps = open.candidate(Security.IMPLICIT_TLS);
+            Integrator integrator = only(open, Security.IMPLICIT_TLS);
+            IntegrationResult claimed = IntegrationResult.of(ADDRESS, List.of(Attempt.of(smtps,
+                    Outcome.AUTHENTICATED, Duration.ZERO, "by hand")), Duration.ZERO);
 
-        assertThatThrownBy(() -> JakartaMail.openTransport(integrator, account(PASSWORD), claimed))
-                .isInstanceOf(jakarta.mail.MessagingException.class).hasMessageContaining("offers no AUTH");
-        assertThat(open.verbs()).containsExactly("EHLO", "QUIT");
+            assertThatThrownBy(() -> JakartaMail.openTransport(integrator, open.account(ADDRESS), claimed))
+                    .isInstanceOf(jakarta.mail.MessagingException.class).hasMessageContaining("offers no AUTH");
+            assertThat(verbs(open.received())).containsExactly("EHLO", "QUIT");
+        }
     }
 
     @Test
-    void greenMailSmtpChecksThePasswordOnACleartextCandidateThePolicyLists() {
-        ServerSetup smtp = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
-        GreenMail greenMail = new GreenMail(smtp).withConfiguration(GreenMailConfiguration.aConfig()
-                .withUser(ADDRESS, ADDRESS, PASSWORD));
-        greenMail.start();
-        try {
-            int port = greenMail.getSmtp().getPort();
+    void aCleartextCandidateThePolicyListsSignsInWithTheWarningWording() {
+        try (MailServerFixture server = fixture().start()) {
             Integrator integrator = Integrator.builder().policy(account -> List.of(ProtocolCandidate.of(
-                    MailProtocol.SMTP, Security.NONE, "127.0.0.1", port))).build();
+                    MailProtocol.SMTP, Security.NONE, server.host(), server.port(Service.SMTP)))).build();
 
-            IntegrationResult right = integrator.integrate(account(PASSWORD));
-            IntegrationResult wrong = integrator.integrate(account("wrong-Password"));
+            IntegrationResult right = integrator.integrate(account(server, PASSWORD));
+            IntegrationResult wrong = integrator.integrate(account(server, "wrong-Password"));
 
             assertThat(right.isIntegrated()).as(right.explain()).isTrue();
             assertThat(right.explain()).contains("sends mail through SMTP without TLS", "the password travels "
                     + "unprotected");
             assertThat(wrong.attempts().get(0).outcome()).as(wrong.explain()).isEqualTo(Outcome.AUTH_FAILED);
-            assertThat(greenMail.getReceivedMessages()).as("nothing was submitted").isEmpty();
-        } finally {
-            greenMail.stop();
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
         }
     }
 
     @Test
-    void bothDirectionsTogetherSelectImapsAndSmtpsAndRoundTripAsOne() throws IOException {
-        try (MailServerFixture incoming = MailServerFixture.builder().certificates(CERTIFICATES)
-                .user(ADDRESS, PASSWORD).start()) {
-            ScriptedSubmissionServer smtps = start(Script.overTls());
-            ProtocolCandidate imaps = ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
-                    incoming.host(), incoming.port(Service.IMAPS));
-            Integrator reading = Integrator.builder().sslContext(CERTIFICATES.clientSslContext())
-                    .policy(account -> List.of(imaps)).build();
-            Integrator sending = submission(smtps.port(), closedPort());
-            MailAccount account = incoming.account(ADDRESS).toBuilder().host(MailProtocol.SMTP, "127.0.0.1")
-                    .build();
+    void bothDirectionsTogetherSelectImapsAndSmtpsAndRoundTripAsOne() {
+        try (MailServerFixture server = fixture().start()) {
+            Integrator reading = Integrator.builder().sslContext(server.clientSslContext())
+                    .policy(server.route(account -> List.of(ProtocolCandidate.of(MailProtocol.IMAP,
+                            Security.IMPLICIT_TLS, account.host(MailProtocol.IMAP), 993)))).build();
+            Integrator sending = submission(server);
+            MailAccount account = account(server, PASSWORD);
 
             IntegrationPair both = IntegrationPair.integrate(reading, sending, account);
 
             assertThat(both.isIntegrated()).as(both.explain()).isTrue();
-            assertThat(both.incoming().selected()).contains(imaps);
-            assertThat(both.outgoing().selected().orElseThrow().port()).isEqualTo(smtps.port());
+            assertThat(both.incoming().selected().orElseThrow().port()).isEqualTo(server.port(Service.IMAPS));
+            assertThat(both.outgoing().selected().orElseThrow().port()).isEqualTo(server.port(Service.SMTPS));
             assertThat(both.explain()).contains("is set up with IMAP over TLS", "sends mail through SMTP over TLS");
             IntegrationPair saved = IntegrationPair.fromJson(both.toJson());
             assertThat(saved.toJson()).isEqualTo(both.toJson());
-            assertThat(saved.outgoing().selected()).isEqualTo(both.outgoing().selected());
 
             IntegrationPair again = IntegrationPair.integrate(reading, sending, account, saved);
 
-            assertThat(again.incoming().selected()).contains(imaps);
+            assertThat(again.incoming().selected()).isEqualTo(both.incoming().selected());
             assertThat(again.outgoing().selected()).isEqualTo(both.outgoing().selected());
-            assertNothingSubmitted();
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
         }
     }
 
     @Test
-    void bothDirectionsTogetherTakeAboutAsLongAsTheSlowerAlone() throws IOException {
-        try (MailServerFixture incoming = MailServerFixture.builder().certificates(CERTIFICATES)
-                .user(ADDRESS, PASSWORD).fault(Service.IMAPS, org.mailintegrator.testkit.Fault.slow(
-                        java.time.Duration.ofMillis(60))).start()) {
-            ScriptedSubmissionServer smtps = start(Script.overTls().greetingAfter(java.time.Duration.ofMillis(700)));
-            Integrator reading = Integrator.builder().sslContext(CERTIFICATES.clientSslContext())
+    void bothDirectionsTogetherTakeAboutAsLongAsTheSlowerAlone() {
+        try (MailServerFixture server = fixture().fault(Service.IMAPS, Fault.slow(Duration.ofMillis(60)))
+                .fault(Service.SMTPS, Fault.slow(Duration.ofMillis(150))).start()) {
+            Integrator reading = Integrator.builder().sslContext(server.clientSslContext())
                     .policy(account -> List.of(ProtocolCandidate.of(MailProtocol.IMAP, Security.IMPLICIT_TLS,
-                            incoming.host(), incoming.port(Service.IMAPS)))).build();
-            Integrator sending = submission(smtps.port(), closedPort());
-            MailAccount account = incoming.account(ADDRESS).toBuilder().host(MailProtocol.SMTP, "127.0.0.1")
-                    .build();
+                            server.host(), server.port(Service.IMAPS)))).build();
+            Integrator sending = Integrator.builder().sslContext(server.clientSslContext())
+                    .policy(account -> List.of(ProtocolCandidate.of(MailProtocol.SMTP, Security.IMPLICIT_TLS,
+                            server.host(), server.port(Service.SMTPS)))).build();
+            MailAccount account = account(server, PASSWORD);
 
             long readingAlone = millis(() -> reading.integrate(account).isIntegrated());
             long sendingAlone = millis(() -> sending.integrate(account).isIntegrated());
@@ -361,7 +418,7 @@ class SubmissionTest {
                     sendingAlone, together);
             assertThat(together).as(measured).isLessThan((readingAlone + sendingAlone) * 4 / 5)
                     .isLessThan(Math.max(readingAlone, sendingAlone) * 3 / 2);
-            assertNothingSubmitted();
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
         }
     }
 
