@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mailintegrator fixture}: starts a testkit mail server on loopback (IMAP, IMAPS, POP3, POP3S on free ports,
+ * {@code mailintegrator fixture}: starts a testkit mail server on loopback (IMAP, IMAPS, POP3, POP3S, SMTP, SMTPS on free ports,
  * with a certificate of its own CA) and prints the command that integrates its account, so the tool can be tried
  * against a server whose services can be stopped or dropped, without writing code. Runs until interrupted.
  * Not thread-safe: one instance per run.
@@ -41,7 +41,7 @@ final class FixtureCommand implements Callable<Integer> {
     Path caFile = Path.of("ca.pem");
 
     @Option(names = "--stop", paramLabel = "SERVICE", split = ",",
-            description = "Services that are stopped (connections refused): imap, imaps, pop3, pop3s.")
+            description = "Services that are stopped (connections refused): imap, imaps, pop3, pop3s, smtp, smtps.")
     List<String> stopped = new ArrayList<>();
 
     @Option(names = "--drop", paramLabel = "SERVICE", split = ",",
@@ -68,11 +68,15 @@ final class FixtureCommand implements Callable<Integer> {
             PrintWriter out = commandLine.getOut();
             out.println("A test mail server for " + user + " runs on " + server.host() + " (IMAPS "
                     + server.port(Service.IMAPS) + ", POP3S " + server.port(Service.POP3S) + ", IMAP "
-                    + server.port(Service.IMAP) + ", POP3 " + server.port(Service.POP3) + "); its CA is in " + caFile
-                    + ". Integrate it from another terminal, with the same " + Credentials.PASSWORD_VARIABLE + ":");
+                    + server.port(Service.IMAP) + ", POP3 " + server.port(Service.POP3) + ", SMTPS "
+                    + server.port(Service.SMTPS) + ", SMTP " + server.port(Service.SMTP) + "); its CA is in " + caFile
+                    + ". Integrate it from another terminal (add --both for outgoing mail too), with the same "
+                    + Credentials.PASSWORD_VARIABLE + ":");
             out.println("mailintegrator " + user + " --host " + server.host() + " --ca-file " + caFile
                     + " --port imaps=" + server.port(Service.IMAPS) + " --port pop3s=" + server.port(Service.POP3S)
-                    + " --port imap=" + server.port(Service.IMAP) + " --port pop3=" + server.port(Service.POP3));
+                    + " --port imap=" + server.port(Service.IMAP) + " --port pop3=" + server.port(Service.POP3)
+                    + " --port submissions=" + server.port(Service.SMTPS) + " --port submission="
+                    + server.port(Service.SMTP));
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown, "fixture-shutdown"));
             interrupted.await();
@@ -87,7 +91,7 @@ final class FixtureCommand implements Callable<Integer> {
                 services.add(Service.valueOf(name.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(commandLine, "Error: " + name
-                        + " is not a service: use imap, imaps, pop3 or pop3s");
+                        + " is not a service: use imap, imaps, pop3, pop3s, smtp or smtps");
             }
         }
         return services;

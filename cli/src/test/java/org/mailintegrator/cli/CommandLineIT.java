@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailintegrator.core.IntegrationPair;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.core.Outcome;
@@ -54,6 +55,20 @@ class CommandLineIT {
                 assertThat(selected.port()).isEqualTo(server.port(Service.POP3S));
             });
             assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.REFUSED);
+            run.assertNoSecret();
+        }
+    }
+
+    @Test
+    void outgoingFindsTheSubmissionServerAndExplainsWhyNot465() throws Exception {
+        try (MailServerFixture server = fixture().stopped(Service.SMTPS).start()) {
+            Run run = run(Map.of(Credentials.PASSWORD_VARIABLE, PASSWORD), withServer(server, "--outgoing",
+                    "--explain", "--port", "submissions=" + server.port(Service.SMTPS),
+                    "--port", "submission=" + server.port(Service.SMTP)));
+
+            assertThat(run.status).as(run.stderr).isZero();
+            assertThat(run.stdout).contains("SMTP", "REFUSED", "AUTHENTICATED")
+                    .contains("sends mail through SMTP with STARTTLS");
             run.assertNoSecret();
         }
     }
@@ -234,6 +249,14 @@ class CommandLineIT {
             assertThat(result.attempts().get(0).outcome()).isEqualTo(Outcome.REFUSED);
             assertThat(result.selected()).hasValueSatisfying(selected ->
                     assertThat(selected.protocol()).isEqualTo(MailProtocol.POP3));
+
+            Run both = run(Map.of(Credentials.PASSWORD_VARIABLE, PASSWORD), append(arguments, "--both", "--json"));
+
+            assertThat(both.status).as(both.stderr).isZero();
+            IntegrationPair pair = IntegrationPair.fromJson(both.stdout);
+            assertThat(pair.incoming().selected().orElseThrow().protocol()).isEqualTo(MailProtocol.POP3);
+            assertThat(pair.outgoing().selected().orElseThrow().security()).isEqualTo(Security.IMPLICIT_TLS);
+            both.assertNoSecret();
         } finally {
             fixture.destroy();
             assertThat(fixture.waitFor(30, TimeUnit.SECONDS)).as("the fixture ends when asked to").isTrue();
