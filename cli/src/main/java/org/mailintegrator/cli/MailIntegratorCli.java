@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "mailintegrator", mixinStandardHelpOptions = true, versionProvider = MailIntegratorCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class, FixtureCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class, FixtureCommand.class,
+                BatchCommand.class},
         description = {"Finds how to read (and send) mail for an address: tries each candidate of the policy in order "
                 + "and selects the first that authenticates. Nothing is ever sent: the outgoing server is verified "
                 + "by signing in.", "",
@@ -93,6 +94,11 @@ public final class MailIntegratorCli implements Callable<Integer> {
 
     MailIntegratorCli(Map<String, String> environment) {
         this.environment = Map.copyOf(environment);
+    }
+
+    /** The environment the secrets are read from. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     @Override
