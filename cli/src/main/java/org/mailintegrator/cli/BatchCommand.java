@@ -208,7 +208,8 @@ final class BatchCommand implements Callable<Integer> {
     private Row integrate(Map<String, String> row, Integrator integrator, Map<String, String> environment) {
         String email = row.getOrDefault("email", "");
         try {
-            MailAccount.Builder account = MailAccount.builder(email);
+            // the command line's hosts for every row, unless the row names its own
+            MailAccount.Builder account = options.account(email);
             set(row, "username", account::username);
             set(row, "host", account::host);
             set(row, "imap_host", host -> account.host(MailProtocol.IMAP, host));

@@ -205,6 +205,24 @@ class CommandLineIT {
     }
 
     @Test
+    void aBatchRunsThroughTheJarWithEachRowsPasswordFromItsVariable() throws Exception {
+        try (MailServerFixture server = fixture().user("bob@example.test", "bob-Secret-2").start()) {
+            Path accounts = Files.writeString(directory.resolve("accounts.csv"),
+                    "email,password_env\n" + ADDRESS + ",ALICE_PW\nbob@example.test,BOB_PW\n");
+            Path out = directory.resolve("results.jsonl");
+            List<String> arguments = new ArrayList<>(List.of("batch", accounts.toString(), "--out", out.toString()));
+            arguments.addAll(withServer(server).subList(1, withServer(server).size()));
+
+            Run run = run(Map.of("ALICE_PW", PASSWORD, "BOB_PW", "bob-Secret-2"), arguments);
+
+            assertThat(run.status).as(run.stderr).isZero();
+            assertThat(run.stderr).contains("Summary: 2 accounts: 2 integrated");
+            assertThat(Files.readAllLines(out)).hasSize(2).allMatch(line -> line.contains("\"status\":\"integrated\""));
+            run.assertNoSecret();
+        }
+    }
+
+    @Test
     void helpVersionAndCompletion() throws Exception {
         Run help = run(Map.of(), List.of("--help"));
         assertThat(help.status).isZero();
