@@ -73,9 +73,9 @@ final class FixtureCommand implements Callable<Integer> {
                     + ". Integrate it from another terminal (add --both for outgoing mail too), with the same "
                     + Credentials.PASSWORD_VARIABLE + ":");
             out.println("mailintegrator " + user + " --host " + server.host() + " --ca-file " + caFile
-                    + " --port imaps=" + server.port(Service.IMAPS) + " --port pop3s=" + server.port(Service.POP3S)
-                    + " --port imap=" + server.port(Service.IMAP) + " --port pop3=" + server.port(Service.POP3)
-                    + " --port submissions=" + server.port(Service.SMTPS) + " --port submission="
+                    + " --mail-port imaps=" + server.port(Service.IMAPS) + " --mail-port pop3s=" + server.port(Service.POP3S)
+                    + " --mail-port imap=" + server.port(Service.IMAP) + " --mail-port pop3=" + server.port(Service.POP3)
+                    + " --mail-port submissions=" + server.port(Service.SMTPS) + " --mail-port submission="
                     + server.port(Service.SMTP));
             out.flush();
             Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown, "fixture-shutdown"));

@@ -73,7 +73,7 @@ final class IntegrationOptions {
             description = "Remember endpoints that refused or dropped a connection for this long.")
     @Nullable Duration rememberUnreachable;
 
-    @Option(names = "--port", paramLabel = "STANDARD=PORT",
+    @Option(names = "--mail-port", paramLabel = "STANDARD=PORT",
             description = "Send every candidate of a standard port to another port, e.g. 993=3993 or imaps=3993 "
                     + "(names: imaps 993, pop3s 995, imap 143, pop3 110, submissions 465, submission 587, smtp 25). "
                     + "Repeatable.")
@@ -137,7 +137,7 @@ final class IntegrationOptions {
      * A new integrator builder for {@code policy} with these options applied (ports, trust, resolver, discovery,
      * timeouts). Reads the trust files; no network I/O.
      *
-     * @param policy the preference policy, before {@code --port} moves its candidates
+     * @param policy the preference policy, before {@code --mail-port} moves its candidates
      * @return the builder; the caller adds its listener and builds
      * @throws IllegalArgumentException for an invalid value
      */

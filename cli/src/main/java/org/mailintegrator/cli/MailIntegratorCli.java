@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "mailintegrator", mixinStandardHelpOptions = true, versionProvider = MailIntegratorCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
         subcommands = {CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class, FixtureCommand.class,
-                BatchCommand.class},
+                BatchCommand.class, ServeCommand.class},
         description = {"Finds how to read (and send) mail for an address: tries each candidate of the policy in order "
                 + "and selects the first that authenticates. Nothing is ever sent: the outgoing server is verified "
                 + "by signing in.", "",

@@ -10,7 +10,7 @@ import org.mailintegrator.core.PreferencePolicy;
 import org.mailintegrator.core.ProtocolCandidate;
 
 /**
- * {@code --port}: sends every candidate of a standard port to another port, so a policy written for 993, 995, 143
+ * {@code --mail-port}: sends every candidate of a standard port to another port, so a policy written for 993, 995, 143
  * and 110 can reach a server on other ports (a test server, a port forward). Immutable.
  */
 final class PortMap {
@@ -33,13 +33,13 @@ final class PortMap {
         for (String entry : entries) {
             int equals = entry.indexOf('=');
             if (equals <= 0) {
-                throw new IllegalArgumentException("--port must be STANDARD=PORT, e.g. 993=3993 or imaps=3993, not "
+                throw new IllegalArgumentException("--mail-port must be STANDARD=PORT, e.g. 993=3993 or imaps=3993, not "
                         + entry);
             }
             String from = entry.substring(0, equals).toLowerCase(Locale.ROOT);
             Integer standard = NAMES.containsKey(from) ? NAMES.get(from) : port(from, entry);
             if (ports.put(standard, port(entry.substring(equals + 1), entry)) != null) {
-                throw new IllegalArgumentException("--port " + standard + " is given twice");
+                throw new IllegalArgumentException("--mail-port " + standard + " is given twice");
             }
         }
         return new PortMap(Map.copyOf(ports));
@@ -52,7 +52,7 @@ final class PortMap {
                 return port;
             }
         }
-        throw new IllegalArgumentException("--port " + entry + ": " + value + " is neither a port (1-65535) nor one "
+        throw new IllegalArgumentException("--mail-port " + entry + ": " + value + " is neither a port (1-65535) nor one "
                 + "of " + new TreeMap<>(NAMES).keySet());
     }
 

@@ -145,9 +145,9 @@ class BatchCommandTest {
 
     private Run batch(MailServerFixture server, Path accounts, Path out, String... more) {
         List<String> arguments = new ArrayList<>(List.of("batch", accounts.toString(), "--out", out.toString(),
-                "--concurrency", "2", "--read-timeout", "500ms", "--port", "imaps=" + server.port(Service.IMAPS),
-                "--port", "pop3s=" + server.port(Service.POP3S), "--port", "imap=" + server.port(Service.IMAP),
-                "--port", "pop3=" + server.port(Service.POP3), "--ca-file", pem(server).toString()));
+                "--concurrency", "2", "--read-timeout", "500ms", "--mail-port", "imaps=" + server.port(Service.IMAPS),
+                "--mail-port", "pop3s=" + server.port(Service.POP3S), "--mail-port", "imap=" + server.port(Service.IMAP),
+                "--mail-port", "pop3=" + server.port(Service.POP3), "--ca-file", pem(server).toString()));
         arguments.addAll(List.of(more));
         StringWriter outText = new StringWriter();
         StringWriter errText = new StringWriter();

@@ -63,8 +63,8 @@ class CommandLineIT {
     void outgoingFindsTheSubmissionServerAndExplainsWhyNot465() throws Exception {
         try (MailServerFixture server = fixture().stopped(Service.SMTPS).start()) {
             Run run = run(Map.of(Credentials.PASSWORD_VARIABLE, PASSWORD), withServer(server, "--outgoing",
-                    "--explain", "--port", "submissions=" + server.port(Service.SMTPS),
-                    "--port", "submission=" + server.port(Service.SMTP)));
+                    "--explain", "--mail-port", "submissions=" + server.port(Service.SMTPS),
+                    "--mail-port", "submission=" + server.port(Service.SMTP)));
 
             assertThat(run.status).as(run.stderr).isZero();
             assertThat(run.stdout).contains("SMTP", "REFUSED", "AUTHENTICATED")
@@ -89,13 +89,13 @@ class CommandLineIT {
     @Test
     void aUsageErrorExitsTwoBeforeAnyConnection() throws Exception {
         try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            List<String> common = List.of(ADDRESS, "--host", "127.0.0.1", "--port", "993=" + listener.getLocalPort(),
-                    "--port", "995=" + listener.getLocalPort(), "--port", "143=" + listener.getLocalPort(),
-                    "--port", "110=" + listener.getLocalPort());
+            List<String> common = List.of(ADDRESS, "--host", "127.0.0.1", "--mail-port", "993=" + listener.getLocalPort(),
+                    "--mail-port", "995=" + listener.getLocalPort(), "--mail-port", "143=" + listener.getLocalPort(),
+                    "--mail-port", "110=" + listener.getLocalPort());
             List<List<String>> wrong = List.of(
                     List.of("--connect-timeout", "0s"),
                     List.of("--policy", "fastest"),
-                    List.of("--port", "993=70000"),
+                    List.of("--mail-port", "993=70000"),
                     List.of("--resolve", "mail.example.test"),
                     List.of("--ca-file", directory.resolve("missing.pem").toString()),
                     List.of("--unknown-option"));
@@ -140,8 +140,8 @@ class CommandLineIT {
             Run run = run(Map.of(Credentials.PASSWORD_VARIABLE, PASSWORD),
                     List.of(ADDRESS, "--host", "mail.example.test", "--resolve", "mail.example.test=127.0.0.1",
                             "--ca-file", pem(certificates).toString(), "--json",
-                            "--port", "993=" + server.port(Service.IMAPS), "--port", "995=" + server.port(Service.POP3S),
-                            "--port", "143=" + server.port(Service.IMAP), "--port", "110=" + server.port(Service.POP3)));
+                            "--mail-port", "993=" + server.port(Service.IMAPS), "--mail-port", "995=" + server.port(Service.POP3S),
+                            "--mail-port", "143=" + server.port(Service.IMAP), "--mail-port", "110=" + server.port(Service.POP3)));
 
             assertThat(run.status).as(run.stderr).isZero();
             assertThat(IntegrationResult.fromJson(run.stdout).selected()).hasValueSatisfying(selected -> {
@@ -226,7 +226,7 @@ class CommandLineIT {
     void helpVersionAndCompletion() throws Exception {
         Run help = run(Map.of(), List.of("--help"));
         assertThat(help.status).isZero();
-        assertThat(help.stdout).contains("--ca-file").contains("--resolve").contains("--port").contains("Exit status");
+        assertThat(help.stdout).contains("--ca-file").contains("--resolve").contains("--mail-port").contains("Exit status");
         Run version = run(Map.of(), List.of("--version"));
         assertThat(version.stdout).startsWith("mailintegrator ").doesNotContain("development");
         Run completion = run(Map.of(), List.of("generate-completion"));
@@ -302,8 +302,8 @@ class CommandLineIT {
     private List<String> withServer(MailServerFixture server, String... more) throws IOException {
         List<String> arguments = new ArrayList<>(List.of(ADDRESS, "--host", server.host(),
                 "--ca-file", pem(server.certificates()).toString(),
-                "--port", "imaps=" + server.port(Service.IMAPS), "--port", "pop3s=" + server.port(Service.POP3S),
-                "--port", "imap=" + server.port(Service.IMAP), "--port", "pop3=" + server.port(Service.POP3)));
+                "--mail-port", "imaps=" + server.port(Service.IMAPS), "--mail-port", "pop3s=" + server.port(Service.POP3S),
+                "--mail-port", "imap=" + server.port(Service.IMAP), "--mail-port", "pop3=" + server.port(Service.POP3)));
         arguments.addAll(List.of(more));
         return arguments;
     }
