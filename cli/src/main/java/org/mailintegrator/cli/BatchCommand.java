@@ -108,6 +108,9 @@ final class BatchCommand implements Callable<Integer> {
     @Mixin
     IntegrationOptions options = new IntegrationOptions();
 
+    /** A test's last word on the integrator (e.g. routing to fixtures); the command line's settings otherwise. */
+    java.util.function.Consumer<Integrator.Builder> network = builder -> { };
+
     private final Object lock = new Object();
 
     @Override
@@ -130,7 +133,9 @@ final class BatchCommand implements Callable<Integer> {
             }
             rows = readInput();
             previous = readOutput(csv);
-            integrator = options.integrator(outgoing ? Policies.submission() : options.policy()).build();
+            Integrator.Builder builder = options.integrator(outgoing ? Policies.submission() : options.policy());
+            network.accept(builder);
+            integrator = builder.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "Error: " + e.getMessage());
         }
