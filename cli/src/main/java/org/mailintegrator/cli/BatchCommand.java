@@ -30,6 +30,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.jspecify.annotations.Nullable;
 import org.mailintegrator.core.Attempt;
 import org.mailintegrator.core.Explanation;
+import org.mailintegrator.core.IntegrationPair;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.Integrator;
 import org.mailintegrator.core.MailAccount;
@@ -72,7 +73,7 @@ final class BatchCommand implements Callable<Integer> {
     static final String ERROR = "error";
 
     static final List<String> CSV_COLUMNS = List.of("email", "status", "protocol", "security", "host", "port",
-            "elapsed_ms", "cause", "explanation");
+            "elapsed_ms", "cause", "explanation", "outgoing_security", "outgoing_host", "outgoing_port");
     private static final Set<String> INPUT_COLUMNS = Set.of("email", "username", "host", "imap_host", "pop_host",
             "smtp_host", "password_env");
     private static final Set<Outcome> TRANSIENT_OUTCOMES = Set.of(Outcome.TIMED_OUT, Outcome.BUSY,
@@ -105,6 +106,10 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--outgoing", description = "Integrate each account's outgoing server (SMTP submission).")
     boolean outgoing;
 
+    @Option(names = "--both", description = "Integrate each account's incoming and outgoing servers at once; the "
+            + "row is integrated when both are.")
+    boolean both;
+
     @Mixin
     IntegrationOptions options = new IntegrationOptions();
 
@@ -121,7 +126,11 @@ final class BatchCommand implements Callable<Integer> {
         List<Map<String, String>> rows;
         Map<String, String> previous;
         Integrator integrator;
+        Integrator sending = null;
         try {
+            if (outgoing && both) {
+                throw new IllegalArgumentException("give --outgoing or --both, not both");
+            }
             if (!csv && !format.equals("jsonl")) {
                 throw new IllegalArgumentException("--format must be jsonl or csv, not " + format);
             }
@@ -136,9 +145,15 @@ final class BatchCommand implements Callable<Integer> {
             Integrator.Builder builder = options.integrator(outgoing ? Policies.submission() : options.policy());
             network.accept(builder);
             integrator = builder.build();
+            if (both) {
+                Integrator.Builder outgoingBuilder = options.integrator(Policies.submission());
+                network.accept(outgoingBuilder);
+                sending = outgoingBuilder.build();
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(commandLine, "Error: " + e.getMessage());
         }
+        Integrator sendingIntegrator = sending;
         Map<String, String> environment = parent == null ? System.getenv() : parent.environment();
         Map<String, String> statuses = new LinkedHashMap<>();
         List<Map<String, String>> todo = new ArrayList<>();
@@ -172,7 +187,7 @@ final class BatchCommand implements Callable<Integer> {
             });
             for (Map<String, String> row : todo) {
                 pool.execute(() -> {
-                    Row done = integrate(row, integrator, environment);
+                    Row done = integrate(row, integrator, sendingIntegrator, environment);
                     synchronized (lock) {
                         write(done, writer, printer);
                         statuses.put(done.email, done.status);
@@ -206,11 +221,12 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     /** One account's outcome, as written. */
-    private record Row(String email, String status, @Nullable IntegrationResult result, @Nullable String error,
-            @Nullable String cause) {
+    private record Row(String email, String status, @Nullable IntegrationResult result,
+            @Nullable IntegrationResult sent, @Nullable String error, @Nullable String cause) {
     }
 
-    private Row integrate(Map<String, String> row, Integrator integrator, Map<String, String> environment) {
+    private Row integrate(Map<String, String> row, Integrator integrator, @Nullable Integrator sending,
+            Map<String, String> environment) {
         String email = row.getOrDefault("email", "");
         try {
             // the command line's hosts for every row, unless the row names its own
@@ -224,20 +240,32 @@ final class BatchCommand implements Callable<Integer> {
             variable = variable.isEmpty() ? Credentials.PASSWORD_VARIABLE : variable;
             String password = environment.get(variable);
             if (password == null || password.isEmpty()) {
-                return new Row(email, ERROR, null, "no password: the environment variable " + variable
+                return new Row(email, ERROR, null, null, "no password: the environment variable " + variable
                         + " is not set", null);
             }
-            IntegrationResult result = integrator.integrate(account.password(password).build());
-            if (result.isIntegrated()) {
-                return new Row(email, INTEGRATED, result, null, null);
+            MailAccount ready = account.password(password).build();
+            IntegrationResult result;
+            IntegrationResult sent = null;
+            if (sending != null) {
+                IntegrationPair pair = IntegrationPair.integrate(integrator, sending, ready);
+                result = pair.incoming();
+                sent = pair.outgoing();
+            } else {
+                result = integrator.integrate(ready);
             }
-            boolean transientFailure = result.attempts().stream().map(Attempt::outcome)
-                    .anyMatch(TRANSIENT_OUTCOMES::contains);
-            String cause = result.attempts().isEmpty() ? null
-                    : Explanation.Cause.of(result.attempts().get(0)).name();
-            return new Row(email, transientFailure ? TRANSIENT : FAILED, result, null, cause);
+            List<IntegrationResult> results = sent == null ? List.of(result) : List.of(result, sent);
+            if (results.stream().allMatch(IntegrationResult::isIntegrated)) {
+                return new Row(email, INTEGRATED, result, sent, null, null);
+            }
+            boolean transientFailure = results.stream().flatMap(each -> each.attempts().stream())
+                    .map(Attempt::outcome).anyMatch(TRANSIENT_OUTCOMES::contains);
+            IntegrationResult failed = results.stream().filter(each -> !each.isIntegrated()).findFirst()
+                    .orElse(result);
+            String cause = failed.attempts().isEmpty() ? null
+                    : Explanation.Cause.of(failed.attempts().get(0)).name();
+            return new Row(email, transientFailure ? TRANSIENT : FAILED, result, sent, null, cause);
         } catch (IllegalArgumentException e) {
-            return new Row(email, ERROR, null, e.getMessage(), null);
+            return new Row(email, ERROR, null, null, e.getMessage(), null);
         }
     }
 
@@ -255,11 +283,13 @@ final class BatchCommand implements Callable<Integer> {
                 ProtocolCandidate selected = result == null ? null : result.selected().orElse(null);
                 String explanation = row.error != null ? row.error
                         : result == null ? "" : result.explain().lines().findFirst().orElse("");
+                ProtocolCandidate sentBy = row.sent == null ? null : row.sent.selected().orElse(null);
                 printer.printRecord(row.email, row.status, selected == null ? "" : selected.protocol(),
                         selected == null ? "" : selected.security(), selected == null ? "" : selected.host(),
                         selected == null ? "" : selected.port(),
                         result == null ? "" : result.elapsed().toMillis(), row.cause == null ? "" : row.cause,
-                        explanation);
+                        explanation, sentBy == null ? "" : sentBy.security(), sentBy == null ? "" : sentBy.host(),
+                        sentBy == null ? "" : sentBy.port());
                 printer.flush();
             } else {
                 Map<String, Object> line = new LinkedHashMap<>();
@@ -273,6 +303,9 @@ final class BatchCommand implements Callable<Integer> {
                 }
                 if (row.result != null) {
                     line.put("result", JSON.std.mapFrom(row.result.toJson()));
+                }
+                if (row.sent != null) {
+                    line.put("outgoing", JSON.std.mapFrom(row.sent.toJson()));
                 }
                 writer.write(JSON.std.asString(line));
                 writer.write('\n');

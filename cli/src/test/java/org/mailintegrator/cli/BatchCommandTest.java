@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailintegrator.core.IntegrationResult;
 import org.mailintegrator.core.MailProtocol;
 import org.mailintegrator.testkit.Fault;
+import org.mailintegrator.testkit.MailIntegratorAssertions;
 import org.mailintegrator.testkit.MailServerFixture;
 import org.mailintegrator.testkit.Service;
 import picocli.CommandLine;
@@ -111,6 +112,48 @@ class BatchCommandTest {
                 assertThat(row.get("port")).isEqualTo(Integer.toString(server.port(Service.POP3S)));
             }
         }
+    }
+
+    @Test
+    void bothDirectionsGoInOneRowIntegratedOnlyWhenBothAre() throws IOException {
+        try (MailServerFixture server = MailServerFixture.builder().user("alice@example.test", "alice-Secret-1")
+                .stopped(Service.SMTPS).start()) {
+            Path accounts = Files.writeString(directory.resolve("accounts.csv"),
+                    "email,password_env,host\nalice@example.test,ALICE_PW,127.0.0.1\n");
+            Path jsonl = directory.resolve("both.jsonl");
+            Path csv = directory.resolve("both.csv");
+            String[] smtpPorts = {"--mail-port", "submissions=" + server.port(Service.SMTPS),
+                "--mail-port", "submission=" + server.port(Service.SMTP)};
+
+            Run lines = batch(server, accounts, jsonl, concat("--both", smtpPorts));
+            Run table = batch(server, accounts, csv, concat("--both", concat("--format", concat("csv", smtpPorts))));
+            server.stop(Service.SMTP);
+            Run halfway = batch(server, accounts, directory.resolve("half.jsonl"), concat("--both", smtpPorts));
+
+            assertThat(lines.status).as(lines.err).isEqualTo(MailIntegratorCli.INTEGRATED);
+            Map<String, Object> row = JSON.std.mapFrom(lines(jsonl).get(0));
+            assertThat(IntegrationResult.fromJson(JSON.std.asString(row.get("result"))).selected().orElseThrow()
+                    .protocol()).isEqualTo(MailProtocol.IMAP);
+            assertThat(IntegrationResult.fromJson(JSON.std.asString(row.get("outgoing"))).selected().orElseThrow()
+                    .port()).isEqualTo(server.port(Service.SMTP));
+            try (CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(Files.newBufferedReader(csv))) {
+                CSVRecord record = parser.getRecords().get(0);
+                assertThat(record.get("protocol")).isEqualTo("IMAP");
+                assertThat(record.get("outgoing_security")).isEqualTo("STARTTLS");
+                assertThat(record.get("outgoing_port")).isEqualTo(Integer.toString(server.port(Service.SMTP)));
+            }
+            assertThat(halfway.status).isEqualTo(MailIntegratorCli.NOT_INTEGRATED);
+            assertThat(halfway.err).contains("0 integrated, 1 failed").contains("REFUSED=1");
+            MailIntegratorAssertions.assertThat(server).submittedNoMessage();
+        }
+    }
+
+    private static String[] concat(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     @Test
